@@ -1,0 +1,29 @@
+/*
+ * json_fuzzer.c - untrusted JSON: the strict parser, then the verifier,
+ * which takes a whole SessionSig from a peer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_object *o = NULL;
+    lithsm_verify_result r;
+    lithsm_buf b;
+
+    if (lithsm_json_parse(&o, (const char *)data, size, "fuzz") == LITHSM_OK) {
+        /* What parses must write back without trouble. */
+        lithsm_buf_init(&b);
+        lithsm_buf_json_value(&b, o);
+        lithsm_buf_free(&b);
+        json_object_put(o);
+    }
+    (void)lithsm_verify_session_sig(&r, (const char *)data, size,
+                                    "https://127.0.0.1:7470", 1717243500000LL,
+                                    60000);
+    return 0;
+}

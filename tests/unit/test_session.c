@@ -1,0 +1,142 @@
+/*
+ * test_session.c - session keys and the SessionSigs map.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+#include "tap.h"
+
+static const char *const capability =
+    "{\"sig\":\"0x00\",\"derivedVia\":\"web3.eth.personal.sign\","
+    "\"signedMessage\":\"m\",\"address\":\"0x00\"}";
+
+static int ed25519_ok(const char *pub_hex, const char *sig_hex,
+                      const char *msg)
+{
+    uint8_t pub[32], sig[64];
+    EVP_PKEY *pk;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = 0;
+
+    if (lithsm_hex_decode(pub, 32, pub_hex, strlen(pub_hex)) != 0 ||
+        lithsm_hex_decode(sig, 64, sig_hex, strlen(sig_hex)) != 0)
+        return 0;
+    pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+    ok = pk && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) == 1 &&
+         EVP_DigestVerify(ctx, sig, 64, (const uint8_t *)msg, strlen(msg)) == 1;
+    EVP_PKEY_free(pk);
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+static void test_keys(void)
+{
+    uint8_t seed[32];
+    lithsm_session_key *a = NULL, *b = NULL;
+    char pa[65], pb[65];
+
+    memset(seed, 7, 32);
+    ok_int_eq(lithsm_session_key_from_seed(&a, seed), LITHSM_OK,
+              "key from seed");
+    lithsm_session_key_public_hex(pa, a);
+    ok_str_eq(pa,
+              "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c",
+              "seed 07.. gives the reference public key");
+    lithsm_session_key_free(a);
+    ok_int_eq(lithsm_session_key_generate(&a), LITHSM_OK, "random key 1");
+    ok_int_eq(lithsm_session_key_generate(&b), LITHSM_OK, "random key 2");
+    lithsm_session_key_public_hex(pa, a);
+    lithsm_session_key_public_hex(pb, b);
+    ok(strcmp(pa, pb) != 0, "two random keys differ");
+    lithsm_session_key_free(a);
+    lithsm_session_key_free(b);
+    lithsm_session_key_free(NULL);
+    ok_int_eq(lithsm_session_key_from_seed(NULL, seed), LITHSM_ERR_INVALID_ARG,
+              "NULL output refused");
+}
+
+static void test_sessionsigs(void)
+{
+    uint8_t seed[32];
+    lithsm_session_key *key = NULL;
+    lithsm_requests *reqs = NULL;
+    lithsm_sessionsigs_params p;
+    const char *urls[2] = {"https://a:1", "https://b\"/x:2"};
+    const char *caps[1] = {capability};
+    const char *bad_caps[1] = {"[1,2]"};
+    char *out = NULL, pub[65];
+    json_object *map = NULL, *e;
+    const char *m0 = NULL, *m1 = NULL;
+
+    memset(seed, 0x11, 32);
+    if (lithsm_session_key_from_seed(&key, seed) != 0 ||
+        lithsm_requests_new(&reqs) != 0 ||
+        lithsm_requests_add(reqs, "lit-pkp://*", "pkp-signing", NULL) != 0) {
+        ok(0, "fixture");
+        return;
+    }
+    lithsm_session_key_public_hex(pub, key);
+    memset(&p, 0, sizeof(p));
+    p.node_urls = urls;
+    p.n_nodes = 2;
+    p.requests = reqs;
+    p.capabilities = caps;
+    p.n_capabilities = 1;
+    p.issued_at = "2024-06-01T12:00:03.250Z";
+    p.expiration = "2024-06-02T12:00:00.000Z";
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_OK, "two nodes");
+    ok_int_eq(lithsm_json_parse(&map, out, strlen(out), "t"), LITHSM_OK,
+              "the map is JSON");
+    ok_int_eq(json_object_object_length(map), 2, "one entry per node");
+    if (json_object_object_get_ex(map, urls[0], &e)) {
+        m0 = lithsm_json_get_str(e, "signedMessage");
+        ok(ed25519_ok(pub, lithsm_json_get_str(e, "sig"), m0),
+           "node 1 signature verifies");
+        ok_str_eq(lithsm_json_get_str(e, "algo"), "ed25519", "algo");
+        ok_str_eq(lithsm_json_get_str(e, "address"), pub, "address = key");
+    }
+    if (json_object_object_get_ex(map, urls[1], &e)) {
+        m1 = lithsm_json_get_str(e, "signedMessage");
+        ok(ed25519_ok(pub, lithsm_json_get_str(e, "sig"), m1),
+           "node 2 (URL with a quote) signature verifies");
+        ok(strstr(m1, "\"nodeAddress\":\"https://b\\\"/x:2\"}") != NULL,
+           "the URL is escaped like JSON.stringify");
+    }
+    ok(m0 && m1 && strncmp(m0, m1, strlen(m0) - 13) == 0,
+       "messages share everything up to nodeAddress");
+    json_object_put(map);
+    free(out);
+
+    urls[1] = urls[0];
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_INVALID_ARG,
+              "a node listed twice is refused");
+    ok(strstr(lithsm_last_error(), "twice") != NULL, "and the error says so");
+    p.n_nodes = 1;
+    p.capabilities = bad_caps;
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_PARSE,
+              "a capability that is not an AuthSig object is refused");
+    p.capabilities = caps;
+    p.expiration = "tomorrow";
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_PARSE,
+              "a bad expiration is refused");
+    p.expiration = NULL;
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_PARSE,
+              "a missing expiration is refused");
+    p.expiration = "2024-06-02T12:00:00.000Z";
+    p.n_capabilities = 0;
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_INVALID_ARG,
+              "no capabilities (no wallet AuthSig) is refused");
+    ok(out == NULL, "nothing is returned on failure");
+    lithsm_requests_free(reqs);
+    lithsm_session_key_free(key);
+}
+
+int main(void)
+{
+    test_keys();
+    test_sessionsigs();
+    return tap_done();
+}
