@@ -27,8 +27,11 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define LITHSM_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+/* The library is built with -fvisibility=hidden: only these leave it. */
+#define LITHSM_API __attribute__((visibility("default")))
 #else
 #define LITHSM_WARN_UNUSED_RESULT
+#define LITHSM_API
 #endif
 
 /* ------------------------------------------------------------------------
@@ -51,14 +54,14 @@ typedef enum {
 } lithsm_err;
 
 /** A static, one-line description of an error code. */
-const char *lithsm_strerror(lithsm_err err);
+LITHSM_API const char *lithsm_strerror(lithsm_err err);
 
 /** The detail message of the last failure on this thread ("" if none).
  *  Borrowed; valid until the next failing lithsm call on this thread. */
-const char *lithsm_last_error(void);
+LITHSM_API const char *lithsm_last_error(void);
 
 /** Frees memory returned by liblithsm (strings).  NULL is a no-op. */
-void lithsm_free(void *p);
+LITHSM_API void lithsm_free(void *p);
 
 /* ------------------------------------------------------------------------
  * Encoding helpers
@@ -67,25 +70,25 @@ void lithsm_free(void *p);
 /** Lowercase hex of `in` into `out` (NUL-terminated); needs
  *  out_len >= 2 * in_len + 1. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_hex_encode(char *out, size_t out_len, const uint8_t *in,
+LITHSM_API lithsm_err lithsm_hex_encode(char *out, size_t out_len, const uint8_t *in,
                              size_t in_len);
 
 /** Decodes exactly `out_len` bytes from hex text (either case, an optional
  *  "0x" prefix).  Fails unless the text has exactly 2 * out_len digits. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len, const char *hex,
+LITHSM_API lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len, const char *hex,
                              size_t hex_len);
 
 /** Unpadded base64url (RFC 4648 section 5).  *out is NUL-terminated, caller
  *  frees with lithsm_free(). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_base64url_encode(char **out, const uint8_t *in,
+LITHSM_API lithsm_err lithsm_base64url_encode(char **out, const uint8_t *in,
                                    size_t in_len);
 
 /** Decodes base64url, with or without '=' padding.  *out is NUL-terminated
  *  (not counted in *out_len); caller frees with lithsm_free(). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_base64url_decode(uint8_t **out, size_t *out_len,
+LITHSM_API lithsm_err lithsm_base64url_decode(uint8_t **out, size_t *out_len,
                                    const char *in, size_t in_len);
 
 #define LITHSM_TIME_LEN 24 /* "2024-06-01T12:00:00.000Z" */
@@ -93,15 +96,15 @@ lithsm_err lithsm_base64url_decode(uint8_t **out, size_t *out_len,
 /** Parses an RFC 3339 date-time ("Z" or +hh:mm offset, optional fraction,
  *  kept to milliseconds). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_time_parse(int64_t *ms_out, const char *text);
+LITHSM_API lithsm_err lithsm_time_parse(int64_t *ms_out, const char *text);
 
 /** Formats like JavaScript's Date.prototype.toISOString();
  *  out needs LITHSM_TIME_LEN + 1 bytes.  Years 0000-9999 only. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_time_format(char out[LITHSM_TIME_LEN + 1], int64_t ms);
+LITHSM_API lithsm_err lithsm_time_format(char out[LITHSM_TIME_LEN + 1], int64_t ms);
 
 /** The current time in milliseconds since the epoch. */
-int64_t lithsm_time_now_ms(void);
+LITHSM_API int64_t lithsm_time_now_ms(void);
 
 /* ------------------------------------------------------------------------
  * Ethereum: Keccak-256, EIP-191, addresses, recoverable signatures
@@ -120,27 +123,27 @@ typedef struct lithsm_eth_sig {
 } lithsm_eth_sig;
 
 /** Keccak-256 (the original Keccak padding, not SHA3-256). */
-void lithsm_keccak256(uint8_t out[32], const uint8_t *in, size_t in_len);
+LITHSM_API void lithsm_keccak256(uint8_t out[32], const uint8_t *in, size_t in_len);
 
 /** keccak256("\x19Ethereum Signed Message:\n" + decimal length + msg). */
-void lithsm_eip191_hash(uint8_t out[32], const uint8_t *msg, size_t msg_len);
+LITHSM_API void lithsm_eip191_hash(uint8_t out[32], const uint8_t *msg, size_t msg_len);
 
 /** Address of a secp256k1 public key given as 65 bytes (04 || X || Y) or 33
  *  bytes (compressed).  Fails for a point that is not on the curve. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_eth_address_from_pubkey(lithsm_eth_address *out,
+LITHSM_API lithsm_err lithsm_eth_address_from_pubkey(lithsm_eth_address *out,
                                           const uint8_t *pubkey,
                                           size_t pubkey_len);
 
 /** "0x" + EIP-55 mixed-case hex; out needs LITHSM_ETH_ADDRESS_TEXT_LEN + 1. */
-void lithsm_eth_address_to_text(char out[LITHSM_ETH_ADDRESS_TEXT_LEN + 1],
+LITHSM_API void lithsm_eth_address_to_text(char out[LITHSM_ETH_ADDRESS_TEXT_LEN + 1],
                                 const lithsm_eth_address *addr);
 
 /** Parses "0x" + 40 hex digits.  With require_eip55, the text must be the
  *  exact EIP-55 form; otherwise all-lowercase, all-uppercase or a correct
  *  checksum is accepted and a wrong checksum is rejected. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out, const char *text,
+LITHSM_API lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out, const char *text,
                                     int require_eip55);
 
 /** Turns any signer's (r, s) over `hash` into an Ethereum signature: s is
@@ -148,14 +151,14 @@ lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out, const char *text,
  *  libsecp256k1 and comparing with `pubkey` (65 or 33 bytes).  Fails with
  *  LITHSM_ERR_SIGNATURE when neither recovery id gives the key. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_eth_sig_from_rs(lithsm_eth_sig *out, const uint8_t r[32],
+LITHSM_API lithsm_err lithsm_eth_sig_from_rs(lithsm_eth_sig *out, const uint8_t r[32],
                                   const uint8_t s[32], const uint8_t hash[32],
                                   const uint8_t *pubkey, size_t pubkey_len);
 
 /** Recovers the signer's address from a 65-byte signature over `hash`.
  *  v may be 0, 1, 27 or 28 (a Lit node uses v % 27). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_eth_recover(lithsm_eth_address *out, const uint8_t hash[32],
+LITHSM_API lithsm_err lithsm_eth_recover(lithsm_eth_address *out, const uint8_t hash[32],
                               const uint8_t *sig, size_t sig_len);
 
 /* ------------------------------------------------------------------------
@@ -166,28 +169,28 @@ typedef struct lithsm_signer lithsm_signer;
 /** Opens the key named by `uri`: a path to a PEM private key (secp256k1).
  *  Caller frees with lithsm_signer_free(). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri);
+LITHSM_API lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri);
 
 /** A software signer from a raw 32-byte private key (tests, vectors).
  *  The key bytes are copied; the caller wipes its own copy. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_signer_from_secret(lithsm_signer **out,
+LITHSM_API lithsm_err lithsm_signer_from_secret(lithsm_signer **out,
                                      const uint8_t secret[32]);
 
 /** Wipes and frees.  NULL is a no-op. */
-void lithsm_signer_free(lithsm_signer *signer);
+LITHSM_API void lithsm_signer_free(lithsm_signer *signer);
 
 /** The key's address. */
-void lithsm_signer_address(lithsm_eth_address *out,
+LITHSM_API void lithsm_signer_address(lithsm_eth_address *out,
                            const lithsm_signer *signer);
 
 /** The key's uncompressed public key, 04 || X || Y. */
-void lithsm_signer_pubkey(uint8_t out[65], const lithsm_signer *signer);
+LITHSM_API void lithsm_signer_pubkey(uint8_t out[65], const lithsm_signer *signer);
 
 /** Signs a 32-byte digest; the result is low-s and recovers to the key.
  *  Software keys sign deterministically (RFC 6979). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
+LITHSM_API lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
                                      lithsm_signer *signer,
                                      const uint8_t hash[32]);
 
@@ -217,7 +220,7 @@ typedef struct lithsm_siwe {
 /** Writes the exact text of siwe's prepareMessage() after validating the
  *  fields as the siwe package does.  Caller frees *out with lithsm_free(). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_siwe_to_text(char **out, const lithsm_siwe *fields);
+LITHSM_API lithsm_err lithsm_siwe_to_text(char **out, const lithsm_siwe *fields);
 
 /** A parsed SIWE message; its fields point into storage it owns. */
 typedef struct lithsm_siwe_msg lithsm_siwe_msg;
@@ -227,13 +230,13 @@ typedef struct lithsm_siwe_msg lithsm_siwe_msg;
  *  than 8, version other than 1, missing Issued At, fields out of order,
  *  invalid UTF-8), with lithsm_last_error() naming the field. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_siwe_parse(lithsm_siwe_msg **out, const char *text,
+LITHSM_API lithsm_err lithsm_siwe_parse(lithsm_siwe_msg **out, const char *text,
                              size_t text_len);
 
 /** The parsed fields; borrowed, valid until lithsm_siwe_msg_free(). */
-const lithsm_siwe *lithsm_siwe_msg_fields(const lithsm_siwe_msg *msg);
+LITHSM_API const lithsm_siwe *lithsm_siwe_msg_fields(const lithsm_siwe_msg *msg);
 
-void lithsm_siwe_msg_free(lithsm_siwe_msg *msg);
+LITHSM_API void lithsm_siwe_msg_free(lithsm_siwe_msg *msg);
 
 /* ------------------------------------------------------------------------
  * Lit resources, abilities and resource-ability requests
@@ -247,21 +250,21 @@ typedef enum {
 } lithsm_ability;
 
 /** "pkp-signing", ... */
-const char *lithsm_ability_name(lithsm_ability ability);
+LITHSM_API const char *lithsm_ability_name(lithsm_ability ability);
 /** "lit-pkp", ... */
-const char *lithsm_ability_prefix(lithsm_ability ability);
+LITHSM_API const char *lithsm_ability_prefix(lithsm_ability ability);
 /** "Threshold/Signing", ... */
-const char *lithsm_ability_recap_key(lithsm_ability ability);
+LITHSM_API const char *lithsm_ability_recap_key(lithsm_ability ability);
 
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_ability_from_name(lithsm_ability *out, const char *name);
+LITHSM_API lithsm_err lithsm_ability_from_name(lithsm_ability *out, const char *name);
 
 /** An ordered list of resource-ability requests. */
 typedef struct lithsm_requests lithsm_requests;
 
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_requests_new(lithsm_requests **out);
-void lithsm_requests_free(lithsm_requests *reqs);
+LITHSM_API lithsm_err lithsm_requests_new(lithsm_requests **out);
+LITHSM_API void lithsm_requests_free(lithsm_requests *reqs);
 
 /** Appends a request.  `resource_key` is "<prefix>://<id>" ("*" for any);
  *  the prefix must be the ability's.  PKP ids lose "0x" and are left-padded
@@ -269,15 +272,15 @@ void lithsm_requests_free(lithsm_requests *reqs);
  *  (the nota-bene restrictions) kept in its key order for the signed message
  *  and sorted inside the ReCap. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_requests_add(lithsm_requests *reqs, const char *resource_key,
+LITHSM_API lithsm_err lithsm_requests_add(lithsm_requests *reqs, const char *resource_key,
                                const char *ability_name,
                                const char *data_json);
 
-size_t lithsm_requests_count(const lithsm_requests *reqs);
+LITHSM_API size_t lithsm_requests_count(const lithsm_requests *reqs);
 
 /** The i-th request's parts (borrowed). data_json is NULL when absent. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_requests_get(const lithsm_requests *reqs, size_t i,
+LITHSM_API lithsm_err lithsm_requests_get(const lithsm_requests *reqs, size_t i,
                                lithsm_ability *ability, const char **prefix,
                                const char **resource, const char **data_json);
 
@@ -288,12 +291,12 @@ typedef struct lithsm_recap lithsm_recap;
 
 /** A ReCap holding every request (requests on one resource are merged). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_from_requests(lithsm_recap **out,
+LITHSM_API lithsm_err lithsm_recap_from_requests(lithsm_recap **out,
                                       const lithsm_requests *reqs);
 
 /** Grants "*\/\*" (all abilities) on each resource key given. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_all_abilities(lithsm_recap **out,
+LITHSM_API lithsm_err lithsm_recap_all_abilities(lithsm_recap **out,
                                       const char *const *resource_keys,
                                       size_t n_keys);
 
@@ -301,33 +304,33 @@ lithsm_err lithsm_recap_all_abilities(lithsm_recap **out,
  *  "att" (resource URI -> "ns/name" -> list of objects, keys sorted at every
  *  level inside "att") and "prf" (a list). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_decode(lithsm_recap **out, const char *urn);
+LITHSM_API lithsm_err lithsm_recap_decode(lithsm_recap **out, const char *urn);
 
-void lithsm_recap_free(lithsm_recap *recap);
+LITHSM_API void lithsm_recap_free(lithsm_recap *recap);
 
 /** The compact, sorted JSON that is encoded.  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_json(char **out, const lithsm_recap *recap);
+LITHSM_API lithsm_err lithsm_recap_json(char **out, const lithsm_recap *recap);
 
 /** "urn:recap:" + unpadded base64url of lithsm_recap_json().  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_urn(char **out, const lithsm_recap *recap);
+LITHSM_API lithsm_err lithsm_recap_urn(char **out, const lithsm_recap *recap);
 
 /** The sentence siwe-recap appends to a SIWE statement.  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_statement(char **out, const lithsm_recap *recap);
+LITHSM_API lithsm_err lithsm_recap_statement(char **out, const lithsm_recap *recap);
 
 /** 1 if the ReCap grants `ability` on `<prefix>://<resource>` as a Lit node
  *  decides: key "<prefix>://\*" or the exact key, holding "*\/\*" or the
  *  ability's own key; 0 otherwise. */
-int lithsm_recap_covers(const lithsm_recap *recap, const char *prefix,
+LITHSM_API int lithsm_recap_covers(const lithsm_recap *recap, const char *prefix,
                         const char *resource, lithsm_ability ability);
 
 /** The first nota-bene object of `ability_key` ("Auth/Auth") on
  *  `resource_key` as compact JSON, or NULL if there is none.  Caller frees.
  *  Used for capacity delegations. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_recap_restrictions(char **out, const lithsm_recap *recap,
+LITHSM_API lithsm_err lithsm_recap_restrictions(char **out, const lithsm_recap *recap,
                                      const char *resource_key,
                                      const char *ability_key);
 
@@ -335,7 +338,7 @@ lithsm_err lithsm_recap_restrictions(char **out, const lithsm_recap *recap,
  *  SDK's hashAccessControlConditions: lowercase hex SHA-256 of the
  *  canonical JSON.  `canonical_out`, if not NULL, receives that JSON. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_acc_hash(char hash_hex_out[65], char **canonical_out,
+LITHSM_API lithsm_err lithsm_acc_hash(char hash_hex_out[65], char **canonical_out,
                            const char *conditions_json);
 
 /* ------------------------------------------------------------------------
@@ -350,7 +353,7 @@ lithsm_err lithsm_acc_hash(char hash_hex_out[65], char **canonical_out,
  *  {"sig","derivedVia":"web3.eth.personal.sign","signedMessage","address"}.
  *  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_authsig_sign(char **authsig_json_out, lithsm_signer *signer,
+LITHSM_API lithsm_err lithsm_authsig_sign(char **authsig_json_out, lithsm_signer *signer,
                                const char *message, size_t message_len);
 
 /** The SIWE that binds a session key (the SDK's createSiweMessageWithRecaps
@@ -368,13 +371,13 @@ typedef struct lithsm_session_siwe_params {
 /** Builds the session SIWE for `wallet_address` ("0x" + EIP-55).
  *  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_session_siwe(char **siwe_out, const char *wallet_address,
+LITHSM_API lithsm_err lithsm_session_siwe(char **siwe_out, const char *wallet_address,
                                const lithsm_session_siwe_params *params);
 
 /** Builds the session SIWE for the signer's address and signs it: the wallet
  *  AuthSig JSON.  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_wallet_authsig(char **authsig_json_out,
+LITHSM_API lithsm_err lithsm_wallet_authsig(char **authsig_json_out,
                                  lithsm_signer *wallet,
                                  const lithsm_session_siwe_params *params);
 
@@ -395,7 +398,7 @@ typedef struct lithsm_delegation_params {
 /** Builds and signs the delegation; *authsig_json_out is the AuthSig JSON.
  *  `siwe_out`, if not NULL, receives the SIWE text.  Caller frees both. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_delegation_authsig(char **authsig_json_out, char **siwe_out,
+LITHSM_API lithsm_err lithsm_delegation_authsig(char **authsig_json_out, char **siwe_out,
                                      lithsm_signer *owner,
                                      const lithsm_delegation_params *params);
 
@@ -406,19 +409,19 @@ typedef struct lithsm_session_key lithsm_session_key;
 
 /** A new random ed25519 session key. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_session_key_generate(lithsm_session_key **out);
+LITHSM_API lithsm_err lithsm_session_key_generate(lithsm_session_key **out);
 
 /** The key of a 32-byte seed (the seed is copied, not retained). */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_session_key_from_seed(lithsm_session_key **out,
+LITHSM_API lithsm_err lithsm_session_key_from_seed(lithsm_session_key **out,
                                         const uint8_t seed[32]);
 
 /** 64 lowercase hex of the public key; out needs 65 bytes. */
-void lithsm_session_key_public_hex(char out[65],
+LITHSM_API void lithsm_session_key_public_hex(char out[65],
                                    const lithsm_session_key *key);
 
 /** Wipes and frees.  NULL is a no-op. */
-void lithsm_session_key_free(lithsm_session_key *key);
+LITHSM_API void lithsm_session_key_free(lithsm_session_key *key);
 
 typedef struct lithsm_sessionsigs_params {
     const char *const *node_urls; /* as listed, no trailing slash */
@@ -436,7 +439,7 @@ typedef struct lithsm_sessionsigs_params {
  *  {url: {"sig","derivedVia","signedMessage","address","algo"}}, byte-equal
  *  to JSON.stringify in the JS SDK.  Caller frees. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
+LITHSM_API lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
                               const lithsm_sessionsigs_params *params);
 
 /* ------------------------------------------------------------------------
@@ -481,7 +484,7 @@ typedef struct lithsm_verify_result {
 } lithsm_verify_result;
 
 /** The reason word of the golden vectors ("ok", "session_expired", ...). */
-const char *lithsm_verify_reason_word(lithsm_verify_reason reason);
+LITHSM_API const char *lithsm_verify_reason_word(lithsm_verify_reason reason);
 
 /** Checks one SessionSig object (JSON text) as the node at `node_url` would
  *  at time `now_ms`; `grace_ms` widens the session time window (0 for the
@@ -489,7 +492,7 @@ const char *lithsm_verify_reason_word(lithsm_verify_reason reason);
  *  verdict was reached (accept or reject: see result->reason); an error
  *  only for misuse or memory exhaustion. */
 LITHSM_WARN_UNUSED_RESULT
-lithsm_err lithsm_verify_session_sig(lithsm_verify_result *result,
+LITHSM_API lithsm_err lithsm_verify_session_sig(lithsm_verify_result *result,
                                      const char *session_sig_json,
                                      size_t json_len, const char *node_url,
                                      int64_t now_ms, int64_t grace_ms);

@@ -20,7 +20,6 @@
 #include "internal.h"
 
 #define NONCE "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691"
-#define MIN_SECONDS 1.0
 
 static double now_s(void)
 {
@@ -168,94 +167,178 @@ static char *first_entry(const char *sigs_json, const char *url)
     return out;
 }
 
-static double raw_ed25519_rate(size_t msg_len)
-{
-    uint8_t seed[32], sig[64];
-    unsigned char *msg = malloc(msg_len);
+/* Raw OpenSSL Ed25519 signing of one message, the per-node primitive. */
+typedef struct {
     EVP_PKEY *pkey;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    double t0, t;
-    long n = 0;
-    size_t sig_len;
+    EVP_MD_CTX *ctx;
+    unsigned char *msg;
+    size_t msg_len;
+} raw_signer;
 
-    memset(seed, 0x11, 32);
-    memset(msg, 'a', msg_len);
-    pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
-    t0 = now_s();
+static void raw_sign_once(raw_signer *r)
+{
+    uint8_t sig[64];
+    size_t sig_len = sizeof(sig);
+
+    if (EVP_DigestSignInit(r->ctx, NULL, NULL, NULL, r->pkey) != 1 ||
+        EVP_DigestSign(r->ctx, sig, &sig_len, r->msg, r->msg_len) != 1)
+        die("raw Ed25519", LITHSM_ERR_CRYPTO);
+}
+
+/* Runs fn(arg) for at least REP_SECONDS and returns calls per second. */
+#define REPS 5
+#define REP_SECONDS 0.25
+
+typedef void (*work_fn)(void *arg);
+
+static double rate(work_fn fn, void *arg)
+{
+    double t0 = now_s(), t;
+    long n = 0;
+
     do {
-        sig_len = sizeof(sig);
-        if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-            EVP_DigestSign(ctx, sig, &sig_len, msg, msg_len) != 1)
-            die("raw Ed25519", LITHSM_ERR_CRYPTO);
+        fn(arg);
         n++;
         t = now_s() - t0;
-    } while (t < MIN_SECONDS);
-    EVP_PKEY_free(pkey);
-    EVP_MD_CTX_free(ctx);
-    free(msg);
+    } while (t < REP_SECONDS);
     return (double)n / t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Median and spread ((max - min) / median) of REPS rates. */
+static double median(double *v, double *spread)
+{
+    qsort(v, REPS, sizeof(*v), cmp_double);
+    *spread = (v[REPS - 1] - v[0]) / v[REPS / 2];
+    return v[REPS / 2];
+}
+
+static fixture *work_fixture;
+static char *work_entry;
+
+static void work_session_sigs(void *arg)
+{
+    lithsm_free(session_sigs(arg));
+}
+
+static void work_raw(void *arg)
+{
+    raw_sign_once(arg);
+}
+
+static void work_verify(void *arg)
+{
+    lithsm_verify_result r;
+
+    (void)arg;
+    if (lithsm_verify_session_sig(&r, work_entry, strlen(work_entry),
+                                  work_fixture->urls[0], 1717243500000LL,
+                                  60000) != LITHSM_OK ||
+        r.reason != LITHSM_VERIFY_OK)
+        die("verify", LITHSM_ERR_SIGNATURE);
+}
+
+/* The JS SDK's figures: from a js-anchor JSON of the same session when
+ * LITHSM_JS_ANCHOR names one (../shared/bench-js), else the reference
+ * table of reference/performance.md. */
+static double js_figure(const char *path, const char *a, const char *b,
+                        const char *c, double fallback)
+{
+    FILE *f;
+    static char text[1 << 16];
+    size_t n;
+    json_object *o = NULL, *v;
+
+    if (path == NULL || (f = fopen(path, "rb")) == NULL)
+        return fallback;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    if (lithsm_json_parse(&o, text, n, "anchor") != LITHSM_OK)
+        return fallback;
+    v = o;
+    if (!json_object_object_get_ex(v, "results", &v) ||
+        !json_object_object_get_ex(v, a, &v) ||
+        !json_object_object_get_ex(v, b, &v) ||
+        (c != NULL && !json_object_object_get_ex(v, c, &v))) {
+        json_object_put(o);
+        return fallback;
+    }
+    fallback = json_object_get_double(v);
+    json_object_put(o);
+    return fallback;
 }
 
 int main(void)
 {
     static const size_t sizes[] = {3, 30, 100};
-    /* The JS SDK 7.4.0 on this kind of machine (reference/performance.md);
-     * quote ratios from ../shared/bench-js run in the same session. */
-    static const double js_ms_per_node = 24.9, js_verify_per_s = 29;
+    static const char *const js_keys[] = {"N3", "N30", "N100"};
+    static const double js_ref_ms_per_node[] = {24.8, 25.3, 24.6};
+    const char *anchor = getenv("LITHSM_JS_ANCHOR");
+    double js_verify = js_figure(anchor, "d_verify_session_sig",
+                                 "session_sigs_per_s", NULL, 29);
     size_t k;
+    int i;
     struct rusage ru;
 
-    printf("lithsm bench (one core; rates are medians of nothing: one timed "
-           "loop of >= %.0f s each)\n",
-           MIN_SECONDS);
+    printf("lithsm bench: one core, median of %d interleaved runs of %.2f s; "
+           "JS figures from %s\n",
+           REPS, REP_SECONDS,
+           anchor ? anchor : "reference/performance.md (set "
+                             "LITHSM_JS_ANCHOR=anchor.json for this run's)");
     for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
         fixture f;
-        char *sigs, *entry;
-        double t0, t, calls_per_s, verify_per_s, raw;
-        long n = 0;
-        size_t msg_len;
+        raw_signer raw;
+        char *sigs;
+        double calls[REPS], raws[REPS], verifies[REPS];
+        double c, rw, v, sc, sr, sv, node_rate, js_ms;
         json_object *map = NULL, *e;
+        uint8_t seed[32];
 
         fixture_init(&f, sizes[k]);
-        t0 = now_s();
-        do {
-            lithsm_free(session_sigs(&f));
-            n++;
-            t = now_s() - t0;
-        } while (t < MIN_SECONDS);
-        calls_per_s = (double)n / t;
-
         sigs = session_sigs(&f);
-        entry = first_entry(sigs, f.urls[0]);
+        work_entry = first_entry(sigs, f.urls[0]);
+        work_fixture = &f;
         if (lithsm_json_parse(&map, sigs, strlen(sigs), "bench") != 0 ||
             !json_object_object_get_ex(map, f.urls[0], &e))
             die("parse", LITHSM_ERR_PARSE);
-        msg_len = strlen(lithsm_json_get_str(e, "signedMessage"));
+        raw.msg_len = strlen(lithsm_json_get_str(e, "signedMessage"));
+        raw.msg = malloc(raw.msg_len);
+        memcpy(raw.msg, lithsm_json_get_str(e, "signedMessage"), raw.msg_len);
         json_object_put(map);
+        memset(seed, 0x11, 32);
+        raw.pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
+                                                32);
+        raw.ctx = EVP_MD_CTX_new();
 
-        n = 0;
-        t0 = now_s();
-        do {
-            lithsm_verify_result r;
-
-            if (lithsm_verify_session_sig(&r, entry, strlen(entry), f.urls[0],
-                                          1717243500000LL, 60000) != 0 ||
-                r.reason != LITHSM_VERIFY_OK)
-                die("verify", LITHSM_ERR_SIGNATURE);
-            n++;
-            t = now_s() - t0;
-        } while (t < MIN_SECONDS);
-        verify_per_s = (double)n / t;
-        raw = raw_ed25519_rate(msg_len);
-
-        printf("%3zu nodes: %8.1f session-sigs calls/s  %8.0f node sigs/s "
-               "(%.2fx of raw Ed25519 %0.f/s on %zu-byte messages; %.0fx the "
-               "JS SDK per node)  %7.0f verifications/s (%.0fx JS)\n",
-               sizes[k], calls_per_s, calls_per_s * (double)sizes[k],
-               calls_per_s * (double)sizes[k] / raw, raw, msg_len,
-               calls_per_s * (double)sizes[k] * js_ms_per_node / 1000.0,
-               verify_per_s, verify_per_s / js_verify_per_s);
-        lithsm_free(entry);
+        for (i = 0; i < REPS; i++) {
+            calls[i] = rate(work_session_sigs, &f);
+            raws[i] = rate(work_raw, &raw);
+            verifies[i] = rate(work_verify, NULL);
+        }
+        c = median(calls, &sc);
+        rw = median(raws, &sr);
+        v = median(verifies, &sv);
+        node_rate = c * (double)sizes[k];
+        js_ms = js_figure(anchor, "a_getSessionSigs", js_keys[k],
+                          "ms_per_node", js_ref_ms_per_node[k]);
+        printf("%3zu nodes: %7.1f session-sigs calls/s (spread %.0f%%), "
+               "%6.0f node sigs/s = %.0fx the JS SDK per node (%.1f ms), "
+               "%.2fx of raw Ed25519 (%.0f/s, spread %.0f%%, %zu-byte "
+               "messages); %5.0f verifications/s (spread %.0f%%) = %.0fx JS "
+               "(%.1f/s)\n",
+               sizes[k], c, sc * 100, node_rate, node_rate * js_ms / 1000.0,
+               js_ms, node_rate / rw, rw, sr * 100, raw.msg_len, v, sv * 100,
+               v / js_verify, js_verify);
+        EVP_PKEY_free(raw.pkey);
+        EVP_MD_CTX_free(raw.ctx);
+        free(raw.msg);
+        lithsm_free(work_entry);
         lithsm_free(sigs);
         fixture_free(&f);
     }

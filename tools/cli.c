@@ -1,0 +1,468 @@
+/*
+ * cli.c - option parsing, file reading, errors and output shared by the
+ * lithsm subcommands.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Deep enough for any AuthSig or SessionSigs file, shallow enough that a
+ * hostile file cannot exhaust the stack. */
+#define CLI_JSON_DEPTH 64
+
+/* Standard input can be read once per run; a second "-" is an error. */
+static int cli_stdin_taken;
+
+static void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
+    CLI_PRINTF(2, 0);
+
+static void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "lithsm %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+}
+
+void cli_error(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror(cmd, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
+{
+    const char *detail = lithsm_last_error();
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror(cmd, fmt, ap);
+    va_end(ap);
+    if (detail != NULL && detail[0] != '\0')
+        fprintf(stderr, ": %s (%s)\n", detail, lithsm_strerror(err));
+    else
+        fprintf(stderr, ": %s\n", lithsm_strerror(err));
+}
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror(cmd, fmt, ap);
+    va_end(ap);
+    fprintf(stderr,
+            "\nusage: %s\nTry 'lithsm %s --help' for more information.\n",
+            cmd->usage, cmd->name);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_print_help(const cli_command *cmd)
+{
+    fputs(cmd->help, stdout);
+    return CLI_EXIT_OK;
+}
+
+int cli_next_option(const cli_command *cmd, int argc, char **argv,
+                    const struct option *longopts)
+{
+    const char *arg;
+    size_t len;
+    int c;
+
+    opterr = 0;
+    c = getopt_long(argc, argv, ":h", longopts, NULL);
+    if (c == -1) {
+        if (optind < argc) {
+            cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+            return CLI_OPT_ERROR;
+        }
+        return -1;
+    }
+    if (c != '?' && c != ':')
+        return c;
+
+    /* getopt_long leaves the offending word just before optind. */
+    arg = (optind > 0 && optind <= argc) ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) != 0) {
+        if (c == ':')
+            cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+        else
+            cli_usage_error(cmd, "unknown option '-%c'", optopt);
+        return CLI_OPT_ERROR;
+    }
+    len = strcspn(arg, "=");
+    if (c == ':') {
+        cli_usage_error(cmd, "option '%.*s' needs a value", (int)len, arg);
+        return CLI_OPT_ERROR;
+    }
+    for (; longopts->name != NULL; longopts++) {
+        if (strlen(longopts->name) == len - 2 &&
+            strncmp(longopts->name, arg + 2, len - 2) == 0) {
+            cli_usage_error(cmd, "option '%.*s' takes no value", (int)len, arg);
+            return CLI_OPT_ERROR;
+        }
+    }
+    cli_usage_error(cmd, "unknown or ambiguous option '%.*s'", (int)len, arg);
+    return CLI_OPT_ERROR;
+}
+
+int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
+                 const char *value)
+{
+    if (*slot != NULL)
+        return cli_usage_error(cmd, "option '%s' is given more than once",
+                               name);
+    if (value[0] == '\0')
+        return cli_usage_error(cmd, "option '%s' needs a non-empty value",
+                               name);
+    *slot = value;
+    return 0;
+}
+
+int cli_missing(const cli_command *cmd, const char *name)
+{
+    return cli_usage_error(cmd, "missing required option '%s'", name);
+}
+
+int cli_push(const cli_command *cmd, const char ***list, size_t *n,
+             const char *value)
+{
+    const char **grown;
+
+    if (*n >= 1024) {
+        cli_error(cmd, "too many repeated options (the limit is 1024)");
+        return CLI_EXIT_USAGE;
+    }
+    grown = realloc((void *)*list, (*n + 1) * sizeof(**list));
+    if (grown == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    grown[*n] = value;
+    *list = grown;
+    (*n)++;
+    return 0;
+}
+
+int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
+                   char out[LITHSM_TIME_LEN + 1], int64_t *ms_out)
+{
+    int64_t ms;
+    lithsm_err err;
+
+    err = lithsm_time_parse(&ms, text);
+    if (err == LITHSM_OK)
+        err = lithsm_time_format(out, ms);
+    if (err != LITHSM_OK) {
+        cli_lib_error(
+            cmd, err,
+            "option '%s': '%s' is not a time like 2024-06-01T12:00:00Z", name,
+            text);
+        return CLI_EXIT_USAGE;
+    }
+    if (ms_out != NULL)
+        *ms_out = ms;
+    return 0;
+}
+
+static int cli_is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+}
+
+int cli_check_nonce(const cli_command *cmd, const char *nonce)
+{
+    size_t i;
+
+    if (strlen(nonce) != 66 || nonce[0] != '0' || nonce[1] != 'x')
+        goto bad;
+    for (i = 2; i < 66; i++)
+        if (!cli_is_hex(nonce[i]))
+            goto bad;
+    return 0;
+bad:
+    return cli_usage_error(
+        cmd, "option '--nonce': '%s' is not 0x + 64 hex digits", nonce);
+}
+
+int cli_parse_u64(const cli_command *cmd, const char *name, const char *text,
+                  uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if (text[0] == '\0')
+        goto bad;
+    for (p = text; *p != '\0'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (*p < '0' || *p > '9')
+            goto bad;
+        if (v > (UINT64_MAX - d) / 10)
+            return cli_usage_error(cmd, "option '%s': %s is too large", name,
+                                   text);
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+bad:
+    return cli_usage_error(cmd, "option '%s': '%s' is not a decimal number",
+                           name, text);
+}
+
+int cli_check_node_url(const cli_command *cmd, const char *url)
+{
+    const char *host;
+    size_t i;
+
+    if (strncmp(url, "https://", 8) == 0)
+        host = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        host = url + 7;
+    else
+        return cli_usage_error(cmd, "node URL '%s' is not https:// or http://",
+                               url);
+    if (host[0] == '\0')
+        return cli_usage_error(cmd, "node URL '%s' has no host", url);
+    /* A node compares nodeAddress with its own host:port, so a path or a
+     * trailing slash would make every signature fail there. */
+    for (i = 0; host[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)host[i];
+
+        if (c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' ||
+            c == '"' || c == '\\')
+            return cli_usage_error(
+                cmd, "node URL '%s' has a path or a bad character", url);
+    }
+    return 0;
+}
+
+void cli_wipe(void *p, size_t len)
+{
+    /* A volatile function pointer keeps the compiler from dropping it. */
+    static void *(*const volatile wipe)(void *, int, size_t) = memset;
+
+    if (p != NULL && len > 0)
+        wipe(p, 0, len);
+}
+
+void cli_free_secret(void *p, size_t len)
+{
+    cli_wipe(p, len);
+    free(p);
+}
+
+int cli_read_file(const cli_command *cmd, const char *what, const char *path,
+                  char **out, size_t *len)
+{
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    int fd, close_fd = 1;
+
+    *out = NULL;
+    *len = 0;
+    if (strcmp(path, "-") == 0) {
+        if (cli_stdin_taken) {
+            cli_error(cmd, "%s: standard input ('-') can be read only once",
+                      what);
+            return CLI_EXIT_FAIL;
+        }
+        cli_stdin_taken = 1;
+        fd = STDIN_FILENO;
+        close_fd = 0;
+    } else {
+        fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            cli_error(cmd, "cannot open %s '%s': %s", what, path,
+                      strerror(errno));
+            return CLI_EXIT_FAIL;
+        }
+    }
+
+    for (;;) {
+        ssize_t r;
+
+        if (n + 1 >= cap) {
+            /* Grow by hand so that a secret never stays behind in memory
+             * that realloc() would free without wiping.  The last size
+             * holds one byte more than the limit, to detect it. */
+            size_t ncap = cap == 0 ? 4096 : cap * 2;
+            char *nbuf;
+
+            if (ncap > CLI_MAX_FILE + 2)
+                ncap = CLI_MAX_FILE + 2;
+            nbuf = malloc(ncap);
+            if (nbuf == NULL) {
+                cli_error(cmd, "out of memory reading %s '%s'", what, path);
+                goto fail;
+            }
+            if (n > 0)
+                memcpy(nbuf, buf, n);
+            cli_free_secret(buf, n);
+            buf = nbuf;
+            cap = ncap;
+        }
+        r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_error(cmd, "cannot read %s '%s': %s", what, path,
+                      strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > CLI_MAX_FILE) {
+            cli_error(cmd, "%s '%s' is larger than the limit of %u bytes", what,
+                      path, CLI_MAX_FILE);
+            goto fail;
+        }
+    }
+    if (close_fd)
+        close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+
+fail:
+    if (close_fd)
+        close(fd);
+    cli_free_secret(buf, cap);
+    return CLI_EXIT_FAIL;
+}
+
+/* The key URI to give lithsm_signer_open(): "-" becomes /dev/stdin. */
+static const char *cli_key_uri(const char *path)
+{
+    if (strcmp(path, "-") != 0)
+        return path;
+    if (cli_stdin_taken)
+        return NULL;
+    cli_stdin_taken = 1;
+    return "/dev/stdin";
+}
+
+int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
+                    lithsm_signer **out)
+{
+    const char *uri = cli_key_uri(path);
+    lithsm_err err;
+
+    *out = NULL;
+    if (uri == NULL) {
+        cli_error(cmd, "%s: standard input ('-') can be read only once", what);
+        return CLI_EXIT_FAIL;
+    }
+    err = lithsm_signer_open(out, uri);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot use the %s '%s'", what, path);
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
+}
+
+int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
+                   size_t len, json_object **out)
+{
+    json_tokener *tok;
+    json_object *obj;
+    enum json_tokener_error jerr;
+    size_t used;
+
+    *out = NULL;
+    if (memchr(text, '\0', len) != NULL) {
+        cli_error(cmd, "%s: not JSON text (it holds a NUL byte)", what);
+        return CLI_EXIT_FAIL;
+    }
+    if (len > INT32_MAX) {
+        cli_error(cmd, "%s: too large", what);
+        return CLI_EXIT_FAIL;
+    }
+    tok = json_tokener_new_ex(CLI_JSON_DEPTH);
+    if (tok == NULL) {
+        cli_error(cmd, "%s: out of memory", what);
+        return CLI_EXIT_FAIL;
+    }
+    json_tokener_set_flags(tok,
+                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    obj = json_tokener_parse_ex(tok, text, (int)len);
+    jerr = json_tokener_get_error(tok);
+    used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (obj == NULL || jerr != json_tokener_success) {
+        json_object_put(obj);
+        if (jerr == json_tokener_continue || jerr == json_tokener_success)
+            cli_error(cmd, "%s: the JSON text is empty or ends early", what);
+        else
+            cli_error(cmd, "%s: invalid JSON at byte %zu: %s", what, used,
+                      json_tokener_error_desc(jerr));
+        return CLI_EXIT_FAIL;
+    }
+    while (used < len && strchr(" \t\r\n", text[used]) != NULL)
+        used++;
+    if (used != len) {
+        json_object_put(obj);
+        cli_error(cmd, "%s: unexpected data after the JSON value at byte %zu",
+                  what, used);
+        return CLI_EXIT_FAIL;
+    }
+    *out = obj;
+    return 0;
+}
+
+int cli_json_add_str(json_object *obj, const char *key, const char *value)
+{
+    json_object *val = NULL;
+
+    if (value != NULL && (val = json_object_new_string(value)) == NULL)
+        return -1;
+    if (json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_json_add_int(json_object *obj, const char *key, int64_t value)
+{
+    json_object *val = json_object_new_int64(value);
+
+    if (val == NULL || json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_print_json(const cli_command *cmd, json_object *obj)
+{
+    const char *s;
+
+    s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+                                                JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (s == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    return cli_print_text(cmd, s);
+}
+
+int cli_print_text(const cli_command *cmd, const char *text)
+{
+    if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF) {
+        cli_error(cmd, "cannot write the output: %s", strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
+}
