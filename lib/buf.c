@@ -176,30 +176,138 @@ void lithsm_buf_json_str(lithsm_buf *b, const char *s, size_t n)
     lithsm_buf_putc(b, '"');
 }
 
-/* JavaScript prints integral doubles without a fraction and others in the
- * shortest form that reads back exactly; %.17g is exact but not shortest, so
- * try increasing precision until the value round-trips. */
+/* Number.prototype.toString (ECMA-262 Number::toString): the shortest
+ * digits that read back exactly, written in plain notation for decimal
+ * exponents from -7 to 20 and as d.ddde+N otherwise; -0 prints as 0. */
 static void buf_json_double(lithsm_buf *b, double d)
 {
-    char tmp[40];
-    int prec;
+    char tmp[40], digits[20];
+    int prec, exp10, k = 0, n, i;
+    const char *p;
 
     if (d != d || d - d != 0) { /* NaN and infinities become null */
         lithsm_buf_puts(b, "null");
         return;
     }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+    if (d == 0) {
+        lithsm_buf_putc(b, '0');
+        return;
+    }
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
         if (strtod(tmp, NULL) == d)
             break;
     }
-    lithsm_buf_puts(b, tmp);
+    /* tmp is "[-]d[.ddd]e[+-]xx": collect the digits and the exponent. */
+    p = tmp;
+    if (*p == '-') {
+        lithsm_buf_putc(b, '-');
+        p++;
+    }
+    for (; *p != 'e'; p++)
+        if (*p != '.')
+            digits[k++] = *p;
+    exp10 = atoi(p + 1);
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    n = exp10 + 1; /* the decimal point sits after n digits */
+    if (k <= n && n <= 21) {
+        lithsm_buf_add(b, digits, (size_t)k);
+        for (i = k; i < n; i++)
+            lithsm_buf_putc(b, '0');
+    } else if (0 < n && n <= 21) {
+        lithsm_buf_add(b, digits, (size_t)n);
+        lithsm_buf_putc(b, '.');
+        lithsm_buf_add(b, digits + n, (size_t)(k - n));
+    } else if (-6 < n && n <= 0) {
+        lithsm_buf_puts(b, "0.");
+        for (i = n; i < 0; i++)
+            lithsm_buf_putc(b, '0');
+        lithsm_buf_add(b, digits, (size_t)k);
+    } else {
+        lithsm_buf_putc(b, digits[0]);
+        if (k > 1) {
+            lithsm_buf_putc(b, '.');
+            lithsm_buf_add(b, digits + 1, (size_t)(k - 1));
+        }
+        lithsm_buf_printf(b, "e%c%d", n - 1 >= 0 ? '+' : '-',
+                          n - 1 >= 0 ? n - 1 : 1 - n);
+    }
+}
+
+/* An array index in JavaScript's sense ("0", "7", "42"; not "07"): such
+ * keys come first in an object's property order, in numeric order. */
+static int array_index(const char *key, uint32_t *out)
+{
+    uint64_t v = 0;
+    const char *p = key;
+
+    if (*p == '\0' || (*p == '0' && p[1] != '\0'))
+        return 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v >= 0xffffffffULL) /* 2^32 - 1 is not an index */
+            return 0;
+    }
+    *out = (uint32_t)v;
+    return 1;
+}
+
+static void buf_json_member(lithsm_buf *b, int *first, const char *key,
+                            const json_object *val)
+{
+    if (!*first)
+        lithsm_buf_putc(b, ',');
+    *first = 0;
+    lithsm_buf_json_str(b, key, strlen(key));
+    lithsm_buf_putc(b, ':');
+    lithsm_buf_json_value(b, val);
+}
+
+/* JSON.stringify's key order: array-index keys ascending, then the others
+ * in insertion order (ECMA-262 OrdinaryOwnPropertyKeys). */
+static void buf_json_object(lithsm_buf *b, const json_object *v)
+{
+    uint32_t idx, best, last = 0;
+    int first = 1, have_last = 0, found;
+
+    lithsm_buf_putc(b, '{');
+    /* Index keys are rare: pick the next smallest on each pass. */
+    do {
+        const char *best_key = NULL;
+        json_object *best_val = NULL;
+
+        found = 0;
+        best = 0;
+        json_object_object_foreach((json_object *)v, key, val)
+        {
+            if (array_index(key, &idx) && (!have_last || idx > last) &&
+                (!found || idx < best)) {
+                best = idx;
+                best_key = key;
+                best_val = val;
+                found = 1;
+            }
+        }
+        if (found) {
+            buf_json_member(b, &first, best_key, best_val);
+            last = best;
+            have_last = 1;
+        }
+    } while (found);
+    json_object_object_foreach((json_object *)v, key2, val2)
+    {
+        if (!array_index(key2, &idx))
+            buf_json_member(b, &first, key2, val2);
+    }
+    lithsm_buf_putc(b, '}');
 }
 
 void lithsm_buf_json_value(lithsm_buf *b, const json_object *v)
 {
     size_t i, n;
-    int first = 1;
 
     switch (json_object_get_type(v)) {
     case json_type_null:
@@ -229,17 +337,7 @@ void lithsm_buf_json_value(lithsm_buf *b, const json_object *v)
         lithsm_buf_putc(b, ']');
         break;
     case json_type_object:
-        lithsm_buf_putc(b, '{');
-        json_object_object_foreach((json_object *)v, key, val)
-        {
-            if (!first)
-                lithsm_buf_putc(b, ',');
-            first = 0;
-            lithsm_buf_json_str(b, key, strlen(key));
-            lithsm_buf_putc(b, ':');
-            lithsm_buf_json_value(b, val);
-        }
-        lithsm_buf_putc(b, '}');
+        buf_json_object(b, v);
         break;
     }
 }

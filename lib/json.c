@@ -49,26 +49,120 @@ int lithsm_utf8_valid(const char *s, size_t n)
     return 1;
 }
 
-/* json-c accepts 'single-quoted' strings even in strict mode; RFC 8259 and
- * the Lit nodes do not.  A quote outside a double-quoted string is refused. */
-static int single_quote_free(const char *s, size_t n)
+/* json-c is more lenient than RFC 8259 even in strict mode: it takes
+ * 'single-quoted' strings and numbers such as "1." or "-.5", and it cuts
+ * object keys at an escaped NUL.  One pass over the text refuses those
+ * before json-c sees it; json-c checks everything else.  Returns the offset
+ * of the first offending byte, or len when the text is acceptable. */
+static size_t lexical_problem(const char *s, size_t n, const char **why)
 {
-    size_t i;
-    int in_string = 0;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++) {
-        if (in_string) {
-            if (s[i] == '\\')
+    while (i < n) {
+        char c = s[i];
+
+        if (c == '"') {
+            for (i++; i < n && s[i] != '"'; i++) {
+                if (s[i] != '\\')
+                    continue;
+                if (i + 5 < n && s[i + 1] == 'u' &&
+                    memcmp(s + i + 2, "0000", 4) == 0) {
+                    *why = "an escaped NUL character (\\u0000)";
+                    return i;
+                }
+                i++; /* skip the escaped character */
+            }
+            i++;
+        } else if (c == '\'') {
+            *why = "a single-quoted string";
+            return i;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t start = i;
+
+            /* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+            if (s[i] == '-')
                 i++;
-            else if (s[i] == '"')
-                in_string = 0;
-        } else if (s[i] == '"') {
-            in_string = 1;
-        } else if (s[i] == '\'') {
-            return 0;
+            if (i < n && s[i] == '0')
+                i++;
+            else if (i < n && s[i] >= '1' && s[i] <= '9')
+                while (i < n && s[i] >= '0' && s[i] <= '9')
+                    i++;
+            else
+                goto bad_number;
+            if (i < n && s[i] == '.') {
+                if (++i >= n || s[i] < '0' || s[i] > '9')
+                    goto bad_number;
+                while (i < n && s[i] >= '0' && s[i] <= '9')
+                    i++;
+            }
+            if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+                if (++i < n && (s[i] == '+' || s[i] == '-'))
+                    i++;
+                if (i >= n || s[i] < '0' || s[i] > '9')
+                    goto bad_number;
+                while (i < n && s[i] >= '0' && s[i] <= '9')
+                    i++;
+            }
+            if (i < n && strchr("0123456789.eE+-", s[i]) != NULL && s[i])
+                goto bad_number;
+            continue;
+        bad_number:
+            *why = "a malformed number";
+            return start;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            /* Only the three literals; json-c also takes NaN, Infinity. */
+            static const char *const words[] = {"true", "false", "null"};
+            size_t w, len = 0;
+
+            while (i + len < n && ((s[i + len] >= 'a' && s[i + len] <= 'z') ||
+                                   (s[i + len] >= 'A' && s[i + len] <= 'Z')))
+                len++;
+            for (w = 0; w < 3; w++)
+                if (len == strlen(words[w]) && memcmp(s + i, words[w], len) == 0)
+                    break;
+            if (w == 3) {
+                *why = "a bare word (only true, false and null are JSON)";
+                return i;
+            }
+            i += len;
+        } else {
+            i++;
         }
     }
-    return 1;
+    return n;
+}
+
+/* Integers beyond 2^53 cannot be exact in JavaScript, and json-c clamps
+ * those beyond 64 bits: neither could be signed or re-sent faithfully. */
+static int numbers_exact(const json_object *v)
+{
+    const int64_t limit = (int64_t)1 << 53;
+    size_t i, n;
+
+    switch (json_object_get_type(v)) {
+    case json_type_int: {
+        int64_t x = json_object_get_int64(v);
+
+        return x <= limit && x >= -limit;
+    }
+    case json_type_array:
+        n = json_object_array_length(v);
+        for (i = 0; i < n; i++)
+            if (!numbers_exact(json_object_array_get_idx(v, i)))
+                return 0;
+        return 1;
+    case json_type_object: {
+        json_object_object_foreach((json_object *)v, key, val)
+        {
+            (void)key;
+            if (!numbers_exact(val))
+                return 0;
+        }
+        return 1;
+    }
+    default:
+        return 1;
+    }
 }
 
 lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
@@ -77,6 +171,7 @@ lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
     json_tokener *tok;
     json_object *obj;
     enum json_tokener_error jerr;
+    const char *why = NULL;
     size_t used;
 
     *out = NULL;
@@ -93,9 +188,11 @@ lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
     if (memchr(text, '\0', len) != NULL)
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: JSON text holds a NUL byte",
                            what);
-    if (!single_quote_free(text, len))
+    used = lexical_problem(text, len, &why);
+    if (used != len)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "%s: single-quoted strings are not JSON", what);
+                           "%s: invalid JSON at byte %zu: %s", what, used,
+                           why);
     tok = json_tokener_new_ex(LITHSM_JSON_DEPTH);
     if (tok == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "%s: out of memory", what);
@@ -129,6 +226,13 @@ lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "%s: unexpected data after the JSON value at byte %zu",
                            what, used);
+    }
+    if (!numbers_exact(obj)) {
+        json_object_put(obj);
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "%s: an integer is beyond 2^53 and cannot be kept "
+                           "exact",
+                           what);
     }
     *out = obj;
     return LITHSM_OK;

@@ -95,6 +95,38 @@ static void test_values(void)
     json_object_put(o);
 }
 
+/* Numbers and key order as JSON.stringify writes them (values checked in
+ * node: JSON.stringify(JSON.parse(text))). */
+static void test_js_forms(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"[100.0,1E2,-0.0,0.1,1e-7,1.5e-7,123e-9,1e21,1.25e+21,2e20]",
+         "[100,100,0,0.1,1e-7,1.5e-7,1.23e-7,1e+21,1.25e+21,200000000000000000000]"},
+        {"[0.000001,12.5,-3.75,9007199254740992,5e-324]",
+         "[0.000001,12.5,-3.75,9007199254740992,5e-324]"},
+        {"{\"b\":1,\"10\":2,\"a\":3,\"2\":4,\"01\":5,\"4294967295\":6}",
+         "{\"2\":4,\"10\":2,\"b\":1,\"a\":3,\"01\":5,\"4294967295\":6}"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_object *o = NULL;
+        lithsm_buf b;
+        char *out = NULL;
+
+        ok_int_eq(lithsm_json_parse(&o, cases[i].in, strlen(cases[i].in), "t"),
+                  LITHSM_OK, "parse");
+        lithsm_buf_init(&b);
+        lithsm_buf_json_value(&b, o);
+        ok_int_eq(lithsm_buf_finish(&b, &out, NULL), LITHSM_OK, "write");
+        ok_str_eq(out, cases[i].out, "written as JSON.stringify does");
+        free(out);
+        json_object_put(o);
+    }
+}
+
 static void test_parse_rejects(void)
 {
     json_object *o = NULL;
@@ -113,6 +145,24 @@ static void test_parse_rejects(void)
               "single quotes rejected (strict)");
     ok_int_eq(lithsm_json_parse(&o, "{\"a\":1,}", 8, "t"), LITHSM_ERR_PARSE,
               "trailing comma rejected (strict)");
+    ok_int_eq(lithsm_json_parse(&o, "[1.]", 4, "t"), LITHSM_ERR_PARSE,
+              "\"1.\" rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[-.5]", 5, "t"), LITHSM_ERR_PARSE,
+              "\"-.5\" rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[012]", 5, "t"), LITHSM_ERR_PARSE,
+              "leading zero rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[1e]", 4, "t"), LITHSM_ERR_PARSE,
+              "empty exponent rejected");
+    ok_int_eq(lithsm_json_parse(&o, "{\"a\\u0000b\":1}", 14, "t"),
+              LITHSM_ERR_PARSE, "escaped NUL rejected (json-c cuts keys)");
+    ok_int_eq(lithsm_json_parse(&o, "[123456789012345678901234]", 26, "t"),
+              LITHSM_ERR_RANGE, "an integer beyond 2^53 rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[NaN]", 5, "t"), LITHSM_ERR_PARSE,
+              "NaN rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[-Infinity]", 11, "t"), LITHSM_ERR_PARSE,
+              "Infinity rejected");
+    ok_int_eq(lithsm_json_parse(&o, "[True]", 6, "t"), LITHSM_ERR_PARSE,
+              "True rejected");
     ok_int_eq(lithsm_json_parse(&o, "12", 2, "t"), LITHSM_OK,
               "a bare number parses");
     json_object_put(o);
@@ -142,6 +192,7 @@ int main(void)
     test_known_strings();
     test_against_jsonc();
     test_values();
+    test_js_forms();
     test_parse_rejects();
     test_utf8();
     return tap_done();
