@@ -105,4 +105,8 @@ lithsm_err lithsm_signer_new(lithsm_signer **out, const lithsm_signer_ops *ops,
                              void *impl, const uint8_t *pubkey,
                              size_t pubkey_len);
 
+/* signer_pkcs11.c: opens a pkcs11: URI through OSSL_STORE with the lithsm
+ * provider (lithsm_signer_open calls it for pkcs11: URIs). */
+lithsm_err lithsm_signer_open_pkcs11(lithsm_signer **out, const char *uri);
+
 #endif /* LITHSM_INTERNAL_H */

@@ -291,12 +291,9 @@ lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "signer: NULL argument");
     *out = NULL;
 
-    /* The PKCS#11 signer (sign_rs through the lithsm provider) plugs in
-     * here; it is not built yet. */
+    /* Token keys: sign_rs through the lithsm provider (signer_pkcs11.c). */
     if (strncmp(uri, "pkcs11:", 7) == 0)
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "PKCS#11 URIs need the lithsm provider "
-                           "(not built yet)");
+        return lithsm_signer_open_pkcs11(out, uri);
 
     if ((err = read_key_file(&pem, &pem_len, uri)) != LITHSM_OK)
         return err;

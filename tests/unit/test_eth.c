@@ -717,9 +717,13 @@ static void test_pem(void)
     }
 
     signer = NULL;
-    ok_int_eq(lithsm_signer_open(&signer, "pkcs11:token=lithsm;object=k"),
-              LITHSM_ERR_INVALID_ARG, "pkcs11: URI not supported yet");
-    ok(err_has("PKCS#11"), "  ... error says PKCS#11");
+    /* No lithsm provider or no such token here: a clear pkcs11 error (the
+     * token path is tested in tests/integration/signer.sh). */
+    ok(lithsm_signer_open(&signer, "pkcs11:token=lithsm;object=k") !=
+           LITHSM_OK,
+       "pkcs11: URI without a reachable token fails");
+    ok(signer == NULL, "  ... and returns no signer");
+    ok(err_has("pkcs11"), "  ... error says pkcs11");
     ok_int_eq(lithsm_signer_open(&signer, NULL), LITHSM_ERR_INVALID_ARG,
               "signer_open(NULL)");
 }

@@ -1,0 +1,137 @@
+/*
+ * lithsm_prov.h - internals of the lithsm OpenSSL 3 provider.
+ *
+ * provider.c   entry point, algorithm tables, configuration, errors
+ * p11.c        the PKCS#11 module: libp11 for load, slots and login; the
+ *              module's own function list for sessions, keys and signing
+ * store.c      OSSL_STORE loader for pkcs11: URIs (RFC 7512, p11-kit parser)
+ * keymgmt.c    EC key management for token keys
+ * signature.c  ECDSA over CKM_ECDSA
+ */
+#ifndef LITHSM_PROV_H
+#define LITHSM_PROV_H
+
+#include <stddef.h>
+
+#include <openssl/core.h>
+#include <openssl/core_dispatch.h>
+#include <p11-kit/pkcs11.h>
+#include <p11-kit/uri.h>
+
+/* Reason codes, published through OSSL_FUNC_PROVIDER_GET_REASON_STRINGS. */
+enum {
+    LITHSM_R_MALLOC = 1,
+    LITHSM_R_URI,
+    LITHSM_R_CONFIG,
+    LITHSM_R_MODULE,
+    LITHSM_R_TOKEN_NOT_FOUND,
+    LITHSM_R_OBJECT_NOT_FOUND,
+    LITHSM_R_PIN_SOURCE,
+    LITHSM_R_PIN_INCORRECT,
+    LITHSM_R_PIN_LOCKED,
+    LITHSM_R_LOGIN,
+    LITHSM_R_PKCS11,
+    LITHSM_R_KEY,
+    LITHSM_R_DIGEST_LENGTH,
+    LITHSM_R_NOT_PRIVATE,
+    LITHSM_R_BAD_ARGUMENT
+};
+
+typedef struct lithsm_provctx {
+    const OSSL_CORE_HANDLE *handle;
+    OSSL_LIB_CTX *libctx; /* child of the application's library context */
+    OSSL_FUNC_core_new_error_fn *new_error;
+    OSSL_FUNC_core_set_error_debug_fn *set_error_debug;
+    OSSL_FUNC_core_vset_error_fn *vset_error;
+    char *module_path; /* config "module-path", or NULL */
+    char *pin_source;  /* config "pin-source", or NULL */
+} lithsm_provctx;
+
+/* Puts a lithsm error with a formatted detail on the caller's error queue. */
+void lithsm_prov_raise(const lithsm_provctx *pc, const char *file, int line,
+                       const char *func, int reason, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The configured PKCS#11 module, or the default one. */
+const char *lithsm_prov_module_path(const lithsm_provctx *pc);
+
+#define LITHSM_RAISE(pc, reason, ...)                                          \
+    lithsm_prov_raise((pc), __FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
+
+/* ------------------------------------------------------------------ p11.c */
+
+/* Curves the keys may be on. */
+enum { LITHSM_CURVE_SECP256K1 = 1, LITHSM_CURVE_P256 };
+
+typedef struct lithsm_module lithsm_module;
+
+/* Where a PIN comes from: the pin-source (URI, else configuration), else
+ * the application's passphrase callback (a prompt), else nowhere. */
+typedef struct lithsm_pin {
+    const char *source; /* "file:PATH" or NULL */
+    OSSL_PASSPHRASE_CALLBACK *cb;
+    void *cbarg;
+} lithsm_pin;
+
+/* A key found on a token: one reference-counted object shared by the store,
+ * the key manager and signature contexts. */
+typedef struct lithsm_key {
+    unsigned int magic;
+    int refs;
+    lithsm_provctx *pc;
+    lithsm_module *mod; /* holds a reference */
+    CK_SLOT_ID slot_id;
+    CK_OBJECT_CLASS class;   /* CKO_PRIVATE_KEY or CKO_PUBLIC_KEY */
+    CK_OBJECT_HANDLE handle; /* the object itself */
+    int curve;
+    unsigned char pub[65]; /* 04 || X || Y, from the public CKA_EC_POINT */
+    char label[64];        /* for messages only */
+    /* To find the object again after a fork (handles do not survive the
+     * module's re-initialisation). */
+    unsigned char id[128];
+    size_t id_len;
+    unsigned char params[16];
+    size_t params_len;
+    unsigned int generation; /* the module generation `handle` belongs to */
+} lithsm_key;
+
+#define LITHSM_KEY_MAGIC 0x6c6b6579u
+
+/* Key generation parameter: the pkcs11: URI of the token and the new key's
+ * label (object=), optionally id=, pin-source= and module-path=. */
+#define LITHSM_PKEY_PARAM_URI "lithsm-uri"
+
+/* Loads (or reuses) the module at `path`; the caller releases it. */
+lithsm_module *lithsm_module_get(lithsm_provctx *pc, const char *path);
+void lithsm_module_put(lithsm_module *mod);
+
+/* Finds keys matching `uri` on the matching tokens of `mod`.  `want_private`
+ * and `want_public` say which classes to look for; logging in happens only
+ * when private keys are wanted.  On success *keys is an array of *nkeys
+ * references (maybe none), freed with lithsm_keys_free. */
+int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                     const lithsm_pin *pin, int want_private, int want_public,
+                     lithsm_key ***keys, size_t *nkeys);
+void lithsm_keys_free(lithsm_key **keys, size_t nkeys);
+
+lithsm_key *lithsm_key_ref(lithsm_key *key);
+void lithsm_key_unref(lithsm_key *key);
+
+/* Generates a key pair with the wallet template on the one token `uri`
+ * names; object= gives the label (which must be new), id= the CKA_ID
+ * (random when absent).  *out is the private key. */
+int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                        const lithsm_pin *pin, int curve, lithsm_key **out);
+
+/* Signs exactly 32 bytes with CKM_ECDSA; rs gets the raw r || s (64 bytes). */
+int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
+                        size_t tbslen, unsigned char rs[64]);
+
+const char *lithsm_curve_name(int curve);
+
+/* ------------------------------------------------ algorithm dispatch tables */
+
+extern const OSSL_DISPATCH lithsm_store_functions[];
+extern const OSSL_DISPATCH lithsm_ec_keymgmt_functions[];
+extern const OSSL_DISPATCH lithsm_ecdsa_functions[];
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * store.c - OSSL_STORE loader for pkcs11: URIs (RFC 7512).
+ *
+ * The URI is parsed and matched with p11-kit's functions: token,
+ * manufacturer, serial, model, slot-id and the other slot/token/library
+ * attributes; object, id and type for the keys; module-path and
+ * pin-source from the query.  An attribute p11-kit does not know matches
+ * nothing.  Keys go to the key manager by reference, one per load call.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/core_object.h>
+#include <openssl/params.h>
+#include <openssl/store.h>
+
+#include "lithsm_prov.h"
+
+typedef struct store_ctx {
+    lithsm_provctx *pc;
+    P11KitUri *uri;
+    const char *module_path; /* borrowed from the URI or the config */
+    const char *pin_source;  /* borrowed from the URI or the config */
+    int expect;              /* OSSL_STORE_INFO_* or 0 for anything */
+    int searched;
+    const char *uri_error; /* reported by the first load */
+    int uri_rc;
+    lithsm_key **keys;
+    size_t nkeys, next;
+} store_ctx;
+
+static OSSL_FUNC_store_open_fn store_open;
+static OSSL_FUNC_store_settable_ctx_params_fn store_settable_ctx_params;
+static OSSL_FUNC_store_set_ctx_params_fn store_set_ctx_params;
+static OSSL_FUNC_store_load_fn store_load;
+static OSSL_FUNC_store_eof_fn store_eof;
+static OSSL_FUNC_store_close_fn store_close;
+
+static void *store_open(void *provctx, const char *uri)
+{
+    lithsm_provctx *pc = provctx;
+    store_ctx *ctx;
+    int rc;
+
+    ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL || (ctx->uri = p11_kit_uri_new()) == NULL) {
+        free(ctx);
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return NULL;
+    }
+    ctx->pc = pc;
+    /* A bad URI is reported by the first load, not here: OpenSSL 3.0
+     * drops the errors of a failed open and tries the file: scheme, which
+     * would leave only "unregistered scheme" for the user.  Errors never
+     * echo the URI: it may carry a PIN by mistake. */
+    rc = p11_kit_uri_parse(uri, P11_KIT_URI_FOR_ANY, ctx->uri);
+    if (rc != P11_KIT_URI_OK) {
+        ctx->uri_error = "pkcs11 URI: %s";
+        ctx->uri_rc = rc;
+    } else if (p11_kit_uri_get_pin_value(ctx->uri) != NULL) {
+        /* RFC 7512 §2.4: both together SHOULD be refused; alone, a PIN in
+         * a URI ends up in argv and logs. */
+        ctx->uri_error =
+            p11_kit_uri_get_pin_source(ctx->uri) != NULL
+                ? "pkcs11 URI: pin-value together with pin-source is refused"
+                : "pkcs11 URI: pin-value is refused; use pin-source=file:PATH";
+    }
+    ctx->module_path = p11_kit_uri_get_module_path(ctx->uri);
+    if (ctx->module_path == NULL)
+        ctx->module_path = lithsm_prov_module_path(pc);
+    ctx->pin_source = p11_kit_uri_get_pin_source(ctx->uri);
+    if (ctx->pin_source == NULL)
+        ctx->pin_source = pc->pin_source;
+    return ctx;
+}
+
+static const OSSL_PARAM *store_settable_ctx_params(void *provctx)
+{
+    static const OSSL_PARAM params[] = {
+        OSSL_PARAM_int(OSSL_STORE_PARAM_EXPECT, NULL), OSSL_PARAM_END};
+
+    return params;
+}
+
+static int store_set_ctx_params(void *loaderctx, const OSSL_PARAM params[])
+{
+    store_ctx *ctx = loaderctx;
+    const OSSL_PARAM *p;
+
+    p = OSSL_PARAM_locate_const(params, OSSL_STORE_PARAM_EXPECT);
+    if (p != NULL && !OSSL_PARAM_get_int(p, &ctx->expect))
+        return 0;
+    return 1;
+}
+
+/* Looks the keys up once, on the first load. */
+static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
+                        void *pw_cbarg)
+{
+    lithsm_pin pin;
+    lithsm_module *mod;
+    int want_private, want_public, ok;
+    CK_ATTRIBUTE *a;
+
+    ctx->searched = 1;
+    if (ctx->uri_error != NULL) {
+        if (ctx->uri_rc != 0)
+            LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "pkcs11 URI: %s",
+                         p11_kit_uri_message(ctx->uri_rc));
+        else
+            LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "%s", ctx->uri_error);
+        return 0;
+    }
+    want_private = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_PKEY;
+    want_public = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_PUBKEY;
+    if (!want_private && !want_public)
+        return 1; /* certificates and parameters: none here yet */
+    mod = lithsm_module_get(ctx->pc, ctx->module_path);
+    if (mod == NULL)
+        return 0;
+    pin.source = ctx->pin_source;
+    pin.cb = pw_cb;
+    pin.cbarg = pw_cbarg;
+    ok = lithsm_find_keys(ctx->pc, mod, ctx->uri, &pin, want_private,
+                          want_public, &ctx->keys, &ctx->nkeys);
+    lithsm_module_put(mod); /* each key holds its own reference */
+    if (ok && ctx->nkeys == 0) {
+        a = p11_kit_uri_get_attribute(ctx->uri, CKA_LABEL);
+        if (a != NULL && a->ulValueLen < 64)
+            LITHSM_RAISE(ctx->pc, LITHSM_R_OBJECT_NOT_FOUND,
+                         "no EC key (secp256k1 or P-256) named \"%.*s\" on "
+                         "the token",
+                         (int)a->ulValueLen, (const char *)a->pValue);
+        else
+            LITHSM_RAISE(ctx->pc, LITHSM_R_OBJECT_NOT_FOUND,
+                         "no EC key (secp256k1 or P-256) on the token "
+                         "matches the URI");
+        ok = 0;
+    }
+    return ok;
+}
+
+static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
+                      void *object_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb,
+                      void *pw_cbarg)
+{
+    store_ctx *ctx = loaderctx;
+    OSSL_PARAM params[4];
+    int type = OSSL_OBJECT_PKEY;
+    char data_type[] = "EC";
+    lithsm_key *key;
+
+    if (!ctx->searched && !store_search(ctx, pw_cb, pw_cbarg))
+        return 0;
+    if (ctx->next >= ctx->nkeys)
+        return 0;
+    key = ctx->keys[ctx->next++];
+    params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &type);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
+                                                 data_type, 0);
+    /* The key manager's load takes its own reference. */
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE,
+                                                  &key, sizeof(key));
+    params[3] = OSSL_PARAM_construct_end();
+    return object_cb(params, object_cbarg);
+}
+
+static int store_eof(void *loaderctx)
+{
+    store_ctx *ctx = loaderctx;
+
+    return ctx->searched && ctx->next >= ctx->nkeys;
+}
+
+static int store_close(void *loaderctx)
+{
+    store_ctx *ctx = loaderctx;
+
+    if (ctx == NULL)
+        return 1;
+    lithsm_keys_free(ctx->keys, ctx->nkeys);
+    p11_kit_uri_free(ctx->uri);
+    free(ctx);
+    return 1;
+}
+
+const OSSL_DISPATCH lithsm_store_functions[] = {
+    {OSSL_FUNC_STORE_OPEN, (void (*)(void))store_open},
+    {OSSL_FUNC_STORE_SETTABLE_CTX_PARAMS,
+     (void (*)(void))store_settable_ctx_params},
+    {OSSL_FUNC_STORE_SET_CTX_PARAMS, (void (*)(void))store_set_ctx_params},
+    {OSSL_FUNC_STORE_LOAD, (void (*)(void))store_load},
+    {OSSL_FUNC_STORE_EOF, (void (*)(void))store_eof},
+    {OSSL_FUNC_STORE_CLOSE, (void (*)(void))store_close},
+    {0, NULL}};

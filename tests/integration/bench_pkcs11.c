@@ -1,0 +1,222 @@
+/*
+ * bench_pkcs11.c - Ethereum signatures per second through lithsm (provider
+ * + low-s + recovery) against a raw PKCS#11 C_SignInit/C_Sign loop on the
+ * same SoftHSM2 key, with 1 and 2 threads, measured in one run.  Run by
+ * tests/integration/bench.sh, which makes the token and passes:
+ *
+ *   LITHSM_BENCH_URI     the key for lithsm, with pin-source
+ *   LITHSM_BENCH_MODULE  the PKCS#11 module
+ *   LITHSM_BENCH_TOKEN   the token's label, for the raw loop
+ *   LITHSM_BENCH_LABEL   the key's label (CKA_LABEL) for the raw loop
+ *   LITHSM_BENCH_PIN     a file holding the user PIN (raw loop login)
+ *   LITHSM_BENCH_SECONDS seconds per measurement (default 2)
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <p11-kit/pkcs11.h>
+
+#include "lithsm.h"
+
+typedef struct run {
+    /* raw */
+    CK_FUNCTION_LIST *fl;
+    CK_SLOT_ID slot;
+    CK_OBJECT_HANDLE key;
+    /* lithsm */
+    lithsm_signer *signer;
+    double seconds;
+    long count;
+    int failed;
+} run;
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *raw_loop(void *arg)
+{
+    run *r = arg;
+    CK_MECHANISM mech = {CKM_ECDSA, NULL, 0};
+    CK_SESSION_HANDLE s;
+    unsigned char hash[32] = {1}, sig[64];
+    CK_ULONG len;
+    double end;
+
+    if (r->fl->C_OpenSession(r->slot, CKF_SERIAL_SESSION, NULL, NULL, &s) !=
+        CKR_OK) {
+        r->failed = 1;
+        return NULL;
+    }
+    end = now() + r->seconds;
+    while (now() < end) {
+        hash[0]++;
+        len = sizeof(sig);
+        if (r->fl->C_SignInit(s, &mech, r->key) != CKR_OK ||
+            r->fl->C_Sign(s, hash, 32, sig, &len) != CKR_OK) {
+            r->failed = 1;
+            break;
+        }
+        r->count++;
+    }
+    r->fl->C_CloseSession(s);
+    return NULL;
+}
+
+static void *lithsm_loop(void *arg)
+{
+    run *r = arg;
+    lithsm_eth_sig sig;
+    uint8_t hash[32] = {2};
+    double end = now() + r->seconds;
+
+    while (now() < end) {
+        hash[0]++;
+        if (lithsm_signer_sign_digest(&sig, r->signer, hash) != LITHSM_OK) {
+            r->failed = 1;
+            break;
+        }
+        r->count++;
+    }
+    return NULL;
+}
+
+/* Signatures per second of `fn` over `threads` threads. */
+static double measure(void *(*fn)(void *), const run *proto, int threads)
+{
+    pthread_t th[2];
+    run r[2];
+    double start, elapsed;
+    long total = 0;
+    int i;
+
+    start = now();
+    for (i = 0; i < threads; i++) {
+        r[i] = *proto;
+        pthread_create(&th[i], NULL, fn, &r[i]);
+    }
+    for (i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        if (r[i].failed)
+            return -1;
+        total += r[i].count;
+    }
+    elapsed = now() - start;
+    return (double)total / elapsed;
+}
+
+static int raw_setup(run *r, const char *module, const char *token,
+                     const char *label, const char *pin_path)
+{
+    CK_C_GetFunctionList get_list;
+    CK_C_INITIALIZE_ARGS args;
+    CK_SLOT_ID slots[16];
+    CK_TOKEN_INFO ti;
+    CK_ULONG nslots = 16, n = 0, i;
+    size_t tlen = strlen(token);
+    CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+    CK_ATTRIBUTE tmpl[2] = {{CKA_CLASS, &cls, sizeof(cls)},
+                            {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_SESSION_HANDLE s;
+    CK_RV rv;
+    char pin[64] = "";
+    FILE *fp;
+    void *dl;
+
+    dl = dlopen(module, RTLD_NOW | RTLD_LOCAL);
+    if (dl == NULL)
+        return 0;
+    *(void **)(&get_list) = dlsym(dl, "C_GetFunctionList");
+    if (get_list == NULL || get_list(&r->fl) != CKR_OK)
+        return 0;
+    memset(&args, 0, sizeof(args));
+    args.flags = CKF_OS_LOCKING_OK;
+    rv = r->fl->C_Initialize(&args);
+    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED)
+        return 0;
+    if (r->fl->C_GetSlotList(CK_TRUE, slots, &nslots) != CKR_OK || nslots == 0)
+        return 0;
+    for (i = 0; i < nslots; i++)
+        if (r->fl->C_GetTokenInfo(slots[i], &ti) == CKR_OK &&
+            tlen <= sizeof(ti.label) && memcmp(ti.label, token, tlen) == 0 &&
+            (tlen == sizeof(ti.label) || ti.label[tlen] == ' '))
+            break;
+    if (i == nslots)
+        return 0;
+    r->slot = slots[i];
+    if ((fp = fopen(pin_path, "r")) == NULL)
+        return 0;
+    if (fgets(pin, sizeof(pin), fp) == NULL)
+        pin[0] = '\0';
+    fclose(fp);
+    pin[strcspn(pin, "\r\n")] = '\0';
+    /* The session stays open so the login lasts (it is per token). */
+    if (r->fl->C_OpenSession(r->slot, CKF_SERIAL_SESSION, NULL, NULL, &s) !=
+        CKR_OK)
+        return 0;
+    rv = r->fl->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)pin, strlen(pin));
+    memset(pin, 0, sizeof(pin));
+    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
+        return 0;
+    if (r->fl->C_FindObjectsInit(s, tmpl, 2) != CKR_OK ||
+        r->fl->C_FindObjects(s, &r->key, 1, &n) != CKR_OK)
+        return 0;
+    r->fl->C_FindObjectsFinal(s);
+    return n == 1;
+}
+
+int main(void)
+{
+    const char *uri = getenv("LITHSM_BENCH_URI");
+    const char *module = getenv("LITHSM_BENCH_MODULE");
+    const char *token = getenv("LITHSM_BENCH_TOKEN");
+    const char *label = getenv("LITHSM_BENCH_LABEL");
+    const char *pin = getenv("LITHSM_BENCH_PIN");
+    const char *secs = getenv("LITHSM_BENCH_SECONDS");
+    run proto;
+    double raw, ours;
+    int threads;
+
+    memset(&proto, 0, sizeof(proto));
+    proto.seconds = secs != NULL ? strtod(secs, NULL) : 2.0;
+    if (proto.seconds <= 0 || proto.seconds > 60)
+        proto.seconds = 2.0;
+    if (uri == NULL || module == NULL || token == NULL || label == NULL ||
+        pin == NULL) {
+        fprintf(stderr, "bench_pkcs11: run tests/integration/bench.sh\n");
+        return 1;
+    }
+    if (lithsm_signer_open(&proto.signer, uri) != LITHSM_OK) {
+        fprintf(stderr, "bench_pkcs11: %s\n", lithsm_last_error());
+        return 1;
+    }
+    if (!raw_setup(&proto, module, token, label, pin)) {
+        fprintf(stderr, "bench_pkcs11: raw PKCS#11 setup failed\n");
+        lithsm_signer_free(proto.signer);
+        return 1;
+    }
+    printf("%-8s %14s %14s %7s\n", "threads", "raw C_Sign/s", "lithsm sig/s",
+           "ratio");
+    for (threads = 1; threads <= 2; threads++) {
+        /* Interleaved, so drift of the machine hits both alike. */
+        raw = measure(raw_loop, &proto, threads);
+        ours = measure(lithsm_loop, &proto, threads);
+        if (raw <= 0 || ours <= 0) {
+            fprintf(stderr, "bench_pkcs11: signing failed (%s)\n",
+                    lithsm_last_error());
+            lithsm_signer_free(proto.signer);
+            return 1;
+        }
+        printf("%-8d %14.0f %14.0f %7.2f\n", threads, raw, ours, ours / raw);
+    }
+    lithsm_signer_free(proto.signer);
+    return 0;
+}
