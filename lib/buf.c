@@ -207,7 +207,7 @@ static void buf_json_double(lithsm_buf *b, double d)
     for (; *p != 'e'; p++)
         if (*p != '.')
             digits[k++] = *p;
-    exp10 = atoi(p + 1);
+    exp10 = (int)strtol(p + 1, NULL, 10);
     while (k > 1 && digits[k - 1] == '0')
         k--;
     n = exp10 + 1; /* the decimal point sits after n digits */

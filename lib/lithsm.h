@@ -416,6 +416,18 @@ LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_session_key_from_seed(lithsm_session_key **out,
                                         const uint8_t seed[32]);
 
+/** The key of a stored secret: 64 hex (a 32-byte seed) or 128 hex (seed ||
+ *  public key, the JS SDK's form, checked for consistency). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_session_key_from_secret_hex(lithsm_session_key **out,
+                                                         const char *hex);
+
+/** The JS SDK's secret form, 128 lowercase hex (seed || public key); out
+ *  needs 129 bytes.  A secret: wipe it after use. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_session_key_secret_hex(char out[129],
+                                                    const lithsm_session_key *key);
+
 /** 64 lowercase hex of the public key; out needs 65 bytes. */
 LITHSM_API void lithsm_session_key_public_hex(char out[65],
                                    const lithsm_session_key *key);
@@ -500,5 +512,8 @@ LITHSM_API lithsm_err lithsm_verify_session_sig(lithsm_verify_result *result,
 #ifdef __cplusplus
 }
 #endif
+
+#include "lithsm_node.h"
+#include "lithsm_flow.h"
 
 #endif /* LITHSM_H */

@@ -69,6 +69,65 @@ lithsm_err lithsm_session_key_generate(lithsm_session_key **out)
     return err;
 }
 
+lithsm_err lithsm_session_key_from_secret_hex(lithsm_session_key **out,
+                                              const char *hex)
+{
+    uint8_t secret[64];
+    size_t len = hex ? strlen(hex) : 0;
+    lithsm_session_key *key = NULL;
+    lithsm_err err;
+
+    if (out == NULL || hex == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "session key: NULL argument");
+    *out = NULL;
+    if (len != 64 && len != 128)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "session key: a secret is 64 hex characters (seed) "
+                           "or 128 (seed and public key), not %zu",
+                           len);
+    err = lithsm_hex_decode(secret, len / 2, hex, len);
+    if (err == LITHSM_OK)
+        err = lithsm_session_key_from_seed(&key, secret);
+    if (err == LITHSM_OK && len == 128) {
+        char pub[65];
+
+        /* The second half must be the seed's own public key. */
+        if (lithsm_hex_encode(pub, sizeof(pub), secret + 32, 32) != LITHSM_OK ||
+            strcmp(pub, key->public_hex) != 0) {
+            lithsm_session_key_free(key);
+            key = NULL;
+            err = lithsm_fail(LITHSM_ERR_KEY,
+                              "session key: the public half of the secret "
+                              "does not belong to its seed");
+        }
+    }
+    lithsm_memzero(secret, sizeof(secret));
+    *out = key;
+    return err;
+}
+
+lithsm_err lithsm_session_key_secret_hex(char out[129],
+                                         const lithsm_session_key *key)
+{
+    uint8_t seed[32];
+    size_t seed_len = sizeof(seed);
+    lithsm_err err;
+
+    if (out == NULL || key == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "session key: NULL argument");
+    if (EVP_PKEY_get_raw_private_key(key->pkey, seed, &seed_len) != 1 ||
+        seed_len != 32)
+        return lithsm_fail(LITHSM_ERR_CRYPTO,
+                           "session key: OpenSSL did not give the seed back");
+    err = lithsm_hex_encode(out, 129, seed, 32);
+    lithsm_memzero(seed, sizeof(seed));
+    if (err == LITHSM_OK)
+        memcpy(out + 64, key->public_hex, 65);
+    return err;
+}
+
 void lithsm_session_key_public_hex(char out[65], const lithsm_session_key *key)
 {
     memcpy(out, key->public_hex, 65);

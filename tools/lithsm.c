@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "devnet.h"
+
+/* tools/cmd_handshake.c */
+extern const cli_command cmd_handshake;
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -17,7 +21,8 @@
 
 static const cli_command *const commands[] = {
     &cmd_address,      &cmd_sign_message, &cmd_delegate,
-    &cmd_session_sigs, &cmd_verify,
+    &cmd_session_sigs, &cmd_verify,       &cmd_devnet,
+    &cmd_handshake,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -54,6 +54,38 @@ static void test_keys(void)
     lithsm_session_key_free(a);
     lithsm_session_key_free(b);
     lithsm_session_key_free(NULL);
+
+    {
+        char secret[129];
+
+        memset(seed, 7, 32);
+        ok_int_eq(lithsm_session_key_from_seed(&a, seed), LITHSM_OK, "seed");
+        ok_int_eq(lithsm_session_key_secret_hex(secret, a), LITHSM_OK,
+                  "export the secret");
+        ok(strncmp(secret, "0707070707", 10) == 0 &&
+               strcmp(secret + 64, "ea4a6c63e29c520abef5507b132ec5f9954776aebe"
+                                   "be7b92421eea691446d22c") == 0,
+           "secret is seed || public key");
+        ok_int_eq(lithsm_session_key_from_secret_hex(&b, secret), LITHSM_OK,
+                  "import the 128-hex secret");
+        lithsm_session_key_public_hex(pb, b);
+        ok_str_eq(pb, secret + 64, "same key back");
+        lithsm_session_key_free(b);
+        secret[64] = '\0';
+        ok_int_eq(lithsm_session_key_from_secret_hex(&b, secret), LITHSM_OK,
+                  "import a 64-hex seed (the Rust SDK form)");
+        lithsm_session_key_free(b);
+        ok_int_eq(lithsm_session_key_secret_hex(secret, a), LITHSM_OK,
+                  "export again");
+        secret[127] = secret[127] == '0' ? '1' : '0';
+        ok_int_eq(lithsm_session_key_from_secret_hex(&b, secret),
+                  LITHSM_ERR_KEY, "a public half of another key is refused");
+        ok(b == NULL, "and nothing is returned");
+        ok_int_eq(lithsm_session_key_from_secret_hex(&b, "abcd"),
+                  LITHSM_ERR_PARSE, "a short secret is refused");
+        lithsm_memzero(secret, sizeof(secret));
+        lithsm_session_key_free(a);
+    }
     ok_int_eq(lithsm_session_key_from_seed(NULL, seed), LITHSM_ERR_INVALID_ARG,
               "NULL output refused");
 }
