@@ -38,11 +38,12 @@ static int hex_nibble(char c)
 lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len, const char *hex,
                              size_t hex_len)
 {
-    size_t i;
+    size_t i, prefix = 0;
 
     if (out == NULL || hex == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "hex: NULL argument");
     if (hex_len >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
+        prefix = 2; /* positions in errors still count it */
         hex += 2;
         hex_len -= 2;
     }
@@ -56,7 +57,7 @@ lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len, const char *hex,
         if (hi < 0 || lo < 0)
             return lithsm_fail(LITHSM_ERR_PARSE,
                                "hex: invalid hex digit at position %zu",
-                               hi < 0 ? 2 * i : 2 * i + 1);
+                               prefix + (hi < 0 ? 2 * i : 2 * i + 1));
         out[i] = (uint8_t)(hi << 4 | lo);
     }
     return LITHSM_OK;

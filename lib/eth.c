@@ -5,6 +5,7 @@
  * computes on the curve itself.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/rand.h>
@@ -164,17 +165,6 @@ void lithsm_eth_address_to_text(char out[LITHSM_ETH_ADDRESS_TEXT_LEN + 1],
     }
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out, const char *text,
                                     int require_eip55)
 {
@@ -197,22 +187,17 @@ lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out, const char *text,
                                : len);
     if (text[0] != '0' || text[1] != 'x')
         return lithsm_fail(LITHSM_ERR_PARSE, "address: must start with \"0x\"");
-    for (i = 0; i < 40; i++) {
-        char c = text[2 + i];
-        int v = hex_value(c);
+    if (lithsm_hex_decode(addr.bytes, sizeof(addr.bytes), text,
+                          LITHSM_ETH_ADDRESS_TEXT_LEN) != LITHSM_OK) {
+        char why[128];
 
-        if (v < 0)
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "address: invalid hex digit at position %zu",
-                               2 + i);
-        if (c >= 'a' && c <= 'f')
-            has_lower = 1;
-        else if (c >= 'A' && c <= 'F')
-            has_upper = 1;
-        if (i % 2)
-            addr.bytes[i / 2] |= (uint8_t)v;
-        else
-            addr.bytes[i / 2] = (uint8_t)(v << 4);
+        /* Copied: the detail buffer is about to be rewritten. */
+        snprintf(why, sizeof(why), "%s", lithsm_last_error());
+        return lithsm_fail(LITHSM_ERR_PARSE, "address: %s", why);
+    }
+    for (i = 2; i < LITHSM_ETH_ADDRESS_TEXT_LEN; i++) {
+        has_lower |= text[i] >= 'a' && text[i] <= 'f';
+        has_upper |= text[i] >= 'A' && text[i] <= 'F';
     }
 
     lithsm_eth_address_to_text(canonical, &addr);
