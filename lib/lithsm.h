@@ -166,7 +166,9 @@ LITHSM_API lithsm_err lithsm_eth_recover(lithsm_eth_address *out, const uint8_t 
  */
 typedef struct lithsm_signer lithsm_signer;
 
-/** Opens the key named by `uri`: a path to a PEM private key (secp256k1).
+/** Opens the key named by `uri`: a path to a PEM private key (secp256k1),
+ *  or a pkcs11: URI (RFC 7512) of a token key, reached through the lithsm
+ *  OpenSSL provider (lithsm_signer_open_token adds settings).
  *  Caller frees with lithsm_signer_free(). */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri);
@@ -193,6 +195,45 @@ LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
                                      lithsm_signer *signer,
                                      const uint8_t hash[32]);
+
+/* ------------------------------------------------------------------------
+ * Keys in a PKCS#11 token, through the lithsm OpenSSL provider
+ */
+
+/** Settings for token keys; every member may be NULL / 0. */
+typedef struct lithsm_token_opts {
+    /** PKCS#11 module path.  NULL: the URI's module-path, else the lithsm
+     *  provider's (openssl.cnf "module-path", else SoftHSM2's). */
+    const char *module;
+    /** Where the user PIN comes from: "file:PATH" (first line of an
+     *  owner-only file) or "env:NAME" (that environment variable).  NULL:
+     *  the URI's pin-source, else the provider's configuration.  Never a
+     *  PIN itself. */
+    const char *pin_source;
+    /** Nonzero: when no PIN source is known at all, ask for the PIN on the
+     *  terminal (/dev/tty, without echo). */
+    int prompt;
+} lithsm_token_opts;
+
+/** Like lithsm_signer_open(); for a pkcs11: URI, `opts` adds a module and
+ *  a PIN source (an error when the URI already has the same attribute).
+ *  opts NULL: lithsm_signer_open(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_open_token(lithsm_signer **out,
+                                               const char *uri,
+                                               const lithsm_token_opts *opts);
+
+/** Generates a key pair on the token labelled `token`, with the wallet
+ *  template (private key: sensitive, never extractable, sign only), label
+ *  `label` and a random CKA_ID, through the lithsm provider.  `curve` is
+ *  "secp256k1" (NULL means it) or "P-256".  *uri_out gets
+ *  "pkcs11:token=...;object=...;type=private" (freed with free()), usable
+ *  with the same opts; pubkey_out (may be NULL) gets 04 || X || Y. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_keygen(char **uri_out, uint8_t pubkey_out[65],
+                                    const char *token, const char *label,
+                                    const char *curve,
+                                    const lithsm_token_opts *opts);
 
 /* ------------------------------------------------------------------------
  * SIWE (EIP-4361)

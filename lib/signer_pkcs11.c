@@ -19,16 +19,16 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 #include <openssl/store.h>
+#include <openssl/ui.h>
 
 #include "internal.h"
+#include "token.h"
 
 /* DER ECDSA signature on a 256-bit curve: at most 72 bytes. */
 #define DER_SIG_MAX 80
 
 typedef struct p11_signer {
-    OSSL_LIB_CTX *libctx;
-    OSSL_PROVIDER *lithsm;
-    OSSL_PROVIDER *deflt;
+    lithsm_p11_ctx ctx;
     EVP_PKEY *pkey;
 } p11_signer;
 
@@ -39,16 +39,40 @@ static void p11_free(void *impl)
     if (p == NULL)
         return;
     EVP_PKEY_free(p->pkey);
-    OSSL_PROVIDER_unload(p->deflt);
-    OSSL_PROVIDER_unload(p->lithsm);
-    OSSL_LIB_CTX_free(p->libctx);
+    lithsm_p11_ctx_close(&p->ctx);
     free(p);
+}
+
+lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
+{
+    memset(c, 0, sizeof(*c));
+    ERR_set_mark();
+    c->libctx = OSSL_LIB_CTX_new();
+    if (c->libctx != NULL) {
+        c->lithsm = OSSL_PROVIDER_load(c->libctx, "lithsm");
+        c->deflt = OSSL_PROVIDER_load(c->libctx, "default");
+    }
+    ERR_clear_last_mark();
+    if (c->lithsm == NULL || c->deflt == NULL)
+        return lithsm_p11_fail_openssl(
+            LITHSM_ERR_PKCS11, "cannot load the lithsm OpenSSL provider "
+                               "(installed in OpenSSL's modules directory, "
+                               "or named by OPENSSL_MODULES)");
+    return LITHSM_OK;
+}
+
+void lithsm_p11_ctx_close(lithsm_p11_ctx *c)
+{
+    OSSL_PROVIDER_unload(c->deflt);
+    OSSL_PROVIDER_unload(c->lithsm);
+    OSSL_LIB_CTX_free(c->libctx);
+    memset(c, 0, sizeof(*c));
 }
 
 /* Turns this thread's OpenSSL errors into one lithsm detail message: the
  * provider's own text (PIN incorrect, object not found...) when there is
  * one, else the last error's reason.  The queue is left empty. */
-static lithsm_err fail_openssl(lithsm_err err, const char *what)
+lithsm_err lithsm_p11_fail_openssl(lithsm_err err, const char *what)
 {
     char text[256] = "";
     const char *data = NULL;
@@ -71,18 +95,21 @@ static lithsm_err fail_openssl(lithsm_err err, const char *what)
 
 /* The first private key the URI names.  Errors never echo the URI: it may
  * carry a PIN source path or, by mistake, a PIN. */
-static lithsm_err load_key(p11_signer *p, const char *uri)
+static lithsm_err load_key(p11_signer *p, const char *uri, int prompt)
 {
     OSSL_STORE_CTX *store;
     OSSL_STORE_INFO *info;
 
-    store = OSSL_STORE_open_ex(uri, p->libctx, "provider=lithsm", NULL, NULL,
-                               NULL, NULL, NULL);
+    /* With a UI method, the provider asks it for the PIN when it has no
+     * PIN source: UI_OpenSSL reads /dev/tty without echo. */
+    store = OSSL_STORE_open_ex(uri, p->ctx.libctx, "provider=lithsm",
+                               prompt ? UI_OpenSSL() : NULL, NULL, NULL, NULL,
+                               NULL);
     if (store == NULL)
-        return fail_openssl(LITHSM_ERR_PKCS11, "cannot open the URI");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11, "cannot open the URI");
     if (OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY) != 1) {
         OSSL_STORE_close(store);
-        return fail_openssl(LITHSM_ERR_PKCS11, "cannot open the URI");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11, "cannot open the URI");
     }
     while (p->pkey == NULL && !OSSL_STORE_eof(store)) {
         info = OSSL_STORE_load(store);
@@ -94,7 +121,8 @@ static lithsm_err load_key(p11_signer *p, const char *uri)
     }
     OSSL_STORE_close(store);
     if (p->pkey == NULL)
-        return fail_openssl(LITHSM_ERR_KEY, "no private key");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_KEY,
+                                       "cannot load the private key");
     ERR_clear_error();
     return LITHSM_OK;
 }
@@ -111,7 +139,7 @@ static lithsm_err key_pubkey(uint8_t pub[65], EVP_PKEY *pkey)
                            "pkcs11: token key is not an EC key on secp256k1");
     if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve,
                                         sizeof(curve), &len))
-        return fail_openssl(LITHSM_ERR_KEY, "token key without a curve name");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_KEY, "token key without a curve name");
     if (strcmp(curve, "secp256k1") != 0)
         return lithsm_fail(LITHSM_ERR_KEY,
                            "pkcs11: token key is on curve %s, not secp256k1",
@@ -119,7 +147,7 @@ static lithsm_err key_pubkey(uint8_t pub[65], EVP_PKEY *pkey)
     if (!EVP_PKEY_get_octet_string_param(
             pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pub, 65, &len) ||
         len != 65 || pub[0] != 0x04)
-        return fail_openssl(LITHSM_ERR_KEY,
+        return lithsm_p11_fail_openssl(LITHSM_ERR_KEY,
                             "token key without an uncompressed public key");
     return LITHSM_OK;
 }
@@ -159,13 +187,14 @@ static lithsm_err p11_sign_rs(uint8_t r[32], uint8_t s[32], void *impl,
     size_t der_len = sizeof(der);
 
     /* "?provider=lithsm": the token's ECDSA, whatever else is loaded. */
-    ctx = EVP_PKEY_CTX_new_from_pkey(p->libctx, p->pkey, "?provider=lithsm");
+    ctx = EVP_PKEY_CTX_new_from_pkey(p->ctx.libctx, p->pkey,
+                                     "?provider=lithsm");
     if (ctx == NULL)
-        return fail_openssl(LITHSM_ERR_NOMEM, "cannot make a signing context");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_NOMEM, "cannot make a signing context");
     if (EVP_PKEY_sign_init(ctx) <= 0 ||
         EVP_PKEY_sign(ctx, der, &der_len, hash, 32) <= 0) {
         EVP_PKEY_CTX_free(ctx);
-        return fail_openssl(LITHSM_ERR_PKCS11, "token signing failed");
+        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11, "token signing failed");
     }
     EVP_PKEY_CTX_free(ctx);
     return der_to_rs(r, s, der, der_len);
@@ -177,7 +206,8 @@ static const lithsm_signer_ops p11_ops = {
     .free = p11_free,
 };
 
-lithsm_err lithsm_signer_open_pkcs11(lithsm_signer **out, const char *uri)
+/* Opens the key of a pkcs11: URI that already holds every setting. */
+static lithsm_err open_uri(lithsm_signer **out, const char *uri, int prompt)
 {
     p11_signer *p;
     uint8_t pub[65];
@@ -187,22 +217,8 @@ lithsm_err lithsm_signer_open_pkcs11(lithsm_signer **out, const char *uri)
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "pkcs11: out of memory");
-    ERR_set_mark();
-    p->libctx = OSSL_LIB_CTX_new();
-    if (p->libctx != NULL) {
-        p->lithsm = OSSL_PROVIDER_load(p->libctx, "lithsm");
-        p->deflt = OSSL_PROVIDER_load(p->libctx, "default");
-    }
-    if (p->lithsm == NULL || p->deflt == NULL) {
-        ERR_clear_last_mark();
-        err = fail_openssl(LITHSM_ERR_PKCS11,
-                           "cannot load the lithsm OpenSSL provider "
-                           "(installed in OpenSSL's modules directory, or "
-                           "named by OPENSSL_MODULES)");
-        goto fail;
-    }
-    ERR_clear_last_mark();
-    if ((err = load_key(p, uri)) != LITHSM_OK ||
+    if ((err = lithsm_p11_ctx_open(&p->ctx)) != LITHSM_OK ||
+        (err = load_key(p, uri, prompt)) != LITHSM_OK ||
         (err = key_pubkey(pub, p->pkey)) != LITHSM_OK)
         goto fail;
     /* Takes ownership of p, also on failure. */
@@ -211,5 +227,111 @@ lithsm_err lithsm_signer_open_pkcs11(lithsm_signer **out, const char *uri)
 fail:
     p11_free(p);
     ERR_clear_error();
+    return err;
+}
+
+lithsm_err lithsm_signer_open_pkcs11(lithsm_signer **out, const char *uri)
+{
+    return open_uri(out, uri, 0);
+}
+
+void lithsm_p11_pct(lithsm_buf *b, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)value; *c != '\0'; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr("-._~/:", *c) != NULL) {
+            lithsm_buf_putc(b, (char)*c);
+        } else {
+            lithsm_buf_putc(b, '%');
+            lithsm_buf_putc(b, hex[*c >> 4]);
+            lithsm_buf_putc(b, hex[*c & 15]);
+        }
+    }
+}
+
+/* Does the URI's query (after '?') have attribute `name`? */
+static int query_has(const char *uri, const char *name)
+{
+    const char *q = strchr(uri, '?');
+    size_t n = strlen(name);
+
+    while (q != NULL) {
+        q++;
+        if (strncmp(q, name, n) == 0 && q[n] == '=')
+            return 1;
+        q = strchr(q, '&');
+    }
+    return 0;
+}
+
+lithsm_err lithsm_p11_uri(char **out, const char *uri,
+                          const lithsm_token_opts *opts)
+{
+    lithsm_buf b;
+    char sep = strchr(uri, '?') != NULL ? '&' : '?';
+    const char *ps = opts != NULL ? opts->pin_source : NULL;
+    const char *mod = opts != NULL ? opts->module : NULL;
+
+    *out = NULL;
+    if (strncmp(uri, "pkcs11:", 7) != 0)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "pkcs11: not a pkcs11: URI");
+    if (ps != NULL) {
+        /* Never a PIN: only the two source forms are accepted, and the
+         * value is not echoed. */
+        if (!((strncmp(ps, "file:", 5) == 0 && ps[5] != '\0') ||
+              (strncmp(ps, "env:", 4) == 0 && ps[4] != '\0')))
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                               "pkcs11: the PIN source must be file:PATH or "
+                               "env:NAME");
+        if (query_has(uri, "pin-source") || query_has(uri, "pin-value"))
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                               "pkcs11: a PIN source is given both in the URI "
+                               "and as an option");
+    }
+    if (mod != NULL && query_has(uri, "module-path"))
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "pkcs11: a module is given both in the URI "
+                           "(module-path) and as an option");
+    lithsm_buf_init(&b);
+    lithsm_buf_puts(&b, uri);
+    if (mod != NULL) {
+        lithsm_buf_putc(&b, sep);
+        lithsm_buf_puts(&b, "module-path=");
+        lithsm_p11_pct(&b, mod);
+        sep = '&';
+    }
+    if (ps != NULL) {
+        lithsm_buf_putc(&b, sep);
+        lithsm_buf_puts(&b, "pin-source=");
+        lithsm_p11_pct(&b, ps);
+    }
+    return lithsm_buf_finish(&b, out, NULL);
+}
+
+lithsm_err lithsm_signer_open_token(lithsm_signer **out, const char *uri,
+                                    const lithsm_token_opts *opts)
+{
+    char *full = NULL;
+    lithsm_err err;
+
+    if (out == NULL || uri == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "signer: NULL argument");
+    *out = NULL;
+    if (strncmp(uri, "pkcs11:", 7) != 0) {
+        if (opts != NULL && (opts->module != NULL || opts->pin_source != NULL))
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                               "a PKCS#11 module or PIN source applies to "
+                               "pkcs11: URIs only, not to key files");
+        return lithsm_signer_open(out, uri);
+    }
+    if ((err = lithsm_p11_uri(&full, uri, opts)) != LITHSM_OK)
+        return err;
+    err = open_uri(out, full, opts != NULL && opts->prompt);
+    lithsm_memzero(full, strlen(full));
+    free(full);
     return err;
 }

@@ -305,7 +305,7 @@ static void *ec_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
     if (p11_kit_uri_get_pin_value(uri) != NULL) {
         LITHSM_RAISE(g->pc, LITHSM_R_URI,
                      "pkcs11 URI: pin-value is refused; use "
-                     "pin-source=file:PATH");
+                     "pin-source=file:PATH or env:NAME");
         goto done;
     }
     module_path = p11_kit_uri_get_module_path(uri);

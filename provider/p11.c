@@ -33,7 +33,7 @@
 #include "lithsm_prov.h"
 
 #define POOL_MAX 16   /* idle sessions kept per slot */
-#define PIN_MAX 256   /* longest PIN read from a pin-source file */
+#define PIN_MAX 256   /* longest PIN read from a pin-source */
 #define FIND_BATCH 16 /* handles per C_FindObjects call */
 
 typedef struct slot_state {
@@ -417,7 +417,7 @@ static int prompt_pin(lithsm_provctx *pc, const lithsm_pin *src,
         len >= size) {
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
                      "token \"%s\" needs a PIN: give pin-source=file:PATH "
-                     "in the URI or the provider configuration",
+                     "or env:NAME in the URI or the provider configuration",
                      token);
         return 0;
     }
@@ -426,8 +426,41 @@ static int prompt_pin(lithsm_provctx *pc, const lithsm_pin *src,
     return 1;
 }
 
-/* Reads the PIN: the first line of a pin-source=file:PATH file, else the
- * application's callback.  pin is wiped by the caller.  The file must be
+/* pin-source=env:NAME: the variable the user named (never a default one,
+ * since the environment is visible to other processes of the user).  The
+ * value is copied into the caller's buffer, wiped after login; it is never
+ * put in a message. */
+static int read_pin_env(lithsm_provctx *pc, const char *name, char *pin,
+                        size_t size)
+{
+    const char *value;
+    size_t len;
+
+    if (name[0] == '\0' || strlen(name) > 64 || strchr(name, '=') != NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
+                     "pin-source env:NAME: bad variable name");
+        return 0;
+    }
+    value = getenv(name);
+    if (value == NULL || value[0] == '\0') {
+        LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
+                     "PIN variable %s is not set or empty", name);
+        return 0;
+    }
+    len = strcspn(value, "\r\n");
+    if (len == 0 || len >= size - 1) {
+        LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
+                     "PIN variable %s: empty or longer than %u bytes", name,
+                     (unsigned)(size - 2));
+        return 0;
+    }
+    memcpy(pin, value, len);
+    pin[len] = '\0';
+    return 1;
+}
+
+/* Reads the PIN: the first line of a pin-source=file:PATH file, the
+ * variable of pin-source=env:NAME, else the application's callback.  pin is wiped by the caller.  The file must be
  * owner-only: a PIN readable by others is a leaked PIN. */
 static int read_pin(lithsm_provctx *pc, const lithsm_pin *pin_src,
                     const char *token, char *pin, size_t size)
@@ -444,14 +477,17 @@ static int read_pin(lithsm_provctx *pc, const lithsm_pin *pin_src,
     if (src == NULL) {
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
                      "token \"%s\" needs a PIN: give pin-source=file:PATH "
-                     "in the URI or the provider configuration",
+                     "or env:NAME in the URI or the provider configuration",
                      token);
         return 0;
     }
+    if (strncmp(src, "env:", 4) == 0)
+        return read_pin_env(pc, src + 4, pin, size);
     if (strncmp(src, "file:", 5) != 0 || src[5] == '\0' || src[5] == '|') {
         /* The value is not echoed: it may be a PIN put there by mistake. */
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
-                     "pin-source must be file:PATH (other forms are refused)");
+                     "pin-source must be file:PATH or env:NAME (other forms "
+                     "are refused)");
         return 0;
     }
     path = src + 5;

@@ -16,8 +16,11 @@
  * module-path  PKCS#11 module used when the URI has no module-path.
  *              Default: SoftHSM2's module (LITHSM_DEFAULT_MODULE).
  * pin-source   where the user PIN comes from when the URI has no
- *              pin-source.  Only file:PATH is accepted: the first line of
- *              an owner-only (0600/0400) file.  Default: none.
+ *              pin-source: file:PATH, the first line of an owner-only
+ *              (0600/0400) file, or env:NAME, the environment variable
+ *              NAME (only the one named; the provider's copy is wiped
+ *              after login).  Default: none; then the application's
+ *              passphrase callback is asked (openssl: -passin or a prompt).
  *
  * A URI's own module-path and pin-source win over the configuration.  A URI
  * with pin-value is refused: PINs never travel in command lines or URIs.
@@ -230,10 +233,11 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
     if (!config_dup(&pc->module_path, module_path) ||
         !config_dup(&pc->pin_source, pin_source))
         goto fail;
-    if (pc->pin_source != NULL && strncmp(pc->pin_source, "file:", 5) != 0) {
+    if (pc->pin_source != NULL && strncmp(pc->pin_source, "file:", 5) != 0 &&
+        strncmp(pc->pin_source, "env:", 4) != 0) {
         LITHSM_RAISE(pc, LITHSM_R_CONFIG,
                      "pin-source in the provider configuration must be "
-                     "file:PATH");
+                     "file:PATH or env:NAME");
         goto fail;
     }
     /* For host-side digests (digest-sign): the application's providers. */

@@ -28,6 +28,9 @@ typedef struct store_ctx {
     int uri_rc;
     lithsm_key **keys;
     size_t nkeys, next;
+    /* Held until close, even when no key was found: the module, and the
+     * token's login, stay while the store is open. */
+    lithsm_module *mod;
 } store_ctx;
 
 static OSSL_FUNC_store_open_fn store_open;
@@ -64,7 +67,7 @@ static void *store_open(void *provctx, const char *uri)
         ctx->uri_error =
             p11_kit_uri_get_pin_source(ctx->uri) != NULL
                 ? "pkcs11 URI: pin-value together with pin-source is refused"
-                : "pkcs11 URI: pin-value is refused; use pin-source=file:PATH";
+                : "pkcs11 URI: pin-value is refused; use pin-source";
     }
     ctx->module_path = p11_kit_uri_get_module_path(ctx->uri);
     if (ctx->module_path == NULL)
@@ -124,7 +127,7 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     pin.cbarg = pw_cbarg;
     ok = lithsm_find_keys(ctx->pc, mod, ctx->uri, &pin, want_private,
                           want_public, &ctx->keys, &ctx->nkeys);
-    lithsm_module_put(mod); /* each key holds its own reference */
+    ctx->mod = mod; /* each key also holds its own reference */
     if (ok && ctx->nkeys == 0) {
         a = p11_kit_uri_get_attribute(ctx->uri, CKA_LABEL);
         if (a != NULL && a->ulValueLen < 64)
@@ -180,6 +183,7 @@ static int store_close(void *loaderctx)
     if (ctx == NULL)
         return 1;
     lithsm_keys_free(ctx->keys, ctx->nkeys);
+    lithsm_module_put(ctx->mod);
     p11_kit_uri_free(ctx->uri);
     free(ctx);
     return 1;

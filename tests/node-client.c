@@ -5,6 +5,13 @@
  *   node-client check FILE NODE...   connect to the nodes, send each its
  *                                    entry of the SessionSigs map in FILE
  *                                    and print the verdicts
+ *   node-client uncovered KEY NONCE NODE...
+ *                                    print SessionSigs whose signedMessage
+ *                                    asks for a Lit Action while the wallet
+ *                                    ReCap (KEY, a PEM file) grants only
+ *                                    every PKP (lit-pkp, any id): the CLI
+ *                                    never makes such a mismatch; a node
+ *                                    must reject it
  *   node-client blockhash NODE...    connect, read the blockhash twice
  *                                    (cached), age the cache past 30 s and
  *                                    read it again (re-handshake); prints
@@ -77,6 +84,68 @@ static int print_blockhash(lithsm_client *c)
     return 0;
 }
 
+/* The wallet signs a ReCap for one request list, the session key signs
+ * another: every node must answer NodeResourceIdNotFound. */
+static int print_uncovered(const char *key_path, const char *nonce,
+                           const char *const *nodes, size_t n_nodes)
+{
+    lithsm_signer *wallet = NULL;
+    lithsm_session_key *key = NULL;
+    lithsm_requests *granted = NULL, *asked = NULL;
+    lithsm_session_siwe_params wp;
+    lithsm_sessionsigs_params sp;
+    char pub[65], *authsig = NULL, *sigs = NULL;
+    const char *caps[1];
+    lithsm_err err;
+
+    err = lithsm_signer_open(&wallet, key_path);
+    if (err == LITHSM_OK)
+        err = lithsm_session_key_generate(&key);
+    if (err == LITHSM_OK)
+        err = lithsm_requests_new(&granted);
+    if (err == LITHSM_OK)
+        err = lithsm_requests_add(granted, "lit-pkp://*", "pkp-signing", NULL);
+    if (err == LITHSM_OK)
+        err = lithsm_requests_new(&asked);
+    if (err == LITHSM_OK)
+        err = lithsm_requests_add(asked, "lit-litaction://QmUncovered",
+                                  "lit-action-execution", NULL);
+    if (err == LITHSM_OK) {
+        lithsm_session_key_public_hex(pub, key);
+        memset(&wp, 0, sizeof(wp));
+        wp.session_pubkey_hex = pub;
+        wp.requests = granted;
+        wp.nonce = nonce;
+        err = lithsm_wallet_authsig(&authsig, wallet, &wp);
+    }
+    if (err == LITHSM_OK) {
+        /* The wallet SIWE's own expiration: now + 24 h, as its default. */
+        char expires[LITHSM_TIME_LEN + 1];
+
+        err = lithsm_time_format(expires,
+                                 lithsm_time_now_ms() + 3600 * 1000);
+        caps[0] = authsig;
+        memset(&sp, 0, sizeof(sp));
+        sp.node_urls = nodes;
+        sp.n_nodes = n_nodes;
+        sp.requests = asked;
+        sp.capabilities = caps;
+        sp.n_capabilities = 1;
+        sp.expiration = expires;
+        if (err == LITHSM_OK)
+            err = lithsm_sessionsigs(&sigs, key, &sp);
+    }
+    if (err == LITHSM_OK)
+        printf("%s\n", sigs);
+    lithsm_free(sigs);
+    lithsm_free(authsig);
+    lithsm_requests_free(asked);
+    lithsm_requests_free(granted);
+    lithsm_session_key_free(key);
+    lithsm_signer_free(wallet);
+    return err == LITHSM_OK ? 0 : fail("uncovered", err);
+}
+
 int main(int argc, char **argv)
 {
     lithsm_client_params p;
@@ -87,6 +156,13 @@ int main(int argc, char **argv)
 
     if (argc < 3)
         goto usage;
+    if (strcmp(argv[1], "uncovered") == 0) {
+        if (argc < 5)
+            goto usage;
+        return print_uncovered(argv[2], argv[3],
+                               (const char *const *)(argv + 4),
+                               (size_t)(argc - 4));
+    }
     first_node = strcmp(argv[1], "check") == 0 ? 3 : 2;
     if (first_node >= argc)
         goto usage;
@@ -137,6 +213,7 @@ done:
     return rc;
 usage:
     fprintf(stderr, "usage: node-client check FILE NODE...\n"
+                    "       node-client uncovered KEY NONCE NODE...\n"
                     "       node-client blockhash NODE...\n");
     return 2;
 }

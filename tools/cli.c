@@ -353,22 +353,100 @@ static const char *cli_key_uri(const char *path)
     return "/dev/stdin";
 }
 
+/* --pin-source and --module, shared by the commands that open keys. */
+static const char *cli_pin_source;
+static const char *cli_module;
+
+int cli_token_option(const cli_command *cmd, int c, const char *value)
+{
+    if (c == CLI_OPT_MODULE)
+        return cli_set_once(cmd, &cli_module, "--module", value);
+    if (cli_set_once(cmd, &cli_pin_source, "--pin-source", value) != 0)
+        return CLI_EXIT_USAGE;
+    /* A PIN typed here by mistake is not echoed back. */
+    if (!((strncmp(value, "file:", 5) == 0 && value[5] != '\0') ||
+          (strncmp(value, "env:", 4) == 0 && value[4] != '\0')))
+        return cli_usage_error(cmd, "--pin-source must be file:PATH or "
+                                    "env:NAME (never the PIN itself)");
+    return 0;
+}
+
+void cli_token_opts(lithsm_token_opts *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->module = cli_module;
+    opts->pin_source = cli_pin_source;
+    opts->prompt = cli_pin_source == NULL && isatty(STDIN_FILENO);
+}
+
+void cli_redact_uri(char *out, size_t size, const char *uri)
+{
+    const char *p, *end, *next;
+    size_t n, used;
+    int first = 1;
+
+    if (strncmp(uri, "pkcs11:", 7) != 0) {
+        snprintf(out, size, "%s", uri);
+        return;
+    }
+    used = (size_t)snprintf(out, size, "pkcs11:");
+    end = uri + strcspn(uri, "?#");
+    for (p = uri + 7; p < end && used < size; p = next + 1) {
+        next = memchr(p, ';', (size_t)(end - p));
+        if (next == NULL)
+            next = end;
+        n = (size_t)(next - p);
+        if ((n > 6 && strncmp(p, "token=", 6) == 0) ||
+            (n > 7 && strncmp(p, "object=", 7) == 0)) {
+            used += (size_t)snprintf(out + used, size - used, "%s%.*s",
+                                     first ? "" : ";", (int)n, p);
+            first = 0;
+        }
+        if (next == end)
+            break;
+    }
+}
+
+/* After a login with pin-source=env:NAME the variable is no longer needed:
+ * its value is overwritten and the variable removed, so nothing later in
+ * this process (or a child) sees the PIN. */
+static void cli_wipe_pin_env(void)
+{
+    char *value;
+
+    if (cli_pin_source == NULL || strncmp(cli_pin_source, "env:", 4) != 0)
+        return;
+    value = getenv(cli_pin_source + 4);
+    if (value != NULL)
+        cli_wipe(value, strlen(value));
+    (void)unsetenv(cli_pin_source + 4);
+}
+
 int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
                     lithsm_signer **out)
 {
     const char *uri = cli_key_uri(path);
+    lithsm_token_opts opts;
     lithsm_err err;
+    char shown[256];
 
     *out = NULL;
     if (uri == NULL) {
         cli_error(cmd, "%s: standard input ('-') can be read only once", what);
         return CLI_EXIT_FAIL;
     }
-    err = lithsm_signer_open(out, uri);
+    cli_token_opts(&opts);
+    /* A key file read from standard input leaves no terminal to ask. */
+    if (strncmp(uri, "pkcs11:", 7) != 0)
+        opts.prompt = 0;
+    err = lithsm_signer_open_token(out, uri, &opts);
     if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot use the %s '%s'", what, path);
+        cli_redact_uri(shown, sizeof(shown), path);
+        cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
         return CLI_EXIT_FAIL;
     }
+    if (strncmp(uri, "pkcs11:", 7) == 0)
+        cli_wipe_pin_env();
     return 0;
 }
 

@@ -52,6 +52,7 @@ extern const cli_command cmd_sign_message;
 extern const cli_command cmd_delegate;
 extern const cli_command cmd_session_sigs;
 extern const cli_command cmd_verify;
+extern const cli_command cmd_keygen;
 
 /* ---- messages */
 
@@ -119,11 +120,50 @@ int cli_check_node_url(const cli_command *cmd, const char *url);
 int cli_read_file(const cli_command *cmd, const char *what, const char *path,
                   char **out, size_t *len);
 
-/** Opens the signer of a key file or URI ("-": standard input), reporting
- *  failures as "cannot use the <what> '<path>'".
+/** Opens the signer of a key file or URI ("-": standard input), with the
+ *  --pin-source and --module settings, reporting failures as "cannot use
+ *  the <what> '<path>'" (a URI redacted).
  *  Returns 0 or CLI_EXIT_FAIL. */
 int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
                     lithsm_signer **out);
+
+/* ---- keys in a PKCS#11 token */
+
+/* getopt values of --pin-source and --module. */
+#define CLI_OPT_PIN_SOURCE 0x2001
+#define CLI_OPT_MODULE 0x2002
+
+/* The two long options, for a command's option table. */
+#define CLI_TOKEN_OPTIONS                                                      \
+    {"pin-source", required_argument, NULL, CLI_OPT_PIN_SOURCE},               \
+        {"module", required_argument, NULL, CLI_OPT_MODULE}
+
+/* Their lines in a manual page. */
+#define CLI_TOKEN_HELP                                                         \
+    "    --pin-source SRC      For a pkcs11: URI: where the token's user PIN\n" \
+    "                          comes from, file:PATH (first line of an\n"       \
+    "                          owner-only file) or env:NAME (the variable\n"    \
+    "                          NAME).  Never the PIN itself.  Without it,\n"   \
+    "                          the URI's pin-source, else the provider\n"      \
+    "                          configuration, else a prompt on the terminal\n" \
+    "                          when standard input is one.\n"                  \
+    "    --module PATH         For a pkcs11: URI: the PKCS#11 module (default:\n" \
+    "                          the provider's, SoftHSM2's unless openssl.cnf\n" \
+    "                          sets module-path; p11-kit's proxy is\n"         \
+    "                          /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so).\n"
+
+/** Handles --pin-source (c == CLI_OPT_PIN_SOURCE) and --module
+ *  (CLI_OPT_MODULE), each allowed once.  Returns 0 or CLI_EXIT_USAGE. */
+int cli_token_option(const cli_command *cmd, int c, const char *value);
+
+/** The token settings the options gave, for the library; prompt is set
+ *  when no PIN source was given and standard input is a terminal. */
+void cli_token_opts(lithsm_token_opts *opts);
+
+/** A key file name or URI fit for a message: a pkcs11: URI shows only its
+ *  token= and object= attributes (never pin-value, pin-source or other
+ *  query attributes). */
+void cli_redact_uri(char *out, size_t size, const char *uri);
 
 /** Parses JSON text strictly (UTF-8, no trailing data, bounded depth);
  *  reports errors naming `what`.  Returns 0 or CLI_EXIT_FAIL. */

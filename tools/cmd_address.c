@@ -8,20 +8,24 @@ static int address_run(const cli_command *cmd, int argc, char **argv);
 const cli_command cmd_address = {
     "address",
     "print the Ethereum address of a secp256k1 key",
-    "lithsm address --key FILE",
+    "lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]",
     "NAME\n"
     "    lithsm address - print the Ethereum address of a secp256k1 key\n"
     "\n"
     "SYNOPSIS\n"
-    "    lithsm address --key FILE\n"
+    "    lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]\n"
     "\n"
     "DESCRIPTION\n"
-    "    Loads the secp256k1 private key in FILE and prints its address in\n"
-    "    EIP-55 mixed case as {\"address\":\"0x...\"}.\n"
+    "    Loads the secp256k1 private key in FILE, or the token key a\n"
+    "    pkcs11: URI names, and prints its address in EIP-55 mixed case as\n"
+    "    {\"address\":\"0x...\"}.\n"
     "\n"
     "OPTIONS\n"
     "    --key FILE     The PEM private key (SEC1 or PKCS#8, curve\n"
     "                   secp256k1); '-' reads it from standard input.\n"
+    "                   Or a pkcs11: URI such as\n"
+    "                   'pkcs11:token=T;object=wallet;type=private'.\n"
+    CLI_TOKEN_HELP
     "    -h, --help     Show this page.\n"
     "\n"
     "EXIT STATUS\n"
@@ -37,6 +41,7 @@ static int address_run(const cli_command *cmd, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'},
+        CLI_TOKEN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -51,6 +56,11 @@ static int address_run(const cli_command *cmd, int argc, char **argv)
         switch (c) {
         case 'k':
             if ((rc = cli_set_once(cmd, &key, "--key", optarg)) != 0)
+                return rc;
+            break;
+        case CLI_OPT_PIN_SOURCE:
+        case CLI_OPT_MODULE:
+            if ((rc = cli_token_option(cmd, c, optarg)) != 0)
                 return rc;
             break;
         case 'h':

@@ -20,7 +20,8 @@ const cli_command cmd_delegate = {
     "--any-capacity-token)\n"
     "              [--delegatee ADDR]... [--no-delegatees] [--uses N]\n"
     "              [--expiration T] [--domain D] [--statement S]\n"
-    "              --nonce HASH [--issued-at T]",
+    "              --nonce HASH [--issued-at T] [--pin-source SRC] "
+    "[--module PATH]",
     "NAME\n"
     "    lithsm delegate - delegate capacity credits to other addresses\n"
     "\n"
@@ -29,7 +30,7 @@ const cli_command cmd_delegate = {
     "                    --any-capacity-token) [--delegatee ADDR]...\n"
     "                    [--no-delegatees] [--uses N] [--expiration T]\n"
     "                    [--domain D] [--statement S] --nonce HASH\n"
-    "                    [--issued-at T]\n"
+    "                    [--issued-at T] [--pin-source SRC] [--module PATH]\n"
     "\n"
     "DESCRIPTION\n"
     "    Signs, with the key of the capacity credit owner, the SIWE message\n"
@@ -43,8 +44,10 @@ const cli_command cmd_delegate = {
     "    delegation, as in the SDK.\n"
     "\n"
     "OPTIONS\n"
-    "    --key FILE                The owner's secp256k1 PEM private key\n"
-    "                              ('-': standard input).\n"
+    "    --key FILE|URI            The owner's secp256k1 PEM private key\n"
+    "                              ('-': standard input), or a pkcs11: URI\n"
+    "                              of a token key.\n"
+    CLI_TOKEN_HELP
     "    --capacity-token-id ID    The capacity credit NFT token id\n"
     "                              (decimal).\n"
     "    --any-capacity-token      Delegate any capacity credit NFT the\n"
@@ -140,6 +143,7 @@ static int delegate_run(const cli_command *cmd, int argc, char **argv)
         {"statement", required_argument, NULL, OPT_STATEMENT},
         {"nonce", required_argument, NULL, OPT_NONCE},
         {"issued-at", required_argument, NULL, OPT_ISSUED_AT},
+        CLI_TOKEN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -193,6 +197,10 @@ static int delegate_run(const cli_command *cmd, int argc, char **argv)
             break;
         case OPT_ISSUED_AT:
             rc = cli_set_once(cmd, &issued_at, "--issued-at", optarg);
+            break;
+        case CLI_OPT_PIN_SOURCE:
+        case CLI_OPT_MODULE:
+            rc = cli_token_option(cmd, c, optarg);
             break;
         case 'h':
             rc = cli_print_help(cmd);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_net.h"
 
 /* Lit nodes refuse a session whose expiration is more than 30 days after
  * its issuedAt (node check_expiration_validity). */
@@ -21,9 +21,12 @@ const cli_command cmd_session_sigs = {
     "lithsm session-sigs --wallet FILE [--delegation FILE]...\n"
     "              --resource PREFIX://ID --ability NAME [--data JSON]\n"
     "              [--resource ... --ability ... [--data ...]]...\n"
-    "              --node URL... --nonce HASH [--expiration T] [--domain D]\n"
+    "              (--node URL... --nonce HASH | --network NAME |\n"
+    "               --rpc URL --staking ADDR | --node URL...)\n"
+    "              [--store DIR] [--expiration T] [--domain D]\n"
     "              [--statement S] [--issued-at T] [--session-issued-at T]\n"
-    "              [--session-seed-file FILE]",
+    "              [--session-seed-file FILE] [network options]\n"
+    "              [--pin-source SRC] [--module PATH]",
     "NAME\n"
     "    lithsm session-sigs - make SessionSigs for Lit nodes\n"
     "\n"
@@ -34,6 +37,12 @@ const cli_command cmd_session_sigs = {
     "        --node URL [--node URL]... --nonce HASH [--expiration T]\n"
     "        [--domain D] [--statement S] [--issued-at T]\n"
     "        [--session-issued-at T] [--session-seed-file FILE]\n"
+    "        [--store DIR]\n"
+    "    lithsm session-sigs --wallet FILE ... (--network NAME |\n"
+    "        --rpc URL --staking ADDR | --node URL...) [--store DIR]\n"
+    "        [--min-nodes N] [--ca-file FILE] [--insecure]\n"
+    "        [--timeout-ms N] [--retries N]\n"
+    "    With a token key: --wallet URI [--pin-source SRC] [--module PATH]\n"
     "\n"
     "DESCRIPTION\n"
     "    Does what the Lit JS SDK's getSessionSigs does with the documented\n"
@@ -44,9 +53,21 @@ const cli_command cmd_session_sigs = {
     "    order given, then the wallet AuthSig.  Prints the SessionSigs map\n"
     "    {node URL: SessionSig} as the SDK's JSON text.\n"
     "\n"
+    "    With --node and --nonce it works offline.  Otherwise it connects\n"
+    "    as 'lithsm handshake' does (--network, --rpc/--staking, or the\n"
+    "    --node list without --nonce), takes the consensus blockhash as the\n"
+    "    nonce and signs for every node that answered; each node that\n"
+    "    failed is named in a warning on standard error.  With --store the\n"
+    "    session key and the wallet AuthSig are kept in DIR and reused while\n"
+    "    they are still valid for the requests (re-signed otherwise, as the\n"
+    "    SDK's checkNeedToResignSessionKey does); a damaged entry is\n"
+    "    replaced.  Several processes may share DIR.\n"
+    "\n"
     "OPTIONS\n"
-    "    --wallet FILE             The wallet's secp256k1 PEM private key\n"
-    "                              ('-': standard input).\n"
+    "    --wallet FILE|URI         The wallet's secp256k1 PEM private key\n"
+    "                              ('-': standard input), or a pkcs11: URI\n"
+    "                              of a token key.\n"
+    CLI_TOKEN_HELP
     "    --delegation FILE         An AuthSig to include, such as the output\n"
     "                              of 'lithsm delegate'.  Repeatable.\n"
     "    --resource PREFIX://ID    A resource, such as lit-pkp://<token id>,\n"
@@ -83,13 +104,19 @@ const cli_command cmd_session_sigs = {
     "                              of the session key as 64 hex digits, for\n"
     "                              reproducible output; default a new\n"
     "                              random key.  The seed is wiped after use.\n"
+    "    --store DIR               Keep and reuse the session key and wallet\n"
+    "                              AuthSig in DIR (created 0700, files\n"
+    "                              0600; they hold the session secret).\n"
+    CLI_NET_HELP
     "    -h, --help                Show this page.\n"
     "\n"
     "    Times are RFC 3339 and are written as YYYY-MM-DDTHH:MM:SS.sssZ.\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 on success, 1 when a key or file cannot be used or signing\n"
-    "    fails, 2 on a usage error (including a malformed value).\n"
+    "    0 on success, 1 when a key, file or store cannot be used, signing\n"
+    "    fails or fewer nodes than the threshold answer (the error names\n"
+    "    each failed node), 2 on a usage error (including a malformed\n"
+    "    value).\n"
     "\n"
     "EXAMPLES\n"
     "    Sessions that may sign with any PKP and run any Lit Action, on two\n"
@@ -118,7 +145,8 @@ const cli_command cmd_session_sigs = {
  * argv). */
 typedef struct session_opts {
     const char *wallet, *nonce, *expiration, *domain, *statement;
-    const char *issued_at, *session_issued_at, *seed_file;
+    const char *issued_at, *session_issued_at, *seed_file, *store;
+    cli_net_opts net;
     const char **delegations, **resources, **abilities, **datas, **nodes;
     size_t n_delegations, n_resources, n_abilities, n_datas, n_nodes;
 } session_opts;
@@ -173,7 +201,8 @@ static int parse_options(const cli_command *cmd, int argc, char **argv,
         OPT_STATEMENT,
         OPT_ISSUED_AT,
         OPT_SESSION_ISSUED_AT,
-        OPT_SEED_FILE
+        OPT_SEED_FILE,
+        OPT_STORE
     };
     static const struct option opts[] = {
         {"wallet", required_argument, NULL, OPT_WALLET},
@@ -189,6 +218,9 @@ static int parse_options(const cli_command *cmd, int argc, char **argv,
         {"issued-at", required_argument, NULL, OPT_ISSUED_AT},
         {"session-issued-at", required_argument, NULL, OPT_SESSION_ISSUED_AT},
         {"session-seed-file", required_argument, NULL, OPT_SEED_FILE},
+        {"store", required_argument, NULL, OPT_STORE},
+        CLI_TOKEN_OPTIONS,
+        CLI_NET_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -241,11 +273,19 @@ static int parse_options(const cli_command *cmd, int argc, char **argv,
             rc =
                 cli_set_once(cmd, &o->seed_file, "--session-seed-file", optarg);
             break;
+        case OPT_STORE:
+            rc = cli_set_once(cmd, &o->store, "--store", optarg);
+            break;
+        case CLI_OPT_PIN_SOURCE:
+        case CLI_OPT_MODULE:
+            rc = cli_token_option(cmd, c, optarg);
+            break;
         case 'h':
             /* -1: print the help and stop, successfully. */
             return -1;
         default:
-            rc = CLI_EXIT_USAGE;
+            rc = cli_net_is_option(c) ? cli_net_set(cmd, &o->net, c, optarg)
+                                      : CLI_EXIT_USAGE;
             break;
         }
     }
@@ -454,6 +494,73 @@ static int resolve_times(const cli_command *cmd, const session_opts *o,
     return 0;
 }
 
+/* The library's getSessionSigs: connected to the network (or the --node
+ * list without --nonce), or offline with --store; the session key and the
+ * wallet AuthSig come from the store while they are still good. */
+static int run_flow(const cli_command *cmd, const session_opts *o,
+                    const session_times *t, const lithsm_requests *reqs,
+                    const char *const *caps, size_t n_caps, int connected)
+{
+    lithsm_client *client = NULL;
+    lithsm_store *store = NULL;
+    lithsm_signer *wallet = NULL;
+    lithsm_flow_params fp;
+    char *out = NULL;
+    int64_t iat_ms = 0;
+    lithsm_err err;
+    int rc;
+
+    if (o->session_issued_at != NULL || o->seed_file != NULL)
+        return cli_usage_error(cmd, "--session-issued-at and "
+                                    "--session-seed-file are for offline use "
+                                    "(--node with --nonce) without --store");
+    if (o->issued_at != NULL && lithsm_time_parse(&iat_ms, t->iat) != LITHSM_OK)
+        return cli_usage_error(cmd, "bad --issued-at %s", o->issued_at);
+    if (o->store != NULL) {
+        err = lithsm_store_file_new(&store, o->store);
+        if (err != LITHSM_OK) {
+            cli_lib_error(cmd, err, "cannot use the store '%s'", o->store);
+            return CLI_EXIT_FAIL;
+        }
+    }
+    if ((rc = cli_open_signer(cmd, "wallet key", o->wallet, &wallet)) != 0)
+        goto done;
+    if (connected &&
+        (rc = cli_net_connect(cmd, &o->net, o->n_nodes > 0 ? o->nodes : NULL,
+                              o->n_nodes, &client)) != 0)
+        goto done;
+
+    memset(&fp, 0, sizeof(fp));
+    if (!connected) {
+        fp.node_urls = o->nodes;
+        fp.n_nodes = o->n_nodes;
+        fp.nonce = o->nonce;
+    }
+    fp.wallet = wallet;
+    fp.requests = reqs;
+    fp.capabilities = caps;
+    fp.n_capabilities = n_caps;
+    fp.expiration = o->expiration != NULL ? t->exp : NULL;
+    fp.domain = o->domain;
+    fp.statement = o->statement;
+    fp.store = store;
+    fp.store_scope = o->net.network;
+    fp.now_ms = iat_ms;
+    err = lithsm_get_session_sigs(&out, client, &fp);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot make the SessionSigs");
+        rc = CLI_EXIT_FAIL;
+        goto done;
+    }
+    rc = cli_print_text(cmd, out);
+done:
+    lithsm_free(out);
+    lithsm_client_free(client);
+    lithsm_signer_free(wallet);
+    lithsm_store_free(store);
+    return rc;
+}
+
 static int session_sigs_run(const cli_command *cmd, int argc, char **argv)
 {
     session_opts o;
@@ -469,7 +576,7 @@ static int session_sigs_run(const cli_command *cmd, int argc, char **argv)
     char pubhex[65];
     size_t i, n_caps = 0;
     lithsm_err err;
-    int rc;
+    int rc, connected;
 
     memset(&o, 0, sizeof(o));
     rc = parse_options(cmd, argc, argv, &o);
@@ -495,13 +602,23 @@ static int session_sigs_run(const cli_command *cmd, int argc, char **argv)
                              o.n_resources, o.n_abilities);
         goto done;
     }
-    if ((rc = check_nodes(cmd, &o)) != 0)
+    /* Without --nonce, --node or a network option means: connect. */
+    connected = o.nonce == NULL &&
+                (o.n_nodes > 0 || cli_net_has_network(&o.net));
+    if (!connected && cli_net_any(&o.net)) {
+        rc = cli_usage_error(cmd, "--nonce is for offline use with --node; "
+                                  "connected, the nonce is the nodes' "
+                                  "blockhash");
         goto done;
-    if (o.nonce == NULL) {
+    }
+    /* Connected to a network, the network lists the nodes. */
+    if ((!connected || o.n_nodes > 0) && (rc = check_nodes(cmd, &o)) != 0)
+        goto done;
+    if (!connected && o.nonce == NULL) {
         rc = cli_missing(cmd, "--nonce");
         goto done;
     }
-    if ((rc = cli_check_nonce(cmd, o.nonce)) != 0)
+    if (!connected && (rc = cli_check_nonce(cmd, o.nonce)) != 0)
         goto done;
     if ((rc = resolve_times(cmd, &o, &t)) != 0)
         goto done;
@@ -521,6 +638,10 @@ static int session_sigs_run(const cli_command *cmd, int argc, char **argv)
                                   &caps[n_caps])) != 0)
             goto done;
         n_caps++;
+    }
+    if (connected || o.store != NULL) {
+        rc = run_flow(cmd, &o, &t, reqs, caps, n_caps, connected);
+        goto done;
     }
 
     if ((rc = make_session_key(cmd, o.seed_file, &skey)) != 0)

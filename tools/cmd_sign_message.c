@@ -11,13 +11,16 @@ static int sign_message_run(const cli_command *cmd, int argc, char **argv);
 const cli_command cmd_sign_message = {
     "sign-message",
     "sign a message with EIP-191 (personal_sign)",
-    "lithsm sign-message --key FILE (--message TEXT | --message-file FILE)",
+    "lithsm sign-message --key FILE|URI (--message TEXT | --message-file "
+    "FILE)\n"
+    "              [--pin-source SRC] [--module PATH]",
     "NAME\n"
     "    lithsm sign-message - sign a message with EIP-191 (personal_sign)\n"
     "\n"
     "SYNOPSIS\n"
-    "    lithsm sign-message --key FILE --message TEXT\n"
-    "    lithsm sign-message --key FILE --message-file FILE\n"
+    "    lithsm sign-message --key FILE|URI --message TEXT\n"
+    "    lithsm sign-message --key FILE|URI --message-file FILE\n"
+    "    (with a pkcs11: URI: [--pin-source SRC] [--module PATH])\n"
     "\n"
     "DESCRIPTION\n"
     "    Signs keccak256(\"\\x19Ethereum Signed Message:\\n\" + length +\n"
@@ -27,8 +30,10 @@ const cli_command cmd_sign_message = {
     "    deterministically (RFC 6979).\n"
     "\n"
     "OPTIONS\n"
-    "    --key FILE            The secp256k1 PEM private key; '-' reads it\n"
-    "                          from standard input.\n"
+    "    --key FILE|URI        The secp256k1 PEM private key ('-' reads it\n"
+    "                          from standard input), or a pkcs11: URI of a\n"
+    "                          token key; then the token signs.\n"
+    CLI_TOKEN_HELP
     "    --message TEXT        The message, signed as its bytes.\n"
     "    --message-file FILE   Sign the exact bytes of FILE ('-': standard\n"
     "                          input), at most 1 MiB; a final newline is\n"
@@ -55,6 +60,7 @@ static int sign_message_run(const cli_command *cmd, int argc, char **argv)
         {"key", required_argument, NULL, 'k'},
         {"message", required_argument, NULL, 'm'},
         {"message-file", required_argument, NULL, 'f'},
+        CLI_TOKEN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -84,6 +90,10 @@ static int sign_message_run(const cli_command *cmd, int argc, char **argv)
             break;
         case 'f':
             rc = cli_set_once(cmd, &message_file, "--message-file", optarg);
+            break;
+        case CLI_OPT_PIN_SOURCE:
+        case CLI_OPT_MODULE:
+            rc = cli_token_option(cmd, c, optarg);
             break;
         case 'h':
             return cli_print_help(cmd);

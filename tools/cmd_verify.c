@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_net.h"
 
 /* verify's own exit statuses. */
 #define VERIFY_ACCEPT 0
@@ -20,13 +20,20 @@ const cli_command cmd_verify = {
     "verify",
     "check a SessionSig as a Lit node would",
     "lithsm verify --session-sigs FILE --node URL [--now T] "
-    "[--grace SECONDS]",
+    "[--grace SECONDS]\n"
+    "       lithsm verify --session-sigs FILE --send (--network NAME |\n"
+    "              --rpc URL --staking ADDR | --node URL...) "
+    "[network options]",
     "NAME\n"
     "    lithsm verify - check a SessionSig as a Lit node would\n"
     "\n"
     "SYNOPSIS\n"
     "    lithsm verify --session-sigs FILE --node URL [--now T]\n"
     "                  [--grace SECONDS]\n"
+    "    lithsm verify --session-sigs FILE --send (--network NAME |\n"
+    "                  --rpc URL --staking ADDR | --node URL...)\n"
+    "                  [--min-nodes N] [--ca-file FILE] [--insecure]\n"
+    "                  [--timeout-ms N] [--retries N]\n"
     "\n"
     "DESCRIPTION\n"
     "    Takes the SessionSig meant for the node URL from FILE and runs the\n"
@@ -42,6 +49,14 @@ const cli_command cmd_verify = {
     "    answer, and TEXT says which capability or field failed.  The check\n"
     "    is local: no node is contacted.\n"
     "\n"
+    "    With --send, it connects as 'lithsm handshake' does and sends each\n"
+    "    entry of the map to the node it names, on the lithsm devnet's\n"
+    "    check route POST <node>/web/lithsm/check_session_sig/v1 (Lit\n"
+    "    nodes have no such route), and prints every node's verdict:\n"
+    "\n"
+    "        [{\"node\":URL,\"verdict\":\"accept\"|\"reject\"|\"error\",\n"
+    "          \"errorCode\":CODE|null,\"status\":HTTP,\"detail\":TEXT|null}...]\n"
+    "\n"
     "OPTIONS\n"
     "    --session-sigs FILE   A SessionSigs map {node URL: SessionSig}, as\n"
     "                          'lithsm session-sigs' prints it, or a single\n"
@@ -53,12 +68,27 @@ const cli_command cmd_verify = {
     "    --grace SECONDS       The clock skew allowed on the session's\n"
     "                          issuedAt and expiration; default 60, as a\n"
     "                          node.  Capabilities get no grace.\n"
+    "    --send                Ask the nodes themselves (see above).\n"
+    "    --network NAME        A preset network: datil, datil-test or\n"
+    "                          datil-dev.\n"
+    "    --rpc URL             The JSON-RPC endpoint of a custom network\n"
+    "                          (with --staking).\n"
+    "    --staking ADDR        Its staking contract (0x + 40 hex).\n"
+    "    --node URL...         With --send: the nodes to connect to.\n"
+    "    --min-nodes N         How many nodes must answer the handshake\n"
+    "                          (for --node: default all).\n"
+    "    --ca-file FILE        Trust the PEM certificates in FILE.\n"
+    "    --insecure            Do not verify TLS (tests only).\n"
+    "    --timeout-ms N        Per-request time limit; default 10000.\n"
+    "    --retries N           Retries per node; default 2.\n"
     "    -h, --help            Show this page.\n"
     "\n"
     "EXIT STATUS\n"
     "    0 when the node would accept, 1 when it would reject, 2 when the\n"
     "    input is unusable (unreadable file, bad JSON, no entry for the\n"
-    "    node, bad time, usage error).\n"
+    "    node, bad time, usage error).  With --send: 0 when every node\n"
+    "    accepts, 1 when one rejects, 2 when a node gave no usable answer\n"
+    "    or the network cannot be reached.\n"
     "\n"
     "EXAMPLES\n"
     "    Make SessionSigs for one node (see lithsm session-sigs --help) and\n"
@@ -132,18 +162,78 @@ static int print_result(const cli_command *cmd, const char *node,
     return rc != 0 ? VERIFY_UNUSABLE : 0;
 }
 
+/* --send: every entry of the map goes to its own node (the devnet's check
+ * route); prints [{"node","verdict","errorCode","status","detail"}...].
+ * 0 when every node accepts, 1 when one rejects, else 2 (no answer). */
+static int verify_send(const cli_command *cmd, const char *path,
+                       const cli_net_opts *net, const char *const *nodes,
+                       size_t n_nodes)
+{
+    lithsm_client *client = NULL;
+    char *file = NULL, *verdicts = NULL;
+    json_object *doc = NULL, *v;
+    const char *word;
+    size_t len, i;
+    int rc, rejected = 0, errors = 0;
+    lithsm_err err;
+
+    if (cli_read_file(cmd, "SessionSigs file", path, &file, &len) != 0)
+        return VERIFY_UNUSABLE;
+    rc = cli_net_connect(cmd, net, nodes, n_nodes, &client);
+    if (rc != 0) {
+        rc = VERIFY_UNUSABLE;
+        goto done;
+    }
+    rc = VERIFY_UNUSABLE;
+    err = lithsm_client_check_session_sigs(&verdicts, client, file);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot send '%s'", path);
+        goto done;
+    }
+    if (cli_print_text(cmd, verdicts) != 0)
+        goto done;
+    doc = json_tokener_parse(verdicts);
+    if (doc == NULL || !json_object_is_type(doc, json_type_array))
+        goto done;
+    for (i = 0; i < json_object_array_length(doc); i++) {
+        word = json_object_object_get_ex(json_object_array_get_idx(doc, i),
+                                         "verdict", &v)
+                   ? json_object_get_string(v)
+                   : "";
+        if (strcmp(word, "reject") == 0)
+            rejected++;
+        else if (strcmp(word, "accept") != 0)
+            errors++;
+    }
+    rc = rejected > 0  ? VERIFY_REJECT
+         : errors > 0 ? VERIFY_UNUSABLE
+                      : VERIFY_ACCEPT;
+done:
+    json_object_put(doc);
+    lithsm_free(verdicts);
+    lithsm_client_free(client);
+    free(file);
+    return rc;
+}
+
 static int verify_run(const cli_command *cmd, int argc, char **argv)
 {
-    enum { OPT_SESSION_SIGS = 256, OPT_NODE, OPT_NOW, OPT_GRACE };
+    enum { OPT_SESSION_SIGS = 256, OPT_NODE, OPT_NOW, OPT_GRACE, OPT_SEND };
     static const struct option opts[] = {
         {"session-sigs", required_argument, NULL, OPT_SESSION_SIGS},
         {"node", required_argument, NULL, OPT_NODE},
         {"now", required_argument, NULL, OPT_NOW},
         {"grace", required_argument, NULL, OPT_GRACE},
+        {"send", no_argument, NULL, OPT_SEND},
+        CLI_NET_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *path = NULL, *node = NULL, *now = NULL, *grace = NULL;
+    const char **nodes = NULL;
+    size_t n_nodes = 0;
+    cli_net_opts net;
+    int send = 0;
     char now_text[LITHSM_TIME_LEN + 1], what[512];
     int64_t now_ms;
     uint64_t grace_s = 60;
@@ -155,13 +245,18 @@ static int verify_run(const cli_command *cmd, int argc, char **argv)
     lithsm_err err;
     int c, rc = 0;
 
+    memset(&net, 0, sizeof(net));
     while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
         switch (c) {
         case OPT_SESSION_SIGS:
             rc = cli_set_once(cmd, &path, "--session-sigs", optarg);
             break;
         case OPT_NODE:
-            rc = cli_set_once(cmd, &node, "--node", optarg);
+            /* One node checks locally; --send takes several. */
+            rc = cli_push(cmd, &nodes, &n_nodes, optarg);
+            break;
+        case OPT_SEND:
+            send = 1;
             break;
         case OPT_NOW:
             rc = cli_set_once(cmd, &now, "--now", optarg);
@@ -170,18 +265,35 @@ static int verify_run(const cli_command *cmd, int argc, char **argv)
             rc = cli_set_once(cmd, &grace, "--grace", optarg);
             break;
         case 'h':
+            free(nodes);
             return cli_print_help(cmd);
         default:
-            rc = CLI_EXIT_USAGE;
+            rc = cli_net_is_option(c) ? cli_net_set(cmd, &net, c, optarg)
+                                      : CLI_EXIT_USAGE;
             break;
         }
     }
-    if (rc != 0)
-        return VERIFY_UNUSABLE;
-    if (path == NULL) {
-        cli_missing(cmd, "--session-sigs");
+    if (rc == 0 && path == NULL)
+        rc = cli_missing(cmd, "--session-sigs");
+    if (rc == 0 && send && (now != NULL || grace != NULL))
+        rc = cli_usage_error(cmd, "--now and --grace are for the local "
+                                  "check; with --send each node uses its "
+                                  "own clock");
+    if (rc == 0 && !send && cli_net_any(&net))
+        rc = cli_usage_error(cmd, "the network options go with --send");
+    if (rc == 0 && !send && n_nodes > 1)
+        rc = cli_usage_error(cmd, "option '--node' is given more than once");
+    if (rc != 0) {
+        free(nodes);
         return VERIFY_UNUSABLE;
     }
+    if (send) {
+        rc = verify_send(cmd, path, &net, nodes, n_nodes);
+        free(nodes);
+        return rc;
+    }
+    node = n_nodes > 0 ? nodes[0] : NULL;
+    free(nodes);
     if (node == NULL) {
         cli_missing(cmd, "--node");
         return VERIFY_UNUSABLE;

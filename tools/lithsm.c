@@ -20,9 +20,9 @@ extern const cli_command cmd_handshake;
 #endif
 
 static const cli_command *const commands[] = {
-    &cmd_address,      &cmd_sign_message, &cmd_delegate,
-    &cmd_session_sigs, &cmd_verify,       &cmd_devnet,
-    &cmd_handshake,
+    &cmd_keygen,       &cmd_address,      &cmd_sign_message,
+    &cmd_delegate,     &cmd_session_sigs, &cmd_verify,
+    &cmd_devnet,       &cmd_handshake,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -43,7 +43,9 @@ static const char help_head[] =
     "    to standard output as JSON, errors to standard error.\n"
     "\n"
     "    Private keys and seeds are only ever read from files, never from\n"
-    "    the command line.  A file name '-' means standard input.\n"
+    "    the command line.  A file name '-' means standard input.  Where a\n"
+    "    key file is taken, a pkcs11: URI names a key inside a PKCS#11\n"
+    "    token instead (see 'lithsm keygen --help').\n"
     "\n"
     "COMMANDS\n";
 

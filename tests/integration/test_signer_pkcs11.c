@@ -6,7 +6,7 @@
  *   LITHSM_TEST_PUBPEM   its public key as exported by openssl pkey -pubout
  *   LITHSM_TEST_P256_URI a P-256 key on the same token
  *   LITHSM_TEST_BADPIN_URI the wallet key with a wrong PIN file
- *   LITHSM_TEST_COUNT    how many signatures to check (default 200)
+ *   LITHSM_TEST_COUNT    how many signatures to check (default 1000)
  *   LITHSM_TEST_TOKENDIR the token directory, emptied by the last test
  *
  * Every token signature must be low-s, recover to the key's address, and
@@ -168,9 +168,10 @@ int main(void)
     one.signer = signer;
     one.n = count != NULL ? (int)strtol(count, NULL, 10) : 0;
     if (one.n <= 0 || one.n > 100000)
-        one.n = 200;
+        one.n = 1000;
     one.bad = 0;
     sign_many(&one);
+    printf("# %d token signatures checked\n", one.n);
     ok_int_eq(one.bad, 0,
               "every token signature is low-s, recovers to the address "
               "and verifies (libsecp256k1, OpenSSL default provider)");
