@@ -113,6 +113,22 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                      lithsm_key ***keys, size_t *nkeys);
 void lithsm_keys_free(lithsm_key **keys, size_t nkeys);
 
+/* An X.509 certificate found on a token: its DER (CKA_VALUE). */
+typedef struct lithsm_cert {
+    unsigned char *der;
+    size_t der_len;
+} lithsm_cert;
+
+/* Finds the X.509 certificates matching `uri` (object=, id=; type= other
+ * than cert matches none).  Certificates are looked for without logging
+ * in; a PIN source, when given, is used to look once more for private
+ * ones.  On success *certs is an array of *ncerts (maybe none), freed with
+ * lithsm_certs_free. */
+int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                      const lithsm_pin *pin, lithsm_cert **certs,
+                      size_t *ncerts);
+void lithsm_certs_free(lithsm_cert *certs, size_t ncerts);
+
 lithsm_key *lithsm_key_ref(lithsm_key *key);
 void lithsm_key_unref(lithsm_key *key);
 

@@ -460,8 +460,9 @@ static int read_pin_env(lithsm_provctx *pc, const char *name, char *pin,
 }
 
 /* Reads the PIN: the first line of a pin-source=file:PATH file, the
- * variable of pin-source=env:NAME, else the application's callback.  pin is wiped by the caller.  The file must be
- * owner-only: a PIN readable by others is a leaked PIN. */
+ * variable of pin-source=env:NAME, else the application's callback.  pin
+ * is wiped by the caller.  The file must be owner-only: a PIN readable by
+ * others is a leaked PIN. */
 static int read_pin(lithsm_provctx *pc, const lithsm_pin *pin_src,
                     const char *token, char *pin, size_t size)
 {
@@ -872,6 +873,50 @@ static int add_key(lithsm_provctx *pc, lithsm_module *mod, CK_SESSION_HANDLE s,
     return 1;
 }
 
+/* Collects every handle matching tmpl first: no attribute reads while a
+ * search is active.  *found is freed by the caller. */
+static int find_handles(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, CK_ATTRIBUTE *tmpl, CK_ULONG nt,
+                        CK_OBJECT_HANDLE **found, CK_ULONG *nfound)
+{
+    CK_OBJECT_HANDLE h[FIND_BATCH];
+    CK_OBJECT_HANDLE *grown;
+    CK_ULONG n;
+    CK_RV rv;
+
+    *found = NULL;
+    *nfound = 0;
+    rv = mod->fl->C_FindObjectsInit(s, tmpl, nt);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjectsInit: %s (0x%lx)",
+                     ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    for (;;) {
+        rv = mod->fl->C_FindObjects(s, h, FIND_BATCH, &n);
+        if (rv != CKR_OK || n == 0)
+            break;
+        grown = realloc(*found, (*nfound + n) * sizeof(*grown));
+        if (grown == NULL) {
+            rv = CKR_HOST_MEMORY;
+            break;
+        }
+        *found = grown;
+        memcpy(*found + *nfound, h, n * sizeof(*h));
+        *nfound += n;
+    }
+    (void)mod->fl->C_FindObjectsFinal(s);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjects: %s (0x%lx)",
+                     ckr_name(rv), (unsigned long)rv);
+        free(*found);
+        *found = NULL;
+        *nfound = 0;
+        return 0;
+    }
+    return 1;
+}
+
 /* Finds the EC keys of class cls matching the URI's object attributes. */
 static int find_class(lithsm_provctx *pc, lithsm_module *mod,
                       CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
@@ -879,10 +924,8 @@ static int find_class(lithsm_provctx *pc, lithsm_module *mod,
 {
     CK_KEY_TYPE kt = CKK_EC;
     CK_ATTRIBUTE tmpl[4], *a;
-    CK_OBJECT_HANDLE h[FIND_BATCH];
-    CK_OBJECT_HANDLE *found = NULL, *grown;
-    CK_ULONG n, nfound = 0, i;
-    CK_RV rv;
+    CK_OBJECT_HANDLE *found;
+    CK_ULONG nfound, i;
     int nt = 0, ok = 1;
 
     tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
@@ -893,33 +936,8 @@ static int find_class(lithsm_provctx *pc, lithsm_module *mod,
         tmpl[nt++] = *a;
     if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
         tmpl[nt++] = *a;
-    rv = mod->fl->C_FindObjectsInit(s, tmpl, (CK_ULONG)nt);
-    if (rv != CKR_OK) {
-        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjectsInit: %s (0x%lx)",
-                     ckr_name(rv), (unsigned long)rv);
+    if (!find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, &found, &nfound))
         return 0;
-    }
-    /* Collect every handle first: no attribute reads while finding. */
-    for (;;) {
-        rv = mod->fl->C_FindObjects(s, h, FIND_BATCH, &n);
-        if (rv != CKR_OK || n == 0)
-            break;
-        grown = realloc(found, (nfound + n) * sizeof(*found));
-        if (grown == NULL) {
-            rv = CKR_HOST_MEMORY;
-            break;
-        }
-        found = grown;
-        memcpy(found + nfound, h, n * sizeof(*h));
-        nfound += n;
-    }
-    (void)mod->fl->C_FindObjectsFinal(s);
-    if (rv != CKR_OK) {
-        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjects: %s (0x%lx)",
-                     ckr_name(rv), (unsigned long)rv);
-        free(found);
-        return 0;
-    }
     for (i = 0; i < nfound && ok; i++)
         ok = add_key(pc, mod, s, slot, found[i], cls, l);
     free(found);
@@ -1028,6 +1046,166 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
     }
     *keys = l.keys;
     *nkeys = l.n;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Certificates: CKO_CERTIFICATE objects of type X.509, read as DER.  They
+ * are usually public objects, found without logging in.
+ */
+
+#define CERT_MAX (64 * 1024) /* a larger CKA_VALUE is skipped */
+
+typedef struct cert_list {
+    lithsm_cert *certs;
+    size_t n, cap;
+} cert_list;
+
+void lithsm_certs_free(lithsm_cert *certs, size_t ncerts)
+{
+    size_t i;
+
+    for (i = 0; i < ncerts; i++)
+        free(certs[i].der);
+    free(certs);
+}
+
+/* Reads the certificate's CKA_VALUE into the list; an object without a
+ * readable value is skipped (returns 1 with nothing added). */
+static int add_cert(lithsm_provctx *pc, lithsm_module *mod,
+                    CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, cert_list *l)
+{
+    CK_ATTRIBUTE a = {CKA_VALUE, NULL, 0};
+    lithsm_cert *grown;
+    unsigned char *der;
+
+    if (mod->fl->C_GetAttributeValue(s, h, &a, 1) != CKR_OK ||
+        a.ulValueLen == 0 || a.ulValueLen == (CK_ULONG)-1 ||
+        a.ulValueLen > CERT_MAX)
+        return 1;
+    if ((der = malloc(a.ulValueLen)) == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return 0;
+    }
+    a.pValue = der;
+    if (mod->fl->C_GetAttributeValue(s, h, &a, 1) != CKR_OK ||
+        a.ulValueLen == (CK_ULONG)-1) {
+        free(der);
+        return 1;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+
+        grown = realloc(l->certs, cap * sizeof(*grown));
+        if (grown == NULL) {
+            free(der);
+            LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+            return 0;
+        }
+        l->certs = grown;
+        l->cap = cap;
+    }
+    l->certs[l->n].der = der;
+    l->certs[l->n].der_len = a.ulValueLen;
+    l->n++;
+    return 1;
+}
+
+/* The X.509 certificates on one token matching the URI's object and id. */
+static int find_certs_on(lithsm_provctx *pc, lithsm_module *mod,
+                         CK_SESSION_HANDLE s, P11KitUri *uri, cert_list *l)
+{
+    CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE ct = CKC_X_509;
+    CK_ATTRIBUTE tmpl[4], *a;
+    CK_OBJECT_HANDLE *found;
+    CK_ULONG nfound, i;
+    int nt = 0, ok = 1;
+
+    tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
+    tmpl[nt++].ulValueLen = sizeof(cls);
+    tmpl[nt].type = CKA_CERTIFICATE_TYPE, tmpl[nt].pValue = &ct;
+    tmpl[nt++].ulValueLen = sizeof(ct);
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL)
+        tmpl[nt++] = *a;
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
+        tmpl[nt++] = *a;
+    if (!find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, &found, &nfound))
+        return 0;
+    for (i = 0; i < nfound && ok; i++)
+        ok = add_cert(pc, mod, s, found[i], l);
+    free(found);
+    return ok;
+}
+
+int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                      const lithsm_pin *pin, lithsm_cert **certs,
+                      size_t *ncerts)
+{
+    cert_list l = {NULL, 0, 0};
+    CK_INFO info;
+    CK_TOKEN_INFO ti;
+    CK_ATTRIBUTE *a;
+    CK_SESSION_HANDLE s;
+    CK_RV rv;
+    unsigned int i;
+    size_t before;
+    int ntokens = 0, ok = 1;
+
+    *certs = NULL;
+    *ncerts = 0;
+    if (!module_check_fork(pc, mod))
+        return 0;
+    if (p11_kit_uri_any_unrecognized(uri))
+        return 1;
+    if (mod->fl->C_GetInfo(&info) == CKR_OK &&
+        !p11_kit_uri_match_module_info(uri, &info))
+        return 1;
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_CLASS)) != NULL) {
+        CK_OBJECT_CLASS cls = CKO_DATA;
+
+        if (a->ulValueLen == sizeof(cls))
+            memcpy(&cls, a->pValue, sizeof(cls));
+        if (cls != CKO_CERTIFICATE)
+            return 1;
+    }
+    for (i = 0; i < mod->nslots && ok; i++) {
+        slot_state *ss = &mod->ss[i];
+
+        if (!slot_matches(mod, ss, uri, &ti))
+            continue;
+        ntokens++;
+        rv = session_get(mod, ss->id, &s);
+        if (rv != CKR_OK) {
+            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                         ckr_name(rv), (unsigned long)rv);
+            ok = 0;
+            break;
+        }
+        before = l.n;
+        ok = find_certs_on(pc, mod, s, uri, &l);
+        /* A CKA_PRIVATE certificate shows only after login: with a PIN
+         * source at hand, log in and look once more. */
+        if (ok && l.n == before && pin != NULL && pin->source != NULL) {
+            pthread_mutex_lock(&mod->lock);
+            ok = slot_login(pc, mod, ss, &ti, pin);
+            pthread_mutex_unlock(&mod->lock);
+            if (ok)
+                ok = find_certs_on(pc, mod, s, uri, &l);
+        }
+        session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+    }
+    if (ok && ntokens == 0) {
+        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
+                     "no token in module %s matches the URI", mod->path);
+        ok = 0;
+    }
+    if (!ok) {
+        lithsm_certs_free(l.certs, l.n);
+        return 0;
+    }
+    *certs = l.certs;
+    *ncerts = l.n;
     return 1;
 }
 

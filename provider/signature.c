@@ -17,7 +17,9 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/params.h>
+#include <openssl/x509.h>
 
 #include "lithsm_prov.h"
 
@@ -157,10 +159,36 @@ static const OSSL_PARAM *ecdsa_settable_ctx_params(void *vctx, void *provctx)
     return params;
 }
 
+/* The DER AlgorithmIdentifier ecdsa-with-<digest>, which X.509 and CMS
+ * signing ask the provider for (without it OpenSSL 3.0 fails inside
+ * ASN1_item_sign_ctx).  Returns 0 when the digest has no ECDSA OID. */
+static int set_algorithm_id(OSSL_PARAM *p, const EVP_MD *md)
+{
+    X509_ALGOR *alg;
+    unsigned char *der = NULL;
+    int sig_nid, len, ok;
+
+    if (!OBJ_find_sigid_by_algs(&sig_nid, EVP_MD_get_type(md),
+                                NID_X9_62_id_ecPublicKey) ||
+        (alg = X509_ALGOR_new()) == NULL)
+        return 0;
+    ok = X509_ALGOR_set0(alg, OBJ_nid2obj(sig_nid), V_ASN1_UNDEF, NULL) &&
+         (len = i2d_X509_ALGOR(alg, &der)) > 0 &&
+         OSSL_PARAM_set_octet_string(p, der, (size_t)len);
+    OPENSSL_free(der);
+    X509_ALGOR_free(alg);
+    return ok;
+}
+
 static int ecdsa_get_ctx_params(void *vctx, OSSL_PARAM params[])
 {
     sig_ctx *ctx = vctx;
     OSSL_PARAM *p;
+
+    p = OSSL_PARAM_locate(params, OSSL_SIGNATURE_PARAM_ALGORITHM_ID);
+    if (p != NULL && (ctx->md != NULL ? !set_algorithm_id(p, ctx->md)
+                                      : !OSSL_PARAM_set_octet_string(p, "", 0)))
+        return 0;
 
     p = OSSL_PARAM_locate(params, OSSL_SIGNATURE_PARAM_DIGEST);
     if (p != NULL && ctx->md != NULL &&
@@ -175,6 +203,7 @@ static int ecdsa_get_ctx_params(void *vctx, OSSL_PARAM params[])
 static const OSSL_PARAM *ecdsa_gettable_ctx_params(void *vctx, void *provctx)
 {
     static const OSSL_PARAM params[] = {
+        OSSL_PARAM_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, NULL, 0),
         OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, NULL, 0),
         OSSL_PARAM_size_t(OSSL_SIGNATURE_PARAM_DIGEST_SIZE, NULL),
         OSSL_PARAM_END};

@@ -5,15 +5,19 @@
  * manufacturer, serial, model, slot-id and the other slot/token/library
  * attributes; object, id and type for the keys; module-path and
  * pin-source from the query.  An attribute p11-kit does not know matches
- * nothing.  Keys go to the key manager by reference, one per load call.
+ * nothing.  Keys go to the key manager by reference, one per load call;
+ * then X.509 certificates, as DER for the default provider's decoder (a
+ * URI without type= gives both, like OpenSSL's file: store).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/core_object.h>
+#include <openssl/err.h>
 #include <openssl/params.h>
 #include <openssl/store.h>
+#include <openssl/x509.h>
 
 #include "lithsm_prov.h"
 
@@ -28,6 +32,11 @@ typedef struct store_ctx {
     int uri_rc;
     lithsm_key **keys;
     size_t nkeys, next;
+    lithsm_cert *certs;
+    size_t ncerts, next_cert;
+    /* OSSL_STORE_find by subject: a DER X509_NAME, certificates only. */
+    unsigned char *subject;
+    size_t subject_len;
     /* Held until close, even when no key was found: the module, and the
      * token's login, stay while the store is open. */
     lithsm_module *mod;
@@ -81,7 +90,9 @@ static void *store_open(void *provctx, const char *uri)
 static const OSSL_PARAM *store_settable_ctx_params(void *provctx)
 {
     static const OSSL_PARAM params[] = {
-        OSSL_PARAM_int(OSSL_STORE_PARAM_EXPECT, NULL), OSSL_PARAM_END};
+        OSSL_PARAM_int(OSSL_STORE_PARAM_EXPECT, NULL),
+        OSSL_PARAM_octet_string(OSSL_STORE_PARAM_SUBJECT, NULL, 0),
+        OSSL_PARAM_END};
 
     return params;
 }
@@ -94,16 +105,68 @@ static int store_set_ctx_params(void *loaderctx, const OSSL_PARAM params[])
     p = OSSL_PARAM_locate_const(params, OSSL_STORE_PARAM_EXPECT);
     if (p != NULL && !OSSL_PARAM_get_int(p, &ctx->expect))
         return 0;
+    p = OSSL_PARAM_locate_const(params, OSSL_STORE_PARAM_SUBJECT);
+    if (p != NULL) {
+        free(ctx->subject);
+        ctx->subject = NULL;
+        ctx->subject_len = 0;
+        if (!OSSL_PARAM_get_octet_string(p, (void **)&ctx->subject, 0,
+                                         &ctx->subject_len))
+            return 0;
+    }
     return 1;
 }
 
-/* Looks the keys up once, on the first load. */
+/* Keeps the certificates whose subject is the one searched for. */
+static void filter_subject(store_ctx *ctx)
+{
+    const unsigned char *p = ctx->subject;
+    X509_NAME *want = d2i_X509_NAME(NULL, &p, (long)ctx->subject_len);
+    X509 *x;
+    size_t i, kept = 0;
+    int match;
+
+    /* A certificate that does not parse does not match: no error. */
+    ERR_set_mark();
+    for (i = 0; i < ctx->ncerts; i++) {
+        p = ctx->certs[i].der;
+        x = d2i_X509(NULL, &p, (long)ctx->certs[i].der_len);
+        match = want != NULL && x != NULL &&
+                X509_NAME_cmp(X509_get_subject_name(x), want) == 0;
+        X509_free(x);
+        if (match)
+            ctx->certs[kept++] = ctx->certs[i];
+        else
+            free(ctx->certs[i].der);
+    }
+    ctx->ncerts = kept;
+    X509_NAME_free(want);
+    ERR_pop_to_mark();
+}
+
+/* The class type= names in the URI, or (CK_OBJECT_CLASS)-1 for none. */
+static CK_OBJECT_CLASS uri_class(P11KitUri *uri)
+{
+    CK_ATTRIBUTE *a = p11_kit_uri_get_attribute(uri, CKA_CLASS);
+    CK_OBJECT_CLASS cls = CKO_DATA;
+
+    if (a == NULL)
+        return (CK_OBJECT_CLASS)-1;
+    if (a->ulValueLen == sizeof(cls))
+        memcpy(&cls, a->pValue, sizeof(cls));
+    return cls;
+}
+
+/* Looks the keys, then the certificates, up once, on the first load. */
 static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
                         void *pw_cbarg)
 {
     lithsm_pin pin;
-    lithsm_module *mod;
-    int want_private, want_public, ok;
+    CK_OBJECT_CLASS cls = uri_class(ctx->uri);
+    int any = cls == (CK_OBJECT_CLASS)-1;
+    int asked_keys, asked_certs, want_keys, want_certs, ok = 1;
+    int want_private, want_public;
+    const char *what;
     CK_ATTRIBUTE *a;
 
     ctx->searched = 1;
@@ -117,31 +180,74 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     }
     want_private = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_PKEY;
     want_public = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_PUBKEY;
-    if (!want_private && !want_public)
-        return 1; /* certificates and parameters: none here yet */
-    mod = lithsm_module_get(ctx->pc, ctx->module_path);
-    if (mod == NULL)
-        return 0;
+    /* What the application asks for; a search by subject is for
+     * certificates only. */
+    asked_keys = (want_private || want_public) && ctx->subject == NULL;
+    asked_certs = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_CERT;
+    if (!asked_keys && !asked_certs)
+        return 1; /* parameters, CRLs: none here */
+    /* What the URI's type= allows (another class finds nothing). */
+    want_keys = asked_keys &&
+                (any || cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY);
+    want_certs = asked_certs && (any || cls == CKO_CERTIFICATE);
+    if (want_keys || want_certs) {
+        ctx->mod = lithsm_module_get(ctx->pc, ctx->module_path);
+        if (ctx->mod == NULL)
+            return 0;
+    }
     pin.source = ctx->pin_source;
     pin.cb = pw_cb;
     pin.cbarg = pw_cbarg;
-    ok = lithsm_find_keys(ctx->pc, mod, ctx->uri, &pin, want_private,
-                          want_public, &ctx->keys, &ctx->nkeys);
-    ctx->mod = mod; /* each key also holds its own reference */
-    if (ok && ctx->nkeys == 0) {
+    /* Each key also holds its own reference to the module. */
+    if (want_keys)
+        ok = lithsm_find_keys(ctx->pc, ctx->mod, ctx->uri, &pin, want_private,
+                              want_public, &ctx->keys, &ctx->nkeys);
+    if (ok && want_certs) {
+        ok = lithsm_find_certs(ctx->pc, ctx->mod, ctx->uri, &pin, &ctx->certs,
+                               &ctx->ncerts);
+        if (ok && ctx->subject != NULL)
+            filter_subject(ctx);
+    }
+    if (ok && ctx->nkeys == 0 && ctx->ncerts == 0) {
+        what = !asked_certs ? "EC key (secp256k1 or P-256)"
+               : asked_keys ? "EC key (secp256k1 or P-256) or X.509 "
+                              "certificate"
+                            : "X.509 certificate";
         a = p11_kit_uri_get_attribute(ctx->uri, CKA_LABEL);
         if (a != NULL && a->ulValueLen < 64)
             LITHSM_RAISE(ctx->pc, LITHSM_R_OBJECT_NOT_FOUND,
-                         "no EC key (secp256k1 or P-256) named \"%.*s\" on "
-                         "the token",
-                         (int)a->ulValueLen, (const char *)a->pValue);
+                         "no %s named \"%.*s\" on the token%s", what,
+                         (int)a->ulValueLen, (const char *)a->pValue,
+                         ctx->subject != NULL ? " with that subject" : "");
         else
             LITHSM_RAISE(ctx->pc, LITHSM_R_OBJECT_NOT_FOUND,
-                         "no EC key (secp256k1 or P-256) on the token "
-                         "matches the URI");
+                         "no %s on the token matches the URI%s", what,
+                         ctx->subject != NULL ? " and the subject" : "");
         ok = 0;
     }
     return ok;
+}
+
+static int load_cert(store_ctx *ctx, OSSL_CALLBACK *object_cb,
+                     void *object_cbarg)
+{
+    lithsm_cert *cert = &ctx->certs[ctx->next_cert++];
+    OSSL_PARAM params[5];
+    int type = OSSL_OBJECT_CERT;
+    char data_type[] = "CERTIFICATE";
+    char structure[] = "Certificate";
+
+    /* What OpenSSL's own stores give: the DER, decoded into an X509 by
+     * OSSL_STORE itself. */
+    params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &type);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
+                                                 data_type, 0);
+    params[2] = OSSL_PARAM_construct_utf8_string(
+        OSSL_OBJECT_PARAM_DATA_STRUCTURE, structure, 0);
+    params[3] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_DATA,
+                                                  cert->der, cert->der_len);
+    params[4] = OSSL_PARAM_construct_end();
+    return object_cb(params, object_cbarg);
 }
 
 static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
@@ -156,8 +262,11 @@ static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
 
     if (!ctx->searched && !store_search(ctx, pw_cb, pw_cbarg))
         return 0;
-    if (ctx->next >= ctx->nkeys)
-        return 0;
+    if (ctx->next >= ctx->nkeys) {
+        if (ctx->next_cert >= ctx->ncerts)
+            return 0;
+        return load_cert(ctx, object_cb, object_cbarg);
+    }
     key = ctx->keys[ctx->next++];
     params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &type);
     params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
@@ -173,7 +282,8 @@ static int store_eof(void *loaderctx)
 {
     store_ctx *ctx = loaderctx;
 
-    return ctx->searched && ctx->next >= ctx->nkeys;
+    return ctx->searched && ctx->next >= ctx->nkeys &&
+           ctx->next_cert >= ctx->ncerts;
 }
 
 static int store_close(void *loaderctx)
@@ -183,6 +293,8 @@ static int store_close(void *loaderctx)
     if (ctx == NULL)
         return 1;
     lithsm_keys_free(ctx->keys, ctx->nkeys);
+    lithsm_certs_free(ctx->certs, ctx->ncerts);
+    free(ctx->subject);
     lithsm_module_put(ctx->mod);
     p11_kit_uri_free(ctx->uri);
     free(ctx);

@@ -182,6 +182,100 @@ check "... and the signature verifies" \
     $OSSL pkeyutl -verify -pubin -inkey "$T/pub.pem" -in "$T/dgst" \
     -sigfile "$T/sig"
 
+# ---------------------------------------------------------------- certs
+# A certificate for the token's secp256k1 key (signed by a software key:
+# its content does not matter), written beside the key with pkcs11-tool.
+# The store finds it as an X.509 certificate, without a PIN (a public
+# object), and a URI without type= gives the key and the certificate.
+CERT="pkcs11:token=$TOKEN;object=eth0cert;type=cert"
+check "software signer key for the certificate" \
+    $OSSL genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$T/ca.key"
+check "certificate request" \
+    $OSSL req -new -key "$T/ca.key" -subj /CN=lithsm-test -out "$T/csr.pem"
+check "certificate for the token key" \
+    $OSSL x509 -req -in "$T/csr.pem" -signkey "$T/ca.key" \
+    -force_pubkey "$T/pub.pem" -days 1 -outform DER -out "$T/cert.der"
+# X.509 signing asks the provider for the AlgorithmIdentifier: a
+# self-signed certificate made by the token key verifies against itself.
+check "openssl req -x509 signs a certificate with the token key" \
+    $OSSL req $PROV -new -x509 -key "$URI?pin-source=file:$T/pin" \
+    -subj /CN=lithsm-self -days 1 -sha256 -out "$T/self.pem"
+check "... and the certificate verifies with its own public key" \
+    $OSSL verify -CAfile "$T/self.pem" "$T/self.pem"
+check "pkcs11-tool writes the certificate to the token" \
+    p11tool --write-object "$T/cert.der" --type cert --label eth0cert --id 01
+$OSSL x509 -inform DER -in "$T/cert.der" -noout -fingerprint -sha256 \
+    >"$T/fp-want" 2>&1
+check "storeutl -certs finds the certificate (no PIN)" \
+    $OSSL storeutl $PROV -certs "$CERT"
+check_grep "... one certificate" "^Total found: 1$" "$T/out"
+$OSSL x509 -in "$T/out" -noout -fingerprint -sha256 >"$T/fp-got" 2>&1 || :
+if [ -s "$T/fp-want" ] && cmp -s "$T/fp-want" "$T/fp-got"; then
+    pass "... with the DER fingerprint of the certificate written"
+else
+    fail "... with the DER fingerprint of the certificate written" \
+        "want: $(cat "$T/fp-want")" "got: $(cat "$T/fp-got")"
+fi
+check "openssl x509 reads the certificate from the token" \
+    $OSSL x509 $PROV -in "$CERT" -noout -subject
+check_grep "... subject CN = lithsm-test" "^subject=CN = lithsm-test$" \
+    "$T/out"
+check "certificate by id= (type=cert)" \
+    $OSSL storeutl $PROV -certs "pkcs11:token=$TOKEN;id=%01;type=cert"
+check_grep "... one certificate" "^Total found: 1$" "$T/out"
+check "URI without type= gives keys and the certificate" \
+    $OSSL storeutl $PROV -noout "pkcs11:token=$TOKEN;id=%01?$PIN"
+if grep -q "^0: Pkey$" "$T/out" && grep -q "^1: Public key$" "$T/out" &&
+    grep -q "^2: Certificate$" "$T/out" &&
+    grep -q "^Total found: 3$" "$T/out"; then
+    pass "... private key, public key, then the certificate"
+else
+    fail "... private key, public key, then the certificate" \
+        "$(cat "$T/out")"
+fi
+check "OSSL_STORE search by subject finds the certificate" \
+    $OSSL storeutl $PROV -noout -subject /CN=lithsm-test "pkcs11:token=$TOKEN"
+check_grep "... only the certificate" "^Total found: 1$" "$T/out"
+$OSSL storeutl $PROV -subject /CN=other "pkcs11:token=$TOKEN" \
+    >"$T/out" 2>&1 || :
+check_grep "another subject: nothing, with a clear error" \
+    "no X.509 certificate on the token matches the URI and the subject" \
+    "$T/out"
+$OSSL storeutl $PROV -keys "$CERT" >"$T/out" 2>&1 || :
+check_grep "storeutl -keys on a type=cert URI: no key, clear error" \
+    'no EC key (secp256k1 or P-256) named "eth0cert"' "$T/out"
+check_grep "... total found 0" "^Total found: 0$" "$T/out"
+check_fails "missing certificate: clear error" \
+    'no X.509 certificate named "nocert"' \
+    $OSSL x509 $PROV -noout -in "pkcs11:token=$TOKEN;object=nocert;type=cert"
+$OSSL storeutl $PROV -certs "pkcs11:token=$TOKEN;object=nocert;type=cert" \
+    >"$T/out" 2>&1 || :
+check_grep "missing certificate: storeutl names it" \
+    'no X.509 certificate named "nocert"' "$T/out"
+check_fails "a key is not a certificate" 'no X.509 certificate named "eth0"' \
+    $OSSL x509 $PROV -noout -in "pkcs11:token=$TOKEN;object=eth0;type=cert"
+# The store's certificate paths (keys and certificate, search by subject)
+# under valgrind memcheck: no memory error, no leak.
+if [ -n "${VALGRIND:-}" ]; then
+    VG="$VALGRIND --quiet --leak-check=full --num-callers=40 \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=80"
+    check "valgrind: storeutl of keys and certificate" \
+        $VG $OSSL storeutl $PROV -noout "pkcs11:token=$TOKEN;id=%01?$PIN"
+    check_grep "... all three objects" "^Total found: 3$" "$T/out"
+    check "valgrind: storeutl search by subject" \
+        $VG $OSSL storeutl $PROV -noout -subject /CN=lithsm-test \
+        "pkcs11:token=$TOKEN"
+    check_grep "... the certificate" "^Total found: 1$" "$T/out"
+else
+    fail "valgrind: storeutl of keys and certificate" \
+        "valgrind is not installed (apt-get install valgrind)"
+fi
+check "the key URIs still give the key beside a certificate" \
+    $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;id=%01?$PIN" -pubout \
+    -out "$T/pub9.pem"
+check_same "... same key" "$T/pub.pem" "$T/pub9.pem"
+
 # ---------------------------------------------------------------- keygen
 # Key generation on the token with the wallet template.  openssl genpkey
 # then fails to write the key out ("Error writing key"), as it must: the
