@@ -212,12 +212,33 @@ static int is_decimal(const char *s)
     return 1;
 }
 
+/* A delegatee as the SDK takes it: 40 hex digits with or without "0x"
+ * (createCapacityCreditsResourceData strips the prefix when present).  The
+ * digits, case kept, go to *hex40; a mixed-case address must still carry a
+ * valid EIP-55 checksum, to catch typos. */
+static int delegatee_hex(const char **hex40, const char *a)
+{
+    char prefixed[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    lithsm_eth_address addr;
+
+    if (a == NULL)
+        return 0;
+    if (a[0] == '0' && a[1] == 'x')
+        a += 2;
+    if (strlen(a) != 40)
+        return 0;
+    snprintf(prefixed, sizeof(prefixed), "0x%s", a);
+    if (lithsm_eth_address_parse(&addr, prefixed, 0) != LITHSM_OK)
+        return 0;
+    *hex40 = a;
+    return 1;
+}
+
 /* The nota bene of a capacity delegation (js7 siwe-helper.ts): only the
  * restrictions that were given; addresses lose "0x" and keep their case. */
 static lithsm_err delegation_nota_bene(char **out,
                                        const lithsm_delegation_params *p)
 {
-    lithsm_eth_address addr;
     lithsm_buf b;
     size_t i;
     int any = 0;
@@ -227,20 +248,20 @@ static lithsm_err delegation_nota_bene(char **out,
     if (p->delegatees_given || p->n_delegatees > 0) {
         lithsm_buf_puts(&b, "\"delegate_to\":[");
         for (i = 0; i < p->n_delegatees; i++) {
-            const char *a = p->delegatees[i];
+            const char *hex40;
 
-            if (a == NULL ||
-                lithsm_eth_address_parse(&addr, a, 0) != LITHSM_OK) {
+            if (!delegatee_hex(&hex40, p->delegatees[i])) {
                 lithsm_buf_free(&b);
                 return lithsm_fail(LITHSM_ERR_PARSE,
                                    "delegation: delegatee %zu is not an "
-                                   "Ethereum address (0x + 40 hex, valid "
-                                   "EIP-55 checksum if mixed case)",
+                                   "Ethereum address (40 hex digits, \"0x\" "
+                                   "optional, valid EIP-55 checksum if mixed "
+                                   "case)",
                                    i + 1);
             }
             if (i > 0)
                 lithsm_buf_putc(&b, ',');
-            lithsm_buf_json_str(&b, a + 2, 40);
+            lithsm_buf_json_str(&b, hex40, 40);
         }
         lithsm_buf_putc(&b, ']');
         any = 1;

@@ -166,9 +166,48 @@ static void test_sessionsigs(void)
     lithsm_session_key_free(key);
 }
 
+/* Delegatees as the SDK takes them: "0x" optional, case kept. */
+static void test_delegatees(void)
+{
+    uint8_t secret[32];
+    lithsm_signer *owner = NULL;
+    lithsm_delegation_params p;
+    const char *with[1] = {"0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1"};
+    const char *without[1] = {"1a642f0E3c3aF545E7AcBD38b07251B3990914F1"};
+    const char *typo[1] = {"0x1a642f0E3c3aF545E7AcBD38b07251B3990914f1"};
+    char *a = NULL, *b = NULL, *c = NULL;
+
+    memset(secret, 2, 32);
+    if (lithsm_signer_from_secret(&owner, secret) != LITHSM_OK) {
+        ok(0, "owner key");
+        return;
+    }
+    memset(&p, 0, sizeof(p));
+    p.capacity_token_id = "1234";
+    p.delegatees_given = 1;
+    p.n_delegatees = 1;
+    p.nonce = "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691";
+    p.issued_at = "2024-06-01T11:50:00.000Z";
+    p.delegatees = with;
+    ok_int_eq(lithsm_delegation_authsig(&a, NULL, owner, &p), LITHSM_OK,
+              "delegatee with 0x");
+    p.delegatees = without;
+    ok_int_eq(lithsm_delegation_authsig(&b, NULL, owner, &p), LITHSM_OK,
+              "delegatee without 0x (the SDK strips it when present)");
+    ok(a && b && strcmp(a, b) == 0, "both give the same delegation");
+    p.delegatees = typo;
+    ok_int_eq(lithsm_delegation_authsig(&c, NULL, owner, &p),
+              LITHSM_ERR_PARSE, "a mixed-case typo (bad EIP-55) is refused");
+    ok(c == NULL, "and nothing is returned");
+    free(a);
+    free(b);
+    lithsm_signer_free(owner);
+}
+
 int main(void)
 {
     test_keys();
     test_sessionsigs();
+    test_delegatees();
     return tap_done();
 }
