@@ -5,12 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-
-/* Bounds of the numeric options (the library checks them too). */
-#define TIMEOUT_MS_MAX 600000u
-#define RETRIES_MAX 10u
-#define MIN_NODES_MAX 1024u
+#include "cli_net.h"
 
 static int handshake_run(const cli_command *cmd, int argc, char **argv);
 
@@ -113,181 +108,55 @@ const cli_command cmd_handshake = {
     handshake_run,
 };
 
-typedef struct handshake_opts {
-    const char *network, *rpc, *staking, *ca_file;
-    const char *min_nodes, *timeout_ms, *retries;
-    const char **nodes;
-    size_t n_nodes;
-    int insecure;
-} handshake_opts;
-
 /* Returns 0, -1 after --help, or an exit status. */
 static int parse_options(const cli_command *cmd, int argc, char **argv,
-                         handshake_opts *o)
+                         cli_net_opts *net, const char ***nodes,
+                         size_t *n_nodes)
 {
-    enum {
-        OPT_NETWORK = 256,
-        OPT_RPC,
-        OPT_STAKING,
-        OPT_NODE,
-        OPT_MIN_NODES,
-        OPT_CA_FILE,
-        OPT_INSECURE,
-        OPT_TIMEOUT_MS,
-        OPT_RETRIES
-    };
+    enum { OPT_NODE = 256 };
     static const struct option opts[] = {
-        {"network", required_argument, NULL, OPT_NETWORK},
-        {"rpc", required_argument, NULL, OPT_RPC},
-        {"staking", required_argument, NULL, OPT_STAKING},
+        CLI_NET_LONGOPTS,
         {"node", required_argument, NULL, OPT_NODE},
-        {"min-nodes", required_argument, NULL, OPT_MIN_NODES},
-        {"ca-file", required_argument, NULL, OPT_CA_FILE},
-        {"insecure", no_argument, NULL, OPT_INSECURE},
-        {"timeout-ms", required_argument, NULL, OPT_TIMEOUT_MS},
-        {"retries", required_argument, NULL, OPT_RETRIES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, rc = 0;
 
     while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_NETWORK:
-            rc = cli_set_once(cmd, &o->network, "--network", optarg);
-            break;
-        case OPT_RPC:
-            rc = cli_set_once(cmd, &o->rpc, "--rpc", optarg);
-            break;
-        case OPT_STAKING:
-            rc = cli_set_once(cmd, &o->staking, "--staking", optarg);
-            break;
-        case OPT_NODE:
+        if (cli_net_is_option(c)) {
+            rc = cli_net_set(cmd, net, c, optarg);
+        } else if (c == OPT_NODE) {
             rc = cli_check_node_url(cmd, optarg);
             if (rc == 0)
-                rc = cli_push(cmd, &o->nodes, &o->n_nodes, optarg);
-            break;
-        case OPT_MIN_NODES:
-            rc = cli_set_once(cmd, &o->min_nodes, "--min-nodes", optarg);
-            break;
-        case OPT_CA_FILE:
-            rc = cli_set_once(cmd, &o->ca_file, "--ca-file", optarg);
-            break;
-        case OPT_INSECURE:
-            o->insecure = 1;
-            break;
-        case OPT_TIMEOUT_MS:
-            rc = cli_set_once(cmd, &o->timeout_ms, "--timeout-ms", optarg);
-            break;
-        case OPT_RETRIES:
-            rc = cli_set_once(cmd, &o->retries, "--retries", optarg);
-            break;
-        case 'h':
+                rc = cli_push(cmd, nodes, n_nodes, optarg);
+        } else if (c == 'h') {
             return -1;
-        default:
+        } else {
             rc = CLI_EXIT_USAGE;
-            break;
         }
     }
     return rc;
 }
 
-/* A bounded decimal option into *out; 0 or CLI_EXIT_USAGE. */
-static int parse_bounded(const cli_command *cmd, const char *name,
-                         const char *text, uint64_t lo, uint64_t hi,
-                         uint64_t *out)
-{
-    if (cli_parse_u64(cmd, name, text, out) != 0)
-        return CLI_EXIT_USAGE;
-    if (*out < lo || *out > hi)
-        return cli_usage_error(cmd, "option '%s': %s is not in %llu..%llu",
-                               name, text, (unsigned long long)lo,
-                               (unsigned long long)hi);
-    return 0;
-}
-
-/* Fills the library's parameters; 0 or CLI_EXIT_USAGE. */
-static int make_params(const cli_command *cmd, const handshake_opts *o,
-                       lithsm_client_params *p)
-{
-    uint64_t v;
-    int modes = (o->network != NULL) + (o->rpc != NULL || o->staking != NULL) +
-                (o->n_nodes > 0);
-
-    if (modes == 0)
-        return cli_usage_error(cmd, "give --network, --rpc with --staking, "
-                                    "or --node");
-    if (modes > 1)
-        return cli_usage_error(cmd, "--network, --rpc/--staking and --node "
-                                    "exclude each other");
-    if ((o->rpc != NULL) != (o->staking != NULL))
-        return cli_missing(cmd, o->rpc != NULL ? "--staking" : "--rpc");
-    if (o->insecure && o->ca_file != NULL)
-        return cli_usage_error(cmd, "--insecure and --ca-file exclude each "
-                                    "other");
-    memset(p, 0, sizeof(*p));
-    p->network = o->network;
-    p->rpc_url = o->rpc;
-    p->staking = o->staking;
-    p->node_urls = o->n_nodes > 0 ? o->nodes : NULL;
-    p->n_nodes = o->n_nodes;
-    p->ca_file = o->ca_file;
-    p->insecure_tls = o->insecure;
-    p->retries = -1;
-    if (o->min_nodes != NULL) {
-        if (parse_bounded(cmd, "--min-nodes", o->min_nodes, 1, MIN_NODES_MAX,
-                          &v) != 0)
-            return CLI_EXIT_USAGE;
-        if (o->n_nodes > 0 && v > o->n_nodes)
-            return cli_usage_error(cmd,
-                                   "--min-nodes %s is more than the %zu "
-                                   "nodes given",
-                                   o->min_nodes, o->n_nodes);
-        p->min_nodes = (size_t)v;
-    }
-    if (o->timeout_ms != NULL) {
-        if (parse_bounded(cmd, "--timeout-ms", o->timeout_ms, 1, TIMEOUT_MS_MAX,
-                          &v) != 0)
-            return CLI_EXIT_USAGE;
-        p->timeout_ms = (long)v;
-    }
-    if (o->retries != NULL) {
-        if (parse_bounded(cmd, "--retries", o->retries, 0, RETRIES_MAX, &v) !=
-            0)
-            return CLI_EXIT_USAGE;
-        p->retries = (int)v;
-    }
-    return 0;
-}
-
 static int handshake_run(const cli_command *cmd, int argc, char **argv)
 {
-    handshake_opts o;
-    lithsm_client_params p;
+    cli_net_opts net;
+    const char **nodes = NULL;
+    size_t n_nodes = 0;
     lithsm_client *client = NULL;
     char *report = NULL;
     lithsm_err err;
     int rc;
 
-    memset(&o, 0, sizeof(o));
-    rc = parse_options(cmd, argc, argv, &o);
-    if (rc == -1) {
-        free(o.nodes);
-        return cli_print_help(cmd);
-    }
-    if (rc == 0)
-        rc = make_params(cmd, &o, &p);
-    if (rc != 0) {
-        free(o.nodes);
-        return rc;
-    }
-
-    rc = CLI_EXIT_FAIL;
-    err = lithsm_client_connect(&client, &p);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot connect");
+    memset(&net, 0, sizeof(net));
+    rc = parse_options(cmd, argc, argv, &net, &nodes, &n_nodes);
+    if (rc == -1)
+        rc = cli_print_help(cmd);
+    else if (rc == 0)
+        rc = cli_net_connect(cmd, &net, nodes, n_nodes, &client);
+    if (rc != 0 || client == NULL)
         goto done;
-    }
+    rc = CLI_EXIT_FAIL;
     err = lithsm_client_report_json(&report, client);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot build the report");
@@ -298,6 +167,6 @@ static int handshake_run(const cli_command *cmd, int argc, char **argv)
 done:
     lithsm_free(report);
     lithsm_client_free(client);
-    free(o.nodes);
+    free(nodes);
     return rc;
 }
