@@ -963,14 +963,39 @@ static int slot_matches(lithsm_module *mod, const slot_state *ss,
            p11_kit_uri_match_token_info(uri, ti);
 }
 
+enum { URI_ERROR, URI_NO_MATCH, URI_SEARCH };
+#define URI_ANY_CLASS ((CK_OBJECT_CLASS)~0UL) /* the URI has no type= */
+
+/* The checks before any object search: the module after a fork, unknown
+ * attributes (RFC 7512: they match nothing) and the module's own info.
+ * *cls is the URI's type= class, or URI_ANY_CLASS when it names none. */
+static int uri_search_start(lithsm_provctx *pc, lithsm_module *mod,
+                            P11KitUri *uri, CK_OBJECT_CLASS *cls)
+{
+    CK_INFO info;
+    CK_ATTRIBUTE *a;
+
+    *cls = URI_ANY_CLASS;
+    if (!module_check_fork(pc, mod))
+        return URI_ERROR;
+    if (p11_kit_uri_any_unrecognized(uri))
+        return URI_NO_MATCH;
+    if (mod->fl->C_GetInfo(&info) == CKR_OK &&
+        !p11_kit_uri_match_module_info(uri, &info))
+        return URI_NO_MATCH;
+    a = p11_kit_uri_get_attribute(uri, CKA_CLASS);
+    if (a != NULL && a->ulValueLen == sizeof(*cls))
+        memcpy(cls, a->pValue, sizeof(*cls));
+    return URI_SEARCH;
+}
+
 int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                      const lithsm_pin *pin, int want_private, int want_public,
                      lithsm_key ***keys, size_t *nkeys)
 {
     key_list l = {NULL, 0, 0, 0};
-    CK_INFO info;
+    CK_OBJECT_CLASS cls;
     CK_TOKEN_INFO ti;
-    CK_ATTRIBUTE *a;
     CK_SESSION_HANDLE s;
     CK_RV rv;
     unsigned int i;
@@ -979,19 +1004,15 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
 
     *keys = NULL;
     *nkeys = 0;
-    if (!module_check_fork(pc, mod))
+    switch (uri_search_start(pc, mod, uri, &cls)) {
+    case URI_ERROR:
         return 0;
-    /* RFC 7512: an attribute we do not know matches nothing. */
-    if (p11_kit_uri_any_unrecognized(uri))
+    case URI_NO_MATCH:
         return 1;
-    if (mod->fl->C_GetInfo(&info) == CKR_OK &&
-        !p11_kit_uri_match_module_info(uri, &info))
-        return 1;
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_CLASS)) != NULL) {
-        CK_OBJECT_CLASS cls = CKO_DATA;
-
-        if (a->ulValueLen == sizeof(cls))
-            memcpy(&cls, a->pValue, sizeof(cls));
+    default:
+        break;
+    }
+    if (cls != URI_ANY_CLASS) {
         want_private = want_private && cls == CKO_PRIVATE_KEY;
         want_public = want_public && cls == CKO_PUBLIC_KEY;
     }
@@ -1143,9 +1164,8 @@ int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                       size_t *ncerts)
 {
     cert_list l = {NULL, 0, 0};
-    CK_INFO info;
+    CK_OBJECT_CLASS cls;
     CK_TOKEN_INFO ti;
-    CK_ATTRIBUTE *a;
     CK_SESSION_HANDLE s;
     CK_RV rv;
     unsigned int i;
@@ -1154,21 +1174,16 @@ int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
 
     *certs = NULL;
     *ncerts = 0;
-    if (!module_check_fork(pc, mod))
+    switch (uri_search_start(pc, mod, uri, &cls)) {
+    case URI_ERROR:
         return 0;
-    if (p11_kit_uri_any_unrecognized(uri))
+    case URI_NO_MATCH:
         return 1;
-    if (mod->fl->C_GetInfo(&info) == CKR_OK &&
-        !p11_kit_uri_match_module_info(uri, &info))
-        return 1;
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_CLASS)) != NULL) {
-        CK_OBJECT_CLASS cls = CKO_DATA;
-
-        if (a->ulValueLen == sizeof(cls))
-            memcpy(&cls, a->pValue, sizeof(cls));
-        if (cls != CKO_CERTIFICATE)
-            return 1;
+    default:
+        break;
     }
+    if (cls != URI_ANY_CLASS && cls != CKO_CERTIFICATE)
+        return 1;
     for (i = 0; i < mod->nslots && ok; i++) {
         slot_state *ss = &mod->ss[i];
 
