@@ -215,7 +215,7 @@ static void buf_json_double(lithsm_buf *b, double d)
         lithsm_buf_add(b, digits, (size_t)k);
         for (i = k; i < n; i++)
             lithsm_buf_putc(b, '0');
-    } else if (0 < n && n <= 21) {
+    } else if (0 < n && n < k) { /* k <= 17: inside digits */
         lithsm_buf_add(b, digits, (size_t)n);
         lithsm_buf_putc(b, '.');
         lithsm_buf_add(b, digits + n, (size_t)(k - n));
