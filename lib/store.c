@@ -6,18 +6,21 @@
  * fresh temporary file in that directory, fsyncs it and renames it over the
  * key: rename() is atomic, so a reader (in any process) sees the old value
  * or the new one, never a mix, and a crash leaves at worst a stray
- * ".tmp-*" file.  Writers of the same key race harmlessly: the last rename
+ * ".tmp-*" file, which the next opening of the store removes once it is
+ * older than any write can take (it may hold a session secret).  Writers of the same key race harmlessly: the last rename
  * wins and both values were complete.  Every path is resolved against the
  * directory's descriptor, opened once and checked (ours, not group- or
  * world-writable, not a symbolic link), so a swapped path cannot redirect
  * the secrets.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -396,6 +399,33 @@ static lithsm_err open_dir(int *fd_out, const char *dir)
     return LITHSM_OK;
 }
 
+/* A put takes milliseconds; a temporary file this old was left by a
+ * writer that died between creating and renaming it. */
+#define STALE_TEMP_SECONDS 600
+
+static void remove_stale_temps(int dirfd)
+{
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+    struct stat st;
+    time_t now = time(NULL);
+
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, ".tmp-", 5) != 0 ||
+            fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || now - st.st_mtime < STALE_TEMP_SECONDS)
+            continue;
+        unlinkat(dirfd, e->d_name, 0);
+    }
+    closedir(d);
+}
+
 lithsm_err lithsm_store_file_new(lithsm_store **out, const char *dir)
 {
     file_store *fs;
@@ -417,8 +447,10 @@ lithsm_err lithsm_store_file_new(lithsm_store **out, const char *dir)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store: out of memory");
     }
     err = open_dir(&fs->dirfd, dir);
-    if (err == LITHSM_OK)
+    if (err == LITHSM_OK) {
+        remove_stale_temps(fs->dirfd);
         err = lithsm_store_new(out, &file_ops, fs);
+    }
     if (err != LITHSM_OK)
         file_free(fs);
     return err;

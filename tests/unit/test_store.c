@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/sha.h>
@@ -583,6 +584,34 @@ static void test_processes(void)
     lithsm_store_free(st);
 }
 
+/* A writer that died before its rename leaves a ".tmp-*" file that may hold
+ * a session secret: the next opening removes it once it is stale, and
+ * leaves a young one (another process may be writing it) alone. */
+static void test_stale_temps(void)
+{
+    char dir[300], stale[400], young[400];
+    struct timespec old[2] = {{0, 0}, {0, 0}};
+    lithsm_store *st = NULL;
+    FILE *f;
+
+    path_of(dir, sizeof(dir), "stale", NULL);
+    ok_int_eq(lithsm_store_file_new(&st, dir), LITHSM_OK, "a store");
+    lithsm_store_free(st);
+    path_of(stale, sizeof(stale), "stale", ".tmp-deadwriter");
+    path_of(young, sizeof(young), "stale", ".tmp-livewriter");
+    if ((f = fopen(stale, "w")) != NULL)
+        fclose(f);
+    if ((f = fopen(young, "w")) != NULL)
+        fclose(f);
+    old[0].tv_sec = old[1].tv_sec = time(NULL) - 3600;
+    ok(utimensat(AT_FDCWD, stale, old, 0) == 0, "one temp file an hour old");
+    ok_int_eq(count_temp_files(dir), 2, "two temp files before");
+    ok_int_eq(lithsm_store_file_new(&st, dir), LITHSM_OK, "reopen");
+    ok(access(stale, F_OK) != 0, "the stale one is removed");
+    ok(access(young, F_OK) == 0, "the young one is kept");
+    lithsm_store_free(st);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -600,6 +629,7 @@ int main(void)
     test_refused_dirs();
     test_custom_ops();
     test_processes();
+    test_stale_temps();
     rm_rf(base);
     return tap_done();
 }
