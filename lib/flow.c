@@ -247,6 +247,24 @@ static lithsm_err parse_entry(lithsm_session_key **key_out,
     err = lithsm_buf_finish(&b, authsig_out, NULL);
     if (err != LITHSM_OK)
         goto fail;
+    /* Exactly what store_entry() writes (the final newline optional): a
+     * member added, repeated or reordered, or other spacing, is a
+     * deviation too (json-c keeps one of repeated members silently). */
+    lithsm_buf_init(&b);
+    lithsm_buf_puts(&b, ENTRY_PREFIX);
+    lithsm_buf_add(&b, hex, n); /* the zeroed secret, as in value now */
+    lithsm_buf_puts(&b, "\",\"walletSig\":");
+    lithsm_buf_puts(&b, *authsig_out);
+    lithsm_buf_puts(&b, ",\"version\":1}");
+    if (b.failed) {
+        err = LITHSM_ERR_NOMEM;
+    } else if (strncmp(value, b.data, b.len) != 0 ||
+               (value[b.len] != '\0' && strcmp(value + b.len, "\n") != 0)) {
+        err = LITHSM_ERR_PARSE;
+    }
+    lithsm_buf_free(&b);
+    if (err != LITHSM_OK)
+        goto fail;
     json_object_put(obj);
     return LITHSM_OK;
 
@@ -254,10 +272,19 @@ fail:
     json_object_put(obj);
     lithsm_session_key_free(*key_out);
     *key_out = NULL;
+    free(*authsig_out);
+    *authsig_out = NULL;
     if (err == LITHSM_ERR_NOMEM)
         return lithsm_fail(err, "store entry: out of memory");
     return lithsm_fail(LITHSM_ERR_PARSE,
                        "store entry: not {sessionKey, walletSig, version 1}");
+}
+
+/* For tests/fuzz: parse_entry() on its own. */
+lithsm_err lithsm_flow_parse_entry(lithsm_session_key **key_out,
+                                   char **authsig_out, char *value)
+{
+    return parse_entry(key_out, authsig_out, value);
 }
 
 /* Loads the entry: *key_out stays NULL when there is none usable (a bad

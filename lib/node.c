@@ -623,6 +623,13 @@ static lithsm_err rpc_result(lithsm_staking *out, const char *rpc,
     return err;
 }
 
+/* For tests/fuzz: rpc_result() on its own. */
+lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
+                                     const lithsm_http_req *r)
+{
+    return rpc_result(out, rpc, r);
+}
+
 static lithsm_err discover(lithsm_client *c, const char *rpc,
                            const char *staking, int tls_asked)
 {
@@ -1023,6 +1030,13 @@ static void write_verdict(lithsm_buf *b, const char *node,
     json_str_or_null(b, detail[0] != '\0' ? detail : NULL);
     lithsm_buf_putc(b, '}');
     json_object_put(doc);
+}
+
+/* For tests/fuzz: write_verdict() on its own. */
+void lithsm_check_verdict_write(lithsm_buf *b, const char *node,
+                                const lithsm_http_req *r)
+{
+    write_verdict(b, node, r);
 }
 
 lithsm_err lithsm_client_check_session_sigs(char **verdicts_json,

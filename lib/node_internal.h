@@ -166,4 +166,19 @@ lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs,
 /* Frees a request's outputs (not its inputs). */
 void lithsm_http_req_clear(lithsm_http_req *r);
 
+/* ------------------------------------------------------------------------
+ * node.c: reply parsers reached on their own, for tests/fuzz
+ */
+
+/* The staking RPC's eth_call answer in r (status, content type, JSON
+ * envelope, then lithsm_abi_decode_staking_hex); rpc names it in
+ * messages.  On failure *out holds nothing to free (an early failure
+ * leaves it untouched: zero it first). */
+lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
+                                     const lithsm_http_req *r);
+
+/* Appends one node's check-route verdict object for r to b. */
+void lithsm_check_verdict_write(lithsm_buf *b, const char *node,
+                                const lithsm_http_req *r);
+
 #endif /* LITHSM_NODE_INTERNAL_H */

@@ -31,4 +31,12 @@ lithsm_err lithsm_store_put(lithsm_store *store, const char *key,
 /* Removing an absent key succeeds. */
 lithsm_err lithsm_store_remove(lithsm_store *store, const char *key);
 
+/* For tests/fuzz: flow.c's reader of a stored session entry
+ * {"sessionKey":"<hex>","walletSig":<AuthSig>,"version":1}.  value is
+ * modified (the secret is overwritten).  On success *key_out and
+ * *authsig_out (the AuthSig's JSON text) are the caller's; on failure both
+ * are NULL and the error is LITHSM_ERR_PARSE or LITHSM_ERR_NOMEM. */
+lithsm_err lithsm_flow_parse_entry(lithsm_session_key **key_out,
+                                   char **authsig_out, char *value);
+
 #endif /* LITHSM_STORE_H */
