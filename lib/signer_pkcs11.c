@@ -252,19 +252,34 @@ void lithsm_p11_pct(lithsm_buf *b, const char *value)
     }
 }
 
-/* Does the URI's query (after '?') have attribute `name`? */
-static int query_has(const char *uri, const char *name)
+/* Does the URI have attribute `name`, in its path (';'-separated) or its
+ * query ('&'-separated)?  p11-kit reads pin-source and pin-value in both. */
+static int uri_has(const char *uri, const char *name)
 {
-    const char *q = strchr(uri, '?');
+    const char *a = uri + strlen("pkcs11:");
     size_t n = strlen(name);
 
-    while (q != NULL) {
-        q++;
-        if (strncmp(q, name, n) == 0 && q[n] == '=')
+    for (;;) {
+        if (strncmp(a, name, n) == 0 && a[n] == '=')
             return 1;
-        q = strchr(q, '&');
+        a += strcspn(a, ";?&#");
+        if (*a == '\0' || *a == '#')
+            return 0;
+        a++;
     }
-    return 0;
+}
+
+/* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
+ * without an error, silently dropping object= and the query appended here
+ * (module-path, pin-source). */
+static int has_empty_path_attribute(const char *uri)
+{
+    const char *path = uri + strlen("pkcs11:");
+    const char *twice = strstr(path, ";;");
+    size_t len = strcspn(path, "?#");
+
+    return len > 0 && (path[0] == ';' || path[len - 1] == ';' ||
+                       (twice != NULL && (size_t)(twice - path) < len));
 }
 
 lithsm_err lithsm_p11_uri(char **out, const char *uri,
@@ -279,6 +294,7 @@ lithsm_err lithsm_p11_uri(char **out, const char *uri,
     if (strncmp(uri, "pkcs11:", 7) != 0)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "pkcs11: not a pkcs11: URI");
+
     if (ps != NULL) {
         /* Never a PIN: only the two source forms are accepted, and the
          * value is not echoed. */
@@ -287,15 +303,19 @@ lithsm_err lithsm_p11_uri(char **out, const char *uri,
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                                "pkcs11: the PIN source must be file:PATH or "
                                "env:NAME");
-        if (query_has(uri, "pin-source") || query_has(uri, "pin-value"))
+        if (uri_has(uri, "pin-source") || uri_has(uri, "pin-value"))
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                                "pkcs11: a PIN source is given both in the URI "
                                "and as an option");
     }
-    if (mod != NULL && query_has(uri, "module-path"))
+    if (mod != NULL && uri_has(uri, "module-path"))
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "pkcs11: a module is given both in the URI "
                            "(module-path) and as an option");
+    if (has_empty_path_attribute(uri))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "pkcs11 URI: an empty attribute (';;') is not "
+                           "allowed");
     lithsm_buf_init(&b);
     lithsm_buf_puts(&b, uri);
     if (mod != NULL) {

@@ -283,9 +283,8 @@ static void *ec_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
     P11KitUri *uri = NULL;
     lithsm_module *mod = NULL;
     lithsm_key *key = NULL;
-    const char *module_path;
+    const char *module_path, *why;
     lithsm_pin pin = {NULL, NULL, NULL};
-    int rc;
 
     if (g->uri == NULL) {
         LITHSM_RAISE(g->pc, LITHSM_R_BAD_ARGUMENT,
@@ -296,16 +295,8 @@ static void *ec_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
     }
     if ((uri = p11_kit_uri_new()) == NULL)
         return NULL;
-    rc = p11_kit_uri_parse(g->uri, P11_KIT_URI_FOR_ANY, uri);
-    if (rc != P11_KIT_URI_OK) {
-        LITHSM_RAISE(g->pc, LITHSM_R_URI, "pkcs11 URI: %s",
-                     p11_kit_uri_message(rc));
-        goto done;
-    }
-    if (p11_kit_uri_get_pin_value(uri) != NULL) {
-        LITHSM_RAISE(g->pc, LITHSM_R_URI,
-                     "pkcs11 URI: pin-value is refused; use "
-                     "pin-source=file:PATH or env:NAME");
+    if ((why = lithsm_prov_parse_uri(g->uri, uri)) != NULL) {
+        LITHSM_RAISE(g->pc, LITHSM_R_URI, "pkcs11 URI: %s", why);
         goto done;
     }
     module_path = p11_kit_uri_get_module_path(uri);

@@ -54,6 +54,12 @@ void lithsm_prov_raise(const lithsm_provctx *pc, const char *file, int line,
 /* The configured PKCS#11 module, or the default one. */
 const char *lithsm_prov_module_path(const lithsm_provctx *pc);
 
+/* Parses a pkcs11: URI with p11-kit under lithsm's rules (no empty path
+ * attribute, no pin-value).  NULL when it is usable, else why not: a
+ * static message, to follow "pkcs11 URI: ", that never echoes the URI (it
+ * may hold a PIN). */
+const char *lithsm_prov_parse_uri(const char *text, P11KitUri *uri);
+
 #define LITHSM_RAISE(pc, reason, ...)                                          \
     lithsm_prov_raise((pc), __FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
 

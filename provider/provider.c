@@ -52,6 +52,35 @@ static OSSL_FUNC_provider_query_operation_fn lithsm_query;
 static OSSL_FUNC_provider_get_reason_strings_fn lithsm_reason_strings;
 OSSL_provider_init_fn OSSL_provider_init;
 
+const char *lithsm_prov_parse_uri(const char *text, P11KitUri *uri)
+{
+    const char *path = text + strlen("pkcs11:");
+    size_t i, path_len = strcspn(path, "?#");
+    int rc;
+
+    /* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
+     * without an error, silently dropping object= and the whole query
+     * (module-path, pin-source): refuse it instead. */
+    if (strncmp(text, "pkcs11:", 7) == 0 && path_len > 0) {
+        if (path[0] == ';' || path[path_len - 1] == ';')
+            return "an empty attribute (';;') is not allowed";
+        for (i = 0; i + 1 < path_len; i++)
+            if (path[i] == ';' && path[i + 1] == ';')
+                return "an empty attribute (';;') is not allowed";
+    }
+    rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_ANY, uri);
+    if (rc != P11_KIT_URI_OK)
+        return p11_kit_uri_message(rc);
+    /* RFC 7512 2.4: pin-value with pin-source SHOULD be refused; alone, a
+     * PIN in a URI ends up in argv and logs. */
+    if (p11_kit_uri_get_pin_value(uri) != NULL)
+        return p11_kit_uri_get_pin_source(uri) != NULL
+                   ? "pin-value together with pin-source is refused"
+                   : "pin-value is refused; use pin-source=file:PATH or "
+                     "env:NAME";
+    return NULL;
+}
+
 void lithsm_prov_raise(const lithsm_provctx *pc, const char *file, int line,
                        const char *func, int reason, const char *fmt, ...)
 {

@@ -29,7 +29,6 @@ typedef struct store_ctx {
     int expect;              /* OSSL_STORE_INFO_* or 0 for anything */
     int searched;
     const char *uri_error; /* reported by the first load */
-    int uri_rc;
     lithsm_key **keys;
     size_t nkeys, next;
     lithsm_cert *certs;
@@ -53,7 +52,6 @@ static void *store_open(void *provctx, const char *uri)
 {
     lithsm_provctx *pc = provctx;
     store_ctx *ctx;
-    int rc;
 
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL || (ctx->uri = p11_kit_uri_new()) == NULL) {
@@ -66,18 +64,7 @@ static void *store_open(void *provctx, const char *uri)
      * drops the errors of a failed open and tries the file: scheme, which
      * would leave only "unregistered scheme" for the user.  Errors never
      * echo the URI: it may carry a PIN by mistake. */
-    rc = p11_kit_uri_parse(uri, P11_KIT_URI_FOR_ANY, ctx->uri);
-    if (rc != P11_KIT_URI_OK) {
-        ctx->uri_error = "pkcs11 URI: %s";
-        ctx->uri_rc = rc;
-    } else if (p11_kit_uri_get_pin_value(ctx->uri) != NULL) {
-        /* RFC 7512 §2.4: both together SHOULD be refused; alone, a PIN in
-         * a URI ends up in argv and logs. */
-        ctx->uri_error =
-            p11_kit_uri_get_pin_source(ctx->uri) != NULL
-                ? "pkcs11 URI: pin-value together with pin-source is refused"
-                : "pkcs11 URI: pin-value is refused; use pin-source";
-    }
+    ctx->uri_error = lithsm_prov_parse_uri(uri, ctx->uri);
     ctx->module_path = p11_kit_uri_get_module_path(ctx->uri);
     if (ctx->module_path == NULL)
         ctx->module_path = lithsm_prov_module_path(pc);
@@ -171,11 +158,7 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
 
     ctx->searched = 1;
     if (ctx->uri_error != NULL) {
-        if (ctx->uri_rc != 0)
-            LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "pkcs11 URI: %s",
-                         p11_kit_uri_message(ctx->uri_rc));
-        else
-            LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "%s", ctx->uri_error);
+        LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "pkcs11 URI: %s", ctx->uri_error);
         return 0;
     }
     want_private = ctx->expect == 0 || ctx->expect == OSSL_STORE_INFO_PKEY;

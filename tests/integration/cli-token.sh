@@ -208,6 +208,10 @@ else
 fi
 check_err "a PIN source both in the URI and as an option" "both" \
     $L address --key "$WURI?pin-source=file:$T/pin" $PS
+check_err "a PIN source in the URI path and as an option" "both" \
+    $L address --key "$WURI;pin-source=file:$T/pin" $PS
+check_err "an empty attribute (;;) in the URI is refused" "empty attribute" \
+    $L address --key "$(printf '%s' "$WURI" | sed 's/;/;;/')" $PS
 check_err "no PIN source and no terminal: clear error" "needs a PIN" \
     $L address --key "$WURI" </dev/null
 check_err "--pin-source with a key file is refused" "pkcs11: URIs only" \

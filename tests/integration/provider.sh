@@ -396,6 +396,10 @@ check_fails "PIN file readable by others refused" "readable by group" \
 chmod 600 "$T/pin"
 check_fails "URI with bad percent-encoding: clear error" "bad pkcs11 URI" \
     $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;object=eth0%zz?$PIN" -pubout
+# p11-kit 0.24 would read "token=T;;object=x" as token=T alone (the
+# object filter and the query lost without an error): refused.
+check_fails "an empty attribute (;;) is refused" "empty attribute" \
+    $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;;object=eth0?$PIN" -pubout
 check_fails "unknown path attribute matches nothing" "no EC key" \
     $OSSL pkey $PROV -in "$URI;frobnicate=1?$PIN" -pubout
 check_fails "missing module: clear error" "cannot load PKCS#11 module" \
