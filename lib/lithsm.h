@@ -2,8 +2,8 @@
  * lithsm.h - the public interface of liblithsm.
  *
  * liblithsm builds Lit Protocol SessionSigs byte for byte like the Lit JS SDK
- * v7.4.0, with the Ethereum keys behind a signer (a PEM file today, a PKCS#11
- * token through the lithsm OpenSSL provider later).
+ * v7.4.0, with the Ethereum keys behind a signer: a PEM file, or a PKCS#11
+ * token reached through the lithsm OpenSSL provider.
  *
  * Conventions (see README.md):
  *  - Fallible functions return lithsm_err; LITHSM_OK is 0.  After a failure,

@@ -63,7 +63,10 @@ typedef struct lithsm_flow_params {
 
 /** getSessionSigs: the session key and wallet AuthSig come from the store
  *  while still valid for these requests (re-signed when the SDK's
- *  checkNeedToResignSessionKey would), then one SessionSig per node.
+ *  checkNeedToResignSessionKey would), then one SessionSig per node.  The
+ *  store holds one entry per (store_scope, wallet).  The SessionSigs expire
+ *  at the requested expiration, or at a reused wallet AuthSig's own
+ *  Expiration Time when that comes first.
  *  `client` may be NULL when node_urls and nonce are given.
  *  Caller frees *json_out. */
 LITHSM_WARN_UNUSED_RESULT
