@@ -34,7 +34,8 @@ enum {
     LITHSM_R_KEY,
     LITHSM_R_DIGEST_LENGTH,
     LITHSM_R_NOT_PRIVATE,
-    LITHSM_R_BAD_ARGUMENT
+    LITHSM_R_BAD_ARGUMENT,
+    LITHSM_R_TOKEN_BUSY
 };
 
 typedef struct lithsm_provctx {
@@ -109,6 +110,16 @@ typedef struct lithsm_key {
 /* Loads (or reuses) the module at `path`; the caller releases it. */
 lithsm_module *lithsm_module_get(lithsm_provctx *pc, const char *path);
 void lithsm_module_put(lithsm_module *mod);
+/* A search that found no token (LITHSM_R_TOKEN_NOT_FOUND), or a token that
+ * could not be read (LITHSM_R_TOKEN_BUSY), may be SoftHSM2 meeting a token
+ * that another process was writing when this one initialised; SoftHSM2
+ * keeps that view until it is initialised again.  can_reload: the module
+ * has no other user and attempts are left.  reload: drops that last
+ * reference (unloading it), waits a little longer on each attempt and
+ * loads the module afresh (NULL on failure, with the error raised). */
+int lithsm_module_can_reload(lithsm_module *mod, int attempt);
+lithsm_module *lithsm_module_reload(lithsm_provctx *pc, lithsm_module *mod,
+                                    int attempt);
 
 /* Finds keys matching `uri` on the matching tokens of `mod`.  `want_private`
  * and `want_public` say which classes to look for; logging in happens only

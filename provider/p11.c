@@ -107,6 +107,8 @@ static const char *ckr_name(CK_RV rv)
         return "CKR_OBJECT_HANDLE_INVALID";
     case CKR_PIN_INCORRECT:
         return "CKR_PIN_INCORRECT";
+    case CKR_USER_PIN_NOT_INITIALIZED:
+        return "CKR_USER_PIN_NOT_INITIALIZED";
     case CKR_PIN_LOCKED:
         return "CKR_PIN_LOCKED";
     case CKR_SESSION_CLOSED:
@@ -172,7 +174,8 @@ static void module_unload(lithsm_module *mod)
     free(mod);
 }
 
-static lithsm_module *module_load(lithsm_provctx *pc, const char *path)
+static lithsm_module *module_load(lithsm_provctx *pc, const char *path,
+                                  int *transient)
 {
     CK_C_INITIALIZE_ARGS args;
     CK_C_GetFunctionList get_list;
@@ -213,6 +216,7 @@ static lithsm_module *module_load(lithsm_provctx *pc, const char *path)
     if (PKCS11_enumerate_slots(mod->p11, &mod->slots, &mod->nslots) < 0) {
         ERR_pop_to_mark();
         mod->slots = NULL;
+        *transient = 1;
         LITHSM_RAISE(pc, LITHSM_R_MODULE,
                      "PKCS#11 module %s: cannot list its slots", path);
         goto fail;
@@ -262,9 +266,21 @@ fail:
     return NULL;
 }
 
+/* SoftHSM2's file store reads its tokens at C_Initialize, and a token that
+ * another process is writing at that moment fails to list or is missing
+ * until the next initialisation.  Such loads are tried again, briefly. */
+#define LOAD_TRIES 4
+#define LOAD_BACKOFF_US 25000
+
+static void backoff(int attempt)
+{
+    usleep((useconds_t)LOAD_BACKOFF_US << attempt);
+}
+
 lithsm_module *lithsm_module_get(lithsm_provctx *pc, const char *path)
 {
     lithsm_module *mod;
+    int attempt, transient;
 
     pthread_mutex_lock(&registry_lock);
     for (mod = registry; mod != NULL; mod = mod->next)
@@ -272,12 +288,52 @@ lithsm_module *lithsm_module_get(lithsm_provctx *pc, const char *path)
             break;
     if (mod != NULL) {
         mod->refs++;
-    } else if ((mod = module_load(pc, path)) != NULL) {
+        pthread_mutex_unlock(&registry_lock);
+        return mod;
+    }
+    for (attempt = 0; attempt < LOAD_TRIES; attempt++) {
+        transient = 0;
+        ERR_set_mark();
+        mod = module_load(pc, path, &transient);
+        if (mod != NULL || !transient || attempt + 1 == LOAD_TRIES) {
+            ERR_clear_last_mark();
+            break;
+        }
+        ERR_pop_to_mark();
+        backoff(attempt);
+    }
+    if (mod != NULL) {
         mod->refs = 1;
         mod->next = registry;
         registry = mod;
     }
     pthread_mutex_unlock(&registry_lock);
+    return mod;
+}
+
+int lithsm_module_can_reload(lithsm_module *mod, int attempt)
+{
+    int alone;
+
+    pthread_mutex_lock(&registry_lock);
+    alone = mod->refs == 1;
+    pthread_mutex_unlock(&registry_lock);
+    return alone && attempt + 1 < LOAD_TRIES;
+}
+
+lithsm_module *lithsm_module_reload(lithsm_provctx *pc, lithsm_module *mod,
+                                    int attempt)
+{
+    char *path = strdup(mod->path);
+
+    lithsm_module_put(mod); /* the last reference: unloads it */
+    if (path == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return NULL;
+    }
+    backoff(attempt);
+    mod = lithsm_module_get(pc, path);
+    free(path);
     return mod;
 }
 
@@ -607,6 +663,7 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, slot_state *ss,
     char token[33], key[512];
     char pin[PIN_MAX + 2];
     int logged = 0, rc, wrong;
+    CK_RV why;
 
     padded_str(token, sizeof(token), ti->label, sizeof(ti->label));
     if (!(ti->flags & CKF_LOGIN_REQUIRED))
@@ -654,7 +711,20 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, slot_state *ss,
         OPENSSL_cleanse(pin, sizeof(pin));
     }
     wrong = rc != 0 && login_error_is(CKR_PIN_INCORRECT);
+    why = rc != 0 ? (CK_RV)ERR_GET_REASON(ERR_peek_last_error()) : CKR_OK;
     ERR_pop_to_mark();
+    /* SoftHSM2 answers so when it read the token while another process
+     * was writing it: no verdict on the PIN (a wrong one is
+     * CKR_PIN_INCORRECT), so not recorded as a failed login; the store
+     * loads the module again (lithsm_module_reload). */
+    if (rc != 0 &&
+        (why == CKR_GENERAL_ERROR || why == CKR_USER_PIN_NOT_INITIALIZED)) {
+        LITHSM_RAISE(pc, LITHSM_R_TOKEN_BUSY,
+                     "token \"%s\": could not be read (%s); another process "
+                     "may be writing it",
+                     token, ckr_name(why));
+        return 0;
+    }
     if (rc == 0)
         return 1;
     (void)login_failed(key, 1);
@@ -662,7 +732,9 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, slot_state *ss,
         LITHSM_RAISE(pc, LITHSM_R_PIN_INCORRECT,
                      "token \"%s\": PIN incorrect (not retried)", token);
     else
-        LITHSM_RAISE(pc, LITHSM_R_LOGIN, "token \"%s\": login failed", token);
+        LITHSM_RAISE(pc, LITHSM_R_LOGIN,
+                     "token \"%s\": login failed: %s (0x%lx)", token,
+                     ckr_name(why), (unsigned long)why);
     return 0;
 }
 

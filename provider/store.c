@@ -152,7 +152,7 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     CK_OBJECT_CLASS cls = uri_class(ctx->uri);
     int any = cls == (CK_OBJECT_CLASS)-1;
     int asked_keys, asked_certs, want_keys, want_certs, ok = 1;
-    int want_private, want_public;
+    int want_private, want_public, attempt, reason;
     const char *what;
     CK_ATTRIBUTE *a;
 
@@ -181,16 +181,33 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     pin.source = ctx->pin_source;
     pin.cb = pw_cb;
     pin.cbarg = pw_cbarg;
-    /* Each key also holds its own reference to the module. */
-    if (want_keys)
-        ok = lithsm_find_keys(ctx->pc, ctx->mod, ctx->uri, &pin, want_private,
-                              want_public, &ctx->keys, &ctx->nkeys);
-    if (ok && want_certs) {
-        ok = lithsm_find_certs(ctx->pc, ctx->mod, ctx->uri, &pin, &ctx->certs,
-                               &ctx->ncerts);
-        if (ok && ctx->subject != NULL)
-            filter_subject(ctx);
+    for (attempt = 0;; attempt++) {
+        ok = 1;
+        ERR_set_mark();
+        /* Each key also holds its own reference to the module. */
+        if (want_keys)
+            ok = lithsm_find_keys(ctx->pc, ctx->mod, ctx->uri, &pin,
+                                  want_private, want_public, &ctx->keys,
+                                  &ctx->nkeys);
+        if (ok && want_certs)
+            ok = lithsm_find_certs(ctx->pc, ctx->mod, ctx->uri, &pin,
+                                   &ctx->certs, &ctx->ncerts);
+        /* No token, or an unreadable one: maybe SoftHSM2 met a token that
+         * another process was writing (lithsm_module_can_reload). */
+        reason = ok ? 0 : ERR_GET_REASON(ERR_peek_last_error());
+        if ((reason != LITHSM_R_TOKEN_NOT_FOUND &&
+             reason != LITHSM_R_TOKEN_BUSY) ||
+            !lithsm_module_can_reload(ctx->mod, attempt)) {
+            ERR_clear_last_mark();
+            break;
+        }
+        ERR_pop_to_mark();
+        ctx->mod = lithsm_module_reload(ctx->pc, ctx->mod, attempt);
+        if (ctx->mod == NULL)
+            return 0;
     }
+    if (ok && want_certs && ctx->subject != NULL)
+        filter_subject(ctx);
     if (ok && ctx->nkeys == 0 && ctx->ncerts == 0) {
         what = !asked_certs ? "EC key (secp256k1 or P-256)"
                : asked_keys ? "EC key (secp256k1 or P-256) or X.509 "

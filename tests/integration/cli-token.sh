@@ -286,4 +286,25 @@ check_err "... verify rejects it: the delegation names the other wallet" \
     "delegatee_not_authorized" \
     $L verify --session-sigs "$T/ss3.json" --node "$NODE1"
 
+# Several processes on one SoftHSM2 token at once: SoftHSM2 can meet a
+# token file another process is writing (no token, or CKR_GENERAL_ERROR /
+# CKR_USER_PIN_NOT_INITIALIZED at login); lithsm loads the module again.
+for round in 1 2 3; do
+    for i in 1 2 3 4 5 6 7 8; do
+        $L sign-message --key "$WURI" $PS --message "busy $round $i" \
+            >"$T/busy$i.out" 2>"$T/busy$i.err" &
+    done
+    wait
+    n=0
+    for i in 1 2 3 4 5 6 7 8; do
+        [ -s "$T/busy$i.out" ] && n=$((n + 1))
+    done
+    if [ "$n" -eq 8 ]; then
+        pass "8 processes sign with one token at once (round $round)"
+    else
+        fail "8 processes sign with one token at once (round $round)" \
+            "$n of 8 succeeded" "$(cat "$T"/busy*.err | head -n 3)"
+    fi
+done
+
 lithsm_done
