@@ -1061,18 +1061,94 @@ static int uri_search_start(lithsm_provctx *pc, lithsm_module *mod,
     return URI_SEARCH;
 }
 
-int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
-                     const lithsm_pin *pin, int want_private, int want_public,
-                     lithsm_key ***keys, size_t *nkeys)
+/* One search on one token's session; adds what it finds to its list. */
+typedef int (*token_search_fn)(lithsm_provctx *pc, lithsm_module *mod,
+                               CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                               P11KitUri *uri, void *arg);
+
+/* Runs `search` on every initialised token the URI matches, logged in
+ * first when `login_first`.  Objects may be CKA_PRIVATE (hidden until
+ * login): when `login_on_miss` and a search adds nothing to *count while a
+ * PIN source is at hand, it logs in and searches once more (never with a
+ * PIN that failed: slot_login refuses).  No matching token is an error. */
+static int search_tokens(lithsm_provctx *pc, lithsm_module *mod,
+                         P11KitUri *uri, const lithsm_pin *pin,
+                         int login_first, int login_on_miss,
+                         token_search_fn search, void *arg,
+                         const size_t *count)
 {
-    key_list l = {NULL, 0, 0, 0};
-    CK_OBJECT_CLASS cls;
     CK_TOKEN_INFO ti;
     CK_SESSION_HANDLE s;
     CK_RV rv;
     unsigned int i;
     size_t before;
     int ntokens = 0, ok = 1;
+
+    for (i = 0; i < mod->nslots && ok; i++) {
+        slot_state *ss = &mod->ss[i];
+
+        if (!slot_matches(mod, ss, uri, &ti))
+            continue;
+        ntokens++;
+        if (login_first) {
+            pthread_mutex_lock(&mod->lock);
+            ok = slot_login(pc, mod, ss, &ti, pin);
+            pthread_mutex_unlock(&mod->lock);
+            if (!ok)
+                break;
+        }
+        rv = session_get(mod, ss->id, &s);
+        if (rv != CKR_OK) {
+            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                         ckr_name(rv), (unsigned long)rv);
+            ok = 0;
+            break;
+        }
+        before = *count;
+        ok = search(pc, mod, s, ss->id, uri, arg);
+        if (ok && login_on_miss && *count == before && pin != NULL &&
+            pin->source != NULL) {
+            pthread_mutex_lock(&mod->lock);
+            ok = slot_login(pc, mod, ss, &ti, pin);
+            pthread_mutex_unlock(&mod->lock);
+            if (ok)
+                ok = search(pc, mod, s, ss->id, uri, arg);
+        }
+        session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+    }
+    if (ok && ntokens == 0) {
+        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
+                     "no token in module %s matches the URI", mod->path);
+        ok = 0;
+    }
+    return ok;
+}
+
+typedef struct key_search {
+    key_list l;
+    int want_private, want_public;
+} key_search;
+
+static int search_keys(lithsm_provctx *pc, lithsm_module *mod,
+                       CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                       void *arg)
+{
+    key_search *ks = arg;
+    int ok = 1;
+
+    if (ks->want_private)
+        ok = find_class(pc, mod, s, slot, uri, CKO_PRIVATE_KEY, &ks->l);
+    if (ok && ks->want_public)
+        ok = find_class(pc, mod, s, slot, uri, CKO_PUBLIC_KEY, &ks->l);
+    return ok;
+}
+
+int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                     const lithsm_pin *pin, int want_private, int want_public,
+                     lithsm_key ***keys, size_t *nkeys)
+{
+    key_search ks = {{NULL, 0, 0, 0}, want_private, want_public};
+    CK_OBJECT_CLASS cls;
 
     *keys = NULL;
     *nkeys = 0;
@@ -1085,60 +1161,17 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
         break;
     }
     if (cls != URI_ANY_CLASS) {
-        want_private = want_private && cls == CKO_PRIVATE_KEY;
-        want_public = want_public && cls == CKO_PUBLIC_KEY;
+        ks.want_private = want_private && cls == CKO_PRIVATE_KEY;
+        ks.want_public = want_public && cls == CKO_PUBLIC_KEY;
     }
-    for (i = 0; i < mod->nslots && ok; i++) {
-        slot_state *ss = &mod->ss[i];
-
-        if (!slot_matches(mod, ss, uri, &ti))
-            continue;
-        ntokens++;
-        if (want_private) {
-            pthread_mutex_lock(&mod->lock);
-            ok = slot_login(pc, mod, ss, &ti, pin);
-            pthread_mutex_unlock(&mod->lock);
-            if (!ok)
-                break;
-        }
-        if (!want_private && !want_public)
-            continue;
-        rv = session_get(mod, ss->id, &s);
-        if (rv != CKR_OK) {
-            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
-                         ckr_name(rv), (unsigned long)rv);
-            ok = 0;
-            break;
-        }
-        before = l.n;
-        if (want_private)
-            ok = find_class(pc, mod, s, ss->id, uri, CKO_PRIVATE_KEY, &l);
-        if (ok && want_public)
-            ok = find_class(pc, mod, s, ss->id, uri, CKO_PUBLIC_KEY, &l);
-        /* Public objects may be CKA_PRIVATE (hidden until login): with a
-         * PIN at hand, log in and look once more (never with a PIN that
-         * failed: slot_login refuses). */
-        if (ok && !want_private && l.n == before && pin != NULL &&
-            pin->source != NULL) {
-            pthread_mutex_lock(&mod->lock);
-            ok = slot_login(pc, mod, ss, &ti, pin);
-            pthread_mutex_unlock(&mod->lock);
-            if (ok)
-                ok = find_class(pc, mod, s, ss->id, uri, CKO_PUBLIC_KEY, &l);
-        }
-        session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
-    }
-    if (ok && ntokens == 0) {
-        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
-                     "no token in module %s matches the URI", mod->path);
-        ok = 0;
-    }
-    if (!ok) {
-        lithsm_keys_free(l.keys, l.n);
+    if (!search_tokens(pc, mod, uri, pin, ks.want_private,
+                       !ks.want_private && ks.want_public, search_keys, &ks,
+                       &ks.l.n)) {
+        lithsm_keys_free(ks.l.keys, ks.l.n);
         return 0;
     }
-    *keys = l.keys;
-    *nkeys = l.n;
+    *keys = ks.l.keys;
+    *nkeys = ks.l.n;
     return 1;
 }
 
@@ -1231,18 +1264,21 @@ static int find_certs_on(lithsm_provctx *pc, lithsm_module *mod,
     return ok;
 }
 
+/* search_tokens' form of find_certs_on. */
+static int search_certs(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                        void *arg)
+{
+    (void)slot;
+    return find_certs_on(pc, mod, s, uri, arg);
+}
+
 int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                       const lithsm_pin *pin, lithsm_cert **certs,
                       size_t *ncerts)
 {
     cert_list l = {NULL, 0, 0};
     CK_OBJECT_CLASS cls;
-    CK_TOKEN_INFO ti;
-    CK_SESSION_HANDLE s;
-    CK_RV rv;
-    unsigned int i;
-    size_t before;
-    int ntokens = 0, ok = 1;
 
     *certs = NULL;
     *ncerts = 0;
@@ -1256,38 +1292,9 @@ int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
     }
     if (cls != URI_ANY_CLASS && cls != CKO_CERTIFICATE)
         return 1;
-    for (i = 0; i < mod->nslots && ok; i++) {
-        slot_state *ss = &mod->ss[i];
-
-        if (!slot_matches(mod, ss, uri, &ti))
-            continue;
-        ntokens++;
-        rv = session_get(mod, ss->id, &s);
-        if (rv != CKR_OK) {
-            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
-                         ckr_name(rv), (unsigned long)rv);
-            ok = 0;
-            break;
-        }
-        before = l.n;
-        ok = find_certs_on(pc, mod, s, uri, &l);
-        /* A CKA_PRIVATE certificate shows only after login: with a PIN
-         * source at hand, log in and look once more. */
-        if (ok && l.n == before && pin != NULL && pin->source != NULL) {
-            pthread_mutex_lock(&mod->lock);
-            ok = slot_login(pc, mod, ss, &ti, pin);
-            pthread_mutex_unlock(&mod->lock);
-            if (ok)
-                ok = find_certs_on(pc, mod, s, uri, &l);
-        }
-        session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
-    }
-    if (ok && ntokens == 0) {
-        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
-                     "no token in module %s matches the URI", mod->path);
-        ok = 0;
-    }
-    if (!ok) {
+    /* Certificates are usually public objects: no login unless a search
+     * finds nothing and a PIN source is at hand. */
+    if (!search_tokens(pc, mod, uri, pin, 0, 1, search_certs, &l, &l.n)) {
         lithsm_certs_free(l.certs, l.n);
         return 0;
     }
