@@ -413,40 +413,43 @@ static lithsm_err parse_header(lithsm_siwe *f, char *line)
     return LITHSM_OK;
 }
 
+/* The value of an RFC 3339 time line, checked. */
+static lithsm_err time_value(const char **field, char *v, const char *name,
+                             const line_reader *r)
+{
+    if (!valid_time(v))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "SIWE line %u: %s is not an RFC 3339 date-time",
+                           r->line, name);
+    *field = v;
+    return LITHSM_OK;
+}
+
 static lithsm_err parse_times_and_rest(lithsm_siwe_msg *m, line_reader *r)
 {
     lithsm_siwe *f = &m->fields;
     char *line, *v;
     size_t i, n;
+    lithsm_err err;
 
     v = tagged_line(r, "Issued At: ", "Issued At");
     if (v == NULL)
         return LITHSM_ERR_PARSE;
-    if (!valid_time(v))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line %u: Issued At is not an RFC 3339 "
-                           "date-time",
-                           r->line);
-    f->issued_at = v;
+    if ((err = time_value(&f->issued_at, v, "Issued At", r)) != LITHSM_OK)
+        return err;
 
     /* Optional lines, each at most once and in this order. */
     line = next_line(r);
     if (has_tag(line, "Expiration Time: ", &v)) {
-        if (!valid_time(v))
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "SIWE line %u: Expiration Time is not an RFC "
-                               "3339 date-time",
-                               r->line);
-        f->expiration_time = v;
+        err = time_value(&f->expiration_time, v, "Expiration Time", r);
+        if (err != LITHSM_OK)
+            return err;
         line = next_line(r);
     }
     if (has_tag(line, "Not Before: ", &v)) {
-        if (!valid_time(v))
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "SIWE line %u: Not Before is not an RFC 3339 "
-                               "date-time",
-                               r->line);
-        f->not_before = v;
+        if ((err = time_value(&f->not_before, v, "Not Before", r)) !=
+            LITHSM_OK)
+            return err;
         line = next_line(r);
     }
     if (has_tag(line, "Request ID: ", &v)) {
