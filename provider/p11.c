@@ -989,26 +989,39 @@ static int find_handles(lithsm_provctx *pc, lithsm_module *mod,
     return 1;
 }
 
+/* The handles of class `cls` whose `kind_attr` (CKA_KEY_TYPE,
+ * CKA_CERTIFICATE_TYPE) is `kind`, matching the URI's label and id. */
+static int find_objects(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, P11KitUri *uri,
+                        CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE kind_attr,
+                        CK_ULONG kind, CK_OBJECT_HANDLE **found,
+                        CK_ULONG *nfound)
+{
+    CK_ATTRIBUTE tmpl[4], *a;
+    int nt = 0;
+
+    tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
+    tmpl[nt++].ulValueLen = sizeof(cls);
+    tmpl[nt].type = kind_attr, tmpl[nt].pValue = &kind;
+    tmpl[nt++].ulValueLen = sizeof(kind);
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL)
+        tmpl[nt++] = *a;
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
+        tmpl[nt++] = *a;
+    return find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, found, nfound);
+}
+
 /* Finds the EC keys of class cls matching the URI's object attributes. */
 static int find_class(lithsm_provctx *pc, lithsm_module *mod,
                       CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
                       CK_OBJECT_CLASS cls, key_list *l)
 {
-    CK_KEY_TYPE kt = CKK_EC;
-    CK_ATTRIBUTE tmpl[4], *a;
     CK_OBJECT_HANDLE *found;
     CK_ULONG nfound, i;
-    int nt = 0, ok = 1;
+    int ok = 1;
 
-    tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
-    tmpl[nt++].ulValueLen = sizeof(cls);
-    tmpl[nt].type = CKA_KEY_TYPE, tmpl[nt].pValue = &kt;
-    tmpl[nt++].ulValueLen = sizeof(kt);
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL)
-        tmpl[nt++] = *a;
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
-        tmpl[nt++] = *a;
-    if (!find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, &found, &nfound))
+    if (!find_objects(pc, mod, s, uri, cls, CKA_KEY_TYPE, CKK_EC, &found,
+                      &nfound))
         return 0;
     for (i = 0; i < nfound && ok; i++)
         ok = add_key(pc, mod, s, slot, found[i], cls, l);
@@ -1241,22 +1254,12 @@ static int add_cert(lithsm_provctx *pc, lithsm_module *mod,
 static int find_certs_on(lithsm_provctx *pc, lithsm_module *mod,
                          CK_SESSION_HANDLE s, P11KitUri *uri, cert_list *l)
 {
-    CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
-    CK_CERTIFICATE_TYPE ct = CKC_X_509;
-    CK_ATTRIBUTE tmpl[4], *a;
     CK_OBJECT_HANDLE *found;
     CK_ULONG nfound, i;
-    int nt = 0, ok = 1;
+    int ok = 1;
 
-    tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
-    tmpl[nt++].ulValueLen = sizeof(cls);
-    tmpl[nt].type = CKA_CERTIFICATE_TYPE, tmpl[nt].pValue = &ct;
-    tmpl[nt++].ulValueLen = sizeof(ct);
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL)
-        tmpl[nt++] = *a;
-    if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
-        tmpl[nt++] = *a;
-    if (!find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, &found, &nfound))
+    if (!find_objects(pc, mod, s, uri, CKO_CERTIFICATE, CKA_CERTIFICATE_TYPE,
+                      CKC_X_509, &found, &nfound))
         return 0;
     for (i = 0; i < nfound && ok; i++)
         ok = add_cert(pc, mod, s, found[i], l);
