@@ -47,7 +47,10 @@ static void *ec_load(const void *reference, size_t reference_sz)
     return lithsm_key_ref(key);
 }
 
-static void ec_free(void *keydata) { lithsm_key_unref(keydata); }
+static void ec_free(void *keydata)
+{
+    lithsm_key_unref(keydata);
+}
 
 static int ec_has(const void *keydata, int selection)
 {
@@ -138,7 +141,8 @@ static const OSSL_PARAM *ec_gettable_params(void *provctx)
         OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, NULL, 0),
         OSSL_PARAM_BN(OSSL_PKEY_PARAM_EC_PUB_X, NULL, 0),
         OSSL_PARAM_BN(OSSL_PKEY_PARAM_EC_PUB_Y, NULL, 0),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -178,7 +182,8 @@ static const OSSL_PARAM *ec_export_types(int selection)
     static const OSSL_PARAM types[] = {
         OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, NULL, 0),
         OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, NULL, 0),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     if ((selection & (OSSL_KEYMGMT_SELECT_PUBLIC_KEY |
                       OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS)) == 0)
@@ -253,7 +258,8 @@ static const OSSL_PARAM *ec_gen_settable_params(void *genctx, void *provctx)
 {
     static const OSSL_PARAM params[] = {
         OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, NULL, 0),
-        OSSL_PARAM_utf8_string(LITHSM_PKEY_PARAM_URI, NULL, 0), OSSL_PARAM_END};
+        OSSL_PARAM_utf8_string(LITHSM_PKEY_PARAM_URI, NULL, 0), OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -284,7 +290,7 @@ static void *ec_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
     lithsm_module *mod = NULL;
     lithsm_key *key = NULL;
     const char *module_path, *why;
-    lithsm_pin pin = {NULL, NULL, NULL};
+    lithsm_pin pin = { NULL, NULL, NULL };
 
     if (g->uri == NULL) {
         LITHSM_RAISE(g->pc, LITHSM_R_BAD_ARGUMENT,
@@ -316,20 +322,21 @@ done:
 }
 
 const OSSL_DISPATCH lithsm_ec_keymgmt_functions[] = {
-    {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))ec_gen_init},
-    {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))ec_gen_set_params},
-    {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,
-     (void (*)(void))ec_gen_settable_params},
-    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))ec_gen},
-    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))ec_gen_cleanup},
-    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))ec_load},
-    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))ec_free},
-    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))ec_has},
-    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))ec_match},
-    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))ec_get_params},
-    {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS, (void (*)(void))ec_gettable_params},
-    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))ec_export},
-    {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))ec_export_types},
-    {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,
-     (void (*)(void))ec_query_operation_name},
-    {0, NULL}};
+    { OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))ec_gen_init },
+    { OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))ec_gen_set_params },
+    { OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,
+      (void (*)(void))ec_gen_settable_params },
+    { OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))ec_gen },
+    { OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))ec_gen_cleanup },
+    { OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))ec_load },
+    { OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))ec_free },
+    { OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))ec_has },
+    { OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))ec_match },
+    { OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))ec_get_params },
+    { OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS, (void (*)(void))ec_gettable_params },
+    { OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))ec_export },
+    { OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))ec_export_types },
+    { OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,
+      (void (*)(void))ec_query_operation_name },
+    { 0, NULL }
+};

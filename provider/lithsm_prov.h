@@ -61,7 +61,7 @@ const char *lithsm_prov_module_path(const lithsm_provctx *pc);
  * may hold a PIN). */
 const char *lithsm_prov_parse_uri(const char *text, P11KitUri *uri);
 
-#define LITHSM_RAISE(pc, reason, ...)                                          \
+#define LITHSM_RAISE(pc, reason, ...) \
     lithsm_prov_raise((pc), __FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
 
 /* ------------------------------------------------------------------ p11.c */

@@ -65,10 +65,10 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static lithsm_module *registry;
 
 /* DER namedCurve OIDs as SoftHSM2 stores them in CKA_EC_PARAMS. */
-static const unsigned char oid_secp256k1[] = {0x06, 0x05, 0x2b, 0x81,
-                                              0x04, 0x00, 0x0a};
-static const unsigned char oid_p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                                         0xce, 0x3d, 0x03, 0x01, 0x07};
+static const unsigned char oid_secp256k1[] = { 0x06, 0x05, 0x2b, 0x81,
+                                               0x04, 0x00, 0x0a };
+static const unsigned char oid_p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                          0xce, 0x3d, 0x03, 0x01, 0x07 };
 
 const char *lithsm_curve_name(int curve)
 {
@@ -1084,10 +1084,9 @@ typedef int (*token_search_fn)(lithsm_provctx *pc, lithsm_module *mod,
  * login): when `login_on_miss` and a search adds nothing to *count while a
  * PIN source is at hand, it logs in and searches once more (never with a
  * PIN that failed: slot_login refuses).  No matching token is an error. */
-static int search_tokens(lithsm_provctx *pc, lithsm_module *mod,
-                         P11KitUri *uri, const lithsm_pin *pin,
-                         int login_first, int login_on_miss,
-                         token_search_fn search, void *arg,
+static int search_tokens(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                         const lithsm_pin *pin, int login_first,
+                         int login_on_miss, token_search_fn search, void *arg,
                          const size_t *count)
 {
     CK_TOKEN_INFO ti;
@@ -1160,7 +1159,7 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                      const lithsm_pin *pin, int want_private, int want_public,
                      lithsm_key ***keys, size_t *nkeys)
 {
-    key_search ks = {{NULL, 0, 0, 0}, want_private, want_public};
+    key_search ks = { { NULL, 0, 0, 0 }, want_private, want_public };
     CK_OBJECT_CLASS cls;
 
     *keys = NULL;
@@ -1211,10 +1210,10 @@ void lithsm_certs_free(lithsm_cert *certs, size_t ncerts)
 
 /* Reads the certificate's CKA_VALUE into the list; an object without a
  * readable value is skipped (returns 1 with nothing added). */
-static int add_cert(lithsm_provctx *pc, lithsm_module *mod,
-                    CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, cert_list *l)
+static int add_cert(lithsm_provctx *pc, lithsm_module *mod, CK_SESSION_HANDLE s,
+                    CK_OBJECT_HANDLE h, cert_list *l)
 {
-    CK_ATTRIBUTE a = {CKA_VALUE, NULL, 0};
+    CK_ATTRIBUTE a = { CKA_VALUE, NULL, 0 };
     lithsm_cert *grown;
     unsigned char *der;
 
@@ -1280,7 +1279,7 @@ int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                       const lithsm_pin *pin, lithsm_cert **certs,
                       size_t *ncerts)
 {
-    cert_list l = {NULL, 0, 0};
+    cert_list l = { NULL, 0, 0 };
     CK_OBJECT_CLASS cls;
 
     *certs = NULL;
@@ -1360,7 +1359,7 @@ int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
                         size_t tbslen, unsigned char rs[64])
 {
     lithsm_module *mod = key->mod;
-    CK_MECHANISM mech = {CKM_ECDSA, NULL, 0};
+    CK_MECHANISM mech = { CKM_ECDSA, NULL, 0 };
     CK_SESSION_HANDLE s;
     CK_ULONG len = 64;
     const char *call;
@@ -1462,16 +1461,16 @@ static int label_taken(lithsm_module *mod, CK_SESSION_HANDLE s,
     return n == (CK_ULONG)-1 ? -1 : n > 0;
 }
 
-#define ATTR(t, v)                                                             \
-    {                                                                          \
-        (t), (void *)&(v), sizeof(v)                                           \
+#define ATTR(t, v)                   \
+    {                                \
+        (t), (void *)&(v), sizeof(v) \
     }
 
 int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                         const lithsm_pin *pin, int curve, lithsm_key **out)
 {
     static const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-    CK_MECHANISM mech = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    CK_MECHANISM mech = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
     CK_ATTRIBUTE *label, *id_attr;
     CK_TOKEN_INFO ti;
     CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
@@ -1479,7 +1478,7 @@ int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
     unsigned char id[16];
     const unsigned char *oid;
     CK_ULONG oid_len, id_len;
-    key_list l = {NULL, 0, 0, 0};
+    key_list l = { NULL, 0, 0, 0 };
     slot_state *ss;
     CK_RV rv;
     int taken, ok = 0;
@@ -1558,9 +1557,10 @@ int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
             ATTR(CKA_ENCRYPT, no),
             ATTR(CKA_WRAP, no),
             ATTR(CKA_DERIVE, no),
-            {CKA_EC_PARAMS, (void *)oid, oid_len},
-            {CKA_LABEL, label->pValue, label->ulValueLen},
-            {CKA_ID, id_attr ? id_attr->pValue : id, id_len}};
+            { CKA_EC_PARAMS, (void *)oid, oid_len },
+            { CKA_LABEL, label->pValue, label->ulValueLen },
+            { CKA_ID, id_attr ? id_attr->pValue : id, id_len }
+        };
         CK_ATTRIBUTE priv_tmpl[] = {
             ATTR(CKA_TOKEN, yes),
             ATTR(CKA_PRIVATE, yes),
@@ -1572,8 +1572,9 @@ int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
             ATTR(CKA_DERIVE, no),
             ATTR(CKA_MODIFIABLE, no),
             ATTR(CKA_COPYABLE, no),
-            {CKA_LABEL, label->pValue, label->ulValueLen},
-            {CKA_ID, id_attr ? id_attr->pValue : id, id_len}};
+            { CKA_LABEL, label->pValue, label->ulValueLen },
+            { CKA_ID, id_attr ? id_attr->pValue : id, id_len }
+        };
 
         rv = mod->fl->C_GenerateKeyPair(
             s, &mech, pub_tmpl, sizeof(pub_tmpl) / sizeof(pub_tmpl[0]),

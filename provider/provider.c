@@ -102,23 +102,24 @@ const char *lithsm_prov_module_path(const lithsm_provctx *pc)
 }
 
 static const OSSL_ITEM reason_strings[] = {
-    {LITHSM_R_MALLOC, "out of memory"},
-    {LITHSM_R_URI, "bad pkcs11 URI"},
-    {LITHSM_R_CONFIG, "bad provider configuration"},
-    {LITHSM_R_MODULE, "PKCS#11 module error"},
-    {LITHSM_R_TOKEN_NOT_FOUND, "token not found"},
-    {LITHSM_R_TOKEN_BUSY, "token busy"},
-    {LITHSM_R_OBJECT_NOT_FOUND, "object not found"},
-    {LITHSM_R_PIN_SOURCE, "cannot read the PIN"},
-    {LITHSM_R_PIN_INCORRECT, "PIN incorrect"},
-    {LITHSM_R_PIN_LOCKED, "PIN locked or on its final try"},
-    {LITHSM_R_LOGIN, "login failed"},
-    {LITHSM_R_PKCS11, "PKCS#11 call failed"},
-    {LITHSM_R_KEY, "unsupported key"},
-    {LITHSM_R_DIGEST_LENGTH, "wrong digest length"},
-    {LITHSM_R_NOT_PRIVATE, "not a private key"},
-    {LITHSM_R_BAD_ARGUMENT, "bad argument"},
-    {0, NULL}};
+    { LITHSM_R_MALLOC, "out of memory" },
+    { LITHSM_R_URI, "bad pkcs11 URI" },
+    { LITHSM_R_CONFIG, "bad provider configuration" },
+    { LITHSM_R_MODULE, "PKCS#11 module error" },
+    { LITHSM_R_TOKEN_NOT_FOUND, "token not found" },
+    { LITHSM_R_TOKEN_BUSY, "token busy" },
+    { LITHSM_R_OBJECT_NOT_FOUND, "object not found" },
+    { LITHSM_R_PIN_SOURCE, "cannot read the PIN" },
+    { LITHSM_R_PIN_INCORRECT, "PIN incorrect" },
+    { LITHSM_R_PIN_LOCKED, "PIN locked or on its final try" },
+    { LITHSM_R_LOGIN, "login failed" },
+    { LITHSM_R_PKCS11, "PKCS#11 call failed" },
+    { LITHSM_R_KEY, "unsupported key" },
+    { LITHSM_R_DIGEST_LENGTH, "wrong digest length" },
+    { LITHSM_R_NOT_PRIVATE, "not a private key" },
+    { LITHSM_R_BAD_ARGUMENT, "bad argument" },
+    { 0, NULL }
+};
 
 static const OSSL_ITEM *lithsm_reason_strings(void *provctx)
 {
@@ -126,19 +127,21 @@ static const OSSL_ITEM *lithsm_reason_strings(void *provctx)
 }
 
 static const OSSL_ALGORITHM keymgmt_algs[] = {
-    {"EC:id-ecPublicKey:1.2.840.10045.2.1", "provider=lithsm",
-     lithsm_ec_keymgmt_functions, "EC keys held in a PKCS#11 token"},
-    {NULL, NULL, NULL, NULL}};
+    { "EC:id-ecPublicKey:1.2.840.10045.2.1", "provider=lithsm",
+      lithsm_ec_keymgmt_functions, "EC keys held in a PKCS#11 token" },
+    { NULL, NULL, NULL, NULL }
+};
 
 static const OSSL_ALGORITHM signature_algs[] = {
-    {"ECDSA", "provider=lithsm", lithsm_ecdsa_functions,
-     "ECDSA computed by a PKCS#11 token (CKM_ECDSA)"},
-    {NULL, NULL, NULL, NULL}};
+    { "ECDSA", "provider=lithsm", lithsm_ecdsa_functions,
+      "ECDSA computed by a PKCS#11 token (CKM_ECDSA)" },
+    { NULL, NULL, NULL, NULL }
+};
 
-static const OSSL_ALGORITHM store_algs[] = {{"pkcs11", "provider=lithsm",
-                                             lithsm_store_functions,
-                                             "pkcs11: URIs (RFC 7512)"},
-                                            {NULL, NULL, NULL, NULL}};
+static const OSSL_ALGORITHM store_algs[] = { { "pkcs11", "provider=lithsm",
+                                               lithsm_store_functions,
+                                               "pkcs11: URIs (RFC 7512)" },
+                                             { NULL, NULL, NULL, NULL } };
 
 static const OSSL_ALGORITHM *lithsm_query(void *provctx, int operation_id,
                                           int *no_cache)
@@ -163,7 +166,8 @@ static const OSSL_PARAM *lithsm_gettable_params(void *provctx)
         OSSL_PARAM_DEFN(OSSL_PROV_PARAM_BUILDINFO, OSSL_PARAM_UTF8_PTR, NULL,
                         0),
         OSSL_PARAM_DEFN(OSSL_PROV_PARAM_STATUS, OSSL_PARAM_INTEGER, NULL, 0),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -197,17 +201,21 @@ static void provctx_free(lithsm_provctx *pc)
     free(pc);
 }
 
-static void lithsm_teardown(void *provctx) { provctx_free(provctx); }
+static void lithsm_teardown(void *provctx)
+{
+    provctx_free(provctx);
+}
 
 static const OSSL_DISPATCH provider_functions[] = {
-    {OSSL_FUNC_PROVIDER_TEARDOWN, (void (*)(void))lithsm_teardown},
-    {OSSL_FUNC_PROVIDER_GETTABLE_PARAMS,
-     (void (*)(void))lithsm_gettable_params},
-    {OSSL_FUNC_PROVIDER_GET_PARAMS, (void (*)(void))lithsm_get_params},
-    {OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))lithsm_query},
-    {OSSL_FUNC_PROVIDER_GET_REASON_STRINGS,
-     (void (*)(void))lithsm_reason_strings},
-    {0, NULL}};
+    { OSSL_FUNC_PROVIDER_TEARDOWN, (void (*)(void))lithsm_teardown },
+    { OSSL_FUNC_PROVIDER_GETTABLE_PARAMS,
+      (void (*)(void))lithsm_gettable_params },
+    { OSSL_FUNC_PROVIDER_GET_PARAMS, (void (*)(void))lithsm_get_params },
+    { OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))lithsm_query },
+    { OSSL_FUNC_PROVIDER_GET_REASON_STRINGS,
+      (void (*)(void))lithsm_reason_strings },
+    { 0, NULL }
+};
 
 /* Copies a configuration string; an empty value counts as unset. */
 static int config_dup(char **out, const char *value)

@@ -154,7 +154,8 @@ static const OSSL_PARAM *ecdsa_settable_ctx_params(void *vctx, void *provctx)
     static const OSSL_PARAM params[] = {
         OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, NULL, 0),
         OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_PROPERTIES, NULL, 0),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -206,7 +207,8 @@ static const OSSL_PARAM *ecdsa_gettable_ctx_params(void *vctx, void *provctx)
         OSSL_PARAM_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, NULL, 0),
         OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, NULL, 0),
         OSSL_PARAM_size_t(OSSL_SIGNATURE_PARAM_DIGEST_SIZE, NULL),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -426,29 +428,32 @@ static int ecdsa_digest_verify_final(void *vctx, const unsigned char *sig,
 }
 
 const OSSL_DISPATCH lithsm_ecdsa_functions[] = {
-    {OSSL_FUNC_SIGNATURE_NEWCTX, (void (*)(void))ecdsa_newctx},
-    {OSSL_FUNC_SIGNATURE_FREECTX, (void (*)(void))ecdsa_freectx},
-    {OSSL_FUNC_SIGNATURE_DUPCTX, (void (*)(void))ecdsa_dupctx},
-    {OSSL_FUNC_SIGNATURE_SIGN_INIT, (void (*)(void))ecdsa_sign_init},
-    {OSSL_FUNC_SIGNATURE_SIGN, (void (*)(void))ecdsa_sign},
-    {OSSL_FUNC_SIGNATURE_VERIFY_INIT, (void (*)(void))ecdsa_verify_init},
-    {OSSL_FUNC_SIGNATURE_VERIFY, (void (*)(void))ecdsa_verify},
-    {OSSL_FUNC_SIGNATURE_DIGEST_SIGN_INIT,
-     (void (*)(void))ecdsa_digest_sign_init},
-    {OSSL_FUNC_SIGNATURE_DIGEST_SIGN_UPDATE,
-     (void (*)(void))ecdsa_digest_update},
-    {OSSL_FUNC_SIGNATURE_DIGEST_SIGN_FINAL,
-     (void (*)(void))ecdsa_digest_sign_final},
-    {OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_INIT,
-     (void (*)(void))ecdsa_digest_verify_init},
-    {OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE,
-     (void (*)(void))ecdsa_digest_update},
-    {OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL,
-     (void (*)(void))ecdsa_digest_verify_final},
-    {OSSL_FUNC_SIGNATURE_GET_CTX_PARAMS, (void (*)(void))ecdsa_get_ctx_params},
-    {OSSL_FUNC_SIGNATURE_GETTABLE_CTX_PARAMS,
-     (void (*)(void))ecdsa_gettable_ctx_params},
-    {OSSL_FUNC_SIGNATURE_SET_CTX_PARAMS, (void (*)(void))ecdsa_set_ctx_params},
-    {OSSL_FUNC_SIGNATURE_SETTABLE_CTX_PARAMS,
-     (void (*)(void))ecdsa_settable_ctx_params},
-    {0, NULL}};
+    { OSSL_FUNC_SIGNATURE_NEWCTX, (void (*)(void))ecdsa_newctx },
+    { OSSL_FUNC_SIGNATURE_FREECTX, (void (*)(void))ecdsa_freectx },
+    { OSSL_FUNC_SIGNATURE_DUPCTX, (void (*)(void))ecdsa_dupctx },
+    { OSSL_FUNC_SIGNATURE_SIGN_INIT, (void (*)(void))ecdsa_sign_init },
+    { OSSL_FUNC_SIGNATURE_SIGN, (void (*)(void))ecdsa_sign },
+    { OSSL_FUNC_SIGNATURE_VERIFY_INIT, (void (*)(void))ecdsa_verify_init },
+    { OSSL_FUNC_SIGNATURE_VERIFY, (void (*)(void))ecdsa_verify },
+    { OSSL_FUNC_SIGNATURE_DIGEST_SIGN_INIT,
+      (void (*)(void))ecdsa_digest_sign_init },
+    { OSSL_FUNC_SIGNATURE_DIGEST_SIGN_UPDATE,
+      (void (*)(void))ecdsa_digest_update },
+    { OSSL_FUNC_SIGNATURE_DIGEST_SIGN_FINAL,
+      (void (*)(void))ecdsa_digest_sign_final },
+    { OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_INIT,
+      (void (*)(void))ecdsa_digest_verify_init },
+    { OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_UPDATE,
+      (void (*)(void))ecdsa_digest_update },
+    { OSSL_FUNC_SIGNATURE_DIGEST_VERIFY_FINAL,
+      (void (*)(void))ecdsa_digest_verify_final },
+    { OSSL_FUNC_SIGNATURE_GET_CTX_PARAMS,
+      (void (*)(void))ecdsa_get_ctx_params },
+    { OSSL_FUNC_SIGNATURE_GETTABLE_CTX_PARAMS,
+      (void (*)(void))ecdsa_gettable_ctx_params },
+    { OSSL_FUNC_SIGNATURE_SET_CTX_PARAMS,
+      (void (*)(void))ecdsa_set_ctx_params },
+    { OSSL_FUNC_SIGNATURE_SETTABLE_CTX_PARAMS,
+      (void (*)(void))ecdsa_settable_ctx_params },
+    { 0, NULL }
+};

@@ -79,7 +79,8 @@ static const OSSL_PARAM *store_settable_ctx_params(void *provctx)
     static const OSSL_PARAM params[] = {
         OSSL_PARAM_int(OSSL_STORE_PARAM_EXPECT, NULL),
         OSSL_PARAM_octet_string(OSSL_STORE_PARAM_SUBJECT, NULL, 0),
-        OSSL_PARAM_END};
+        OSSL_PARAM_END
+    };
 
     return params;
 }
@@ -170,8 +171,8 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     if (!asked_keys && !asked_certs)
         return 1; /* parameters, CRLs: none here */
     /* What the URI's type= allows (another class finds nothing). */
-    want_keys = asked_keys &&
-                (any || cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY);
+    want_keys =
+        asked_keys && (any || cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY);
     want_certs = asked_certs && (any || cls == CKO_CERTIFICATE);
     if (want_keys || want_certs) {
         ctx->mod = lithsm_module_get(ctx->pc, ctx->module_path);
@@ -302,11 +303,12 @@ static int store_close(void *loaderctx)
 }
 
 const OSSL_DISPATCH lithsm_store_functions[] = {
-    {OSSL_FUNC_STORE_OPEN, (void (*)(void))store_open},
-    {OSSL_FUNC_STORE_SETTABLE_CTX_PARAMS,
-     (void (*)(void))store_settable_ctx_params},
-    {OSSL_FUNC_STORE_SET_CTX_PARAMS, (void (*)(void))store_set_ctx_params},
-    {OSSL_FUNC_STORE_LOAD, (void (*)(void))store_load},
-    {OSSL_FUNC_STORE_EOF, (void (*)(void))store_eof},
-    {OSSL_FUNC_STORE_CLOSE, (void (*)(void))store_close},
-    {0, NULL}};
+    { OSSL_FUNC_STORE_OPEN, (void (*)(void))store_open },
+    { OSSL_FUNC_STORE_SETTABLE_CTX_PARAMS,
+      (void (*)(void))store_settable_ctx_params },
+    { OSSL_FUNC_STORE_SET_CTX_PARAMS, (void (*)(void))store_set_ctx_params },
+    { OSSL_FUNC_STORE_LOAD, (void (*)(void))store_load },
+    { OSSL_FUNC_STORE_EOF, (void (*)(void))store_eof },
+    { OSSL_FUNC_STORE_CLOSE, (void (*)(void))store_close },
+    { 0, NULL }
+};

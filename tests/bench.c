@@ -17,9 +17,12 @@
 
 #include <openssl/evp.h>
 
-#include "internal.h"
+#include <json-c/json.h>
 
-#define NONCE "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691"
+#include "util/util.h"
+
+#define NONCE \
+    "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691"
 
 static double now_s(void)
 {
@@ -276,9 +279,9 @@ static double js_figure(const char *path, const char *a, const char *b,
 
 int main(void)
 {
-    static const size_t sizes[] = {3, 30, 100};
-    static const char *const js_keys[] = {"N3", "N30", "N100"};
-    static const double js_ref_ms_per_node[] = {24.8, 25.3, 24.6};
+    static const size_t sizes[] = { 3, 30, 100 };
+    static const char *const js_keys[] = { "N3", "N30", "N100" };
+    static const double js_ref_ms_per_node[] = { 24.8, 25.3, 24.6 };
     const char *anchor = getenv("LITHSM_JS_ANCHOR");
     double js_verify = js_figure(anchor, "d_verify_session_sig",
                                  "session_sigs_per_s", NULL, 29);
@@ -289,8 +292,9 @@ int main(void)
     printf("lithsm bench: one core, median of %d interleaved runs of %.2f s; "
            "JS figures from %s\n",
            REPS, REP_SECONDS,
-           anchor ? anchor : "reference/performance.md (set "
-                             "LITHSM_JS_ANCHOR=anchor.json for this run's)");
+           anchor ? anchor
+                  : "reference/performance.md (set "
+                    "LITHSM_JS_ANCHOR=anchor.json for this run's)");
     for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
         fixture f;
         raw_signer raw;
@@ -312,8 +316,8 @@ int main(void)
         memcpy(raw.msg, lithsm_json_get_str(e, "signedMessage"), raw.msg_len);
         json_object_put(map);
         memset(seed, 0x11, 32);
-        raw.pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
-                                                32);
+        raw.pkey =
+            EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
         raw.ctx = EVP_MD_CTX_new();
 
         for (i = 0; i < REPS; i++) {
@@ -325,8 +329,8 @@ int main(void)
         rw = median(raws, &sr);
         v = median(verifies, &sv);
         node_rate = c * (double)sizes[k];
-        js_ms = js_figure(anchor, "a_getSessionSigs", js_keys[k],
-                          "ms_per_node", js_ref_ms_per_node[k]);
+        js_ms = js_figure(anchor, "a_getSessionSigs", js_keys[k], "ms_per_node",
+                          js_ref_ms_per_node[k]);
         printf("%3zu nodes: %7.1f session-sigs calls/s (spread %.0f%%), "
                "%6.0f node sigs/s = %.0fx the JS SDK per node (%.1f ms), "
                "%.2fx of raw Ed25519 (%.0f/s, spread %.0f%%, %zu-byte "

@@ -17,7 +17,9 @@
 
 #include <openssl/sha.h>
 
-#include "internal.h"
+#include <json-c/json.h>
+
+#include "util/util.h"
 
 static int n_passed, n_failed;
 
@@ -100,9 +102,9 @@ static int expect_str(vcase *c, const char *what, const char *got,
         return fail(c, "%s: nothing produced", what);
     while (got[i] && got[i] == want[i])
         i++;
-    return fail(c, "%s differs at byte %zu:\n    got:  %.120s\n    want: %.120s",
-                what, i, got + (i > 20 ? i - 20 : 0),
-                want + (i > 20 ? i - 20 : 0));
+    return fail(
+        c, "%s differs at byte %zu:\n    got:  %.120s\n    want: %.120s", what,
+        i, got + (i > 20 ? i - 20 : 0), want + (i > 20 ? i - 20 : 0));
 }
 
 static int expect_json(vcase *c, const char *what, const char *got_text,
@@ -134,8 +136,8 @@ static lithsm_signer *signer_of(vcase *c, const char *private_key_hex)
         fail(c, "no private key in the inputs");
         return NULL;
     }
-    err = lithsm_hex_decode(secret, 32, private_key_hex,
-                            strlen(private_key_hex));
+    err =
+        lithsm_hex_decode(secret, 32, private_key_hex, strlen(private_key_hex));
     if (err == LITHSM_OK)
         err = lithsm_signer_from_secret(&s, secret);
     lithsm_memzero(secret, sizeof(secret));
@@ -165,8 +167,8 @@ static int check_eip191_key(vcase *c, json_object *in, json_object *ex)
     for (i = 0; i < sizeof(text); i++)
         if (text[i] >= 'A' && text[i] <= 'F')
             text[i] = (char)(text[i] - 'A' + 'a');
-    ok = ok && expect_str(c, "address_lowercase", text,
-                          str(ex, "address_lowercase"));
+    ok = ok &&
+         expect_str(c, "address_lowercase", text, str(ex, "address_lowercase"));
     hex_of(hex, sizeof(hex), pub, 65);
     ok = ok && expect_str(c, "public_key_uncompressed", hex,
                           str(ex, "public_key_uncompressed"));
@@ -233,7 +235,10 @@ static int check_eip191_sign(vcase *c, json_object *in, json_object *ex)
         fail(c, "message_length: got %zu", len);
         goto out;
     }
-    lithsm_buf_printf(&prefixed, "\x19" "Ethereum Signed Message:\n%zu", len);
+    lithsm_buf_printf(&prefixed,
+                      "\x19"
+                      "Ethereum Signed Message:\n%zu",
+                      len);
     lithsm_buf_add(&prefixed, msg, len);
     hex_of(hex, hex_cap, (const uint8_t *)prefixed.data, prefixed.len);
     if (!expect_str(c, "prefixed_message_hex", hex,
@@ -261,8 +266,7 @@ static int check_eip191_sign(vcase *c, json_object *in, json_object *ex)
         goto out;
     }
     lithsm_eth_address_to_text(text, &rec);
-    ok = expect_str(c, "recovered_address", text,
-                    str(ex, "recovered_address"));
+    ok = expect_str(c, "recovered_address", text, str(ex, "recovered_address"));
 out:
     lithsm_signer_free(s);
     lithsm_buf_free(&prefixed);
@@ -306,8 +310,8 @@ static int siwe_fields_of(vcase *c, lithsm_siwe *f, json_object *o,
         if (f->n_resources > 64)
             return fail(c, "too many resources in the case");
         for (i = 0; i < f->n_resources; i++)
-            resources[i] = json_object_get_string(
-                json_object_array_get_idx(res, i));
+            resources[i] =
+                json_object_get_string(json_object_array_get_idx(res, i));
         f->resources = resources;
     }
     return 1;
@@ -383,8 +387,9 @@ static int check_siwe(vcase *c, json_object *in, json_object *ex)
         err = lithsm_siwe_parse(&msg, text, strlen(text));
         lithsm_siwe_msg_free(msg);
         if (err == LITHSM_OK)
-            return fail(c, "the parser accepted a message the vector rejects "
-                           "(%s)",
+            return fail(c,
+                        "the parser accepted a message the vector rejects "
+                        "(%s)",
                         str(ex, "reason"));
         return 1;
     }
@@ -403,8 +408,7 @@ static int check_siwe(vcase *c, json_object *in, json_object *ex)
                                    get(ex, "parsed"));
         lithsm_siwe_msg_free(msg);
     }
-    ok = ok && check_eip191_of_text(c, out, ex,
-                                    str(in, "signer_private_key"));
+    ok = ok && check_eip191_of_text(c, out, ex, str(in, "signer_private_key"));
     free(out);
     return ok;
 }
@@ -456,8 +460,8 @@ static lithsm_requests *requests_of(vcase *c, json_object *list)
 
 static int check_acc_hash(vcase *c, json_object *in, json_object *ex)
 {
-    char hash[65], *canonical = NULL, *accs = stringify(
-        get(in, "accessControlConditions"));
+    char hash[65], *canonical = NULL,
+                   *accs = stringify(get(in, "accessControlConditions"));
     char resource[256], data_hash[65];
     const char *plaintext = str(in, "plaintext");
     uint8_t digest[SHA256_DIGEST_LENGTH];
@@ -472,7 +476,8 @@ static int check_acc_hash(vcase *c, json_object *in, json_object *ex)
         return lib_fail(c, "acc hash", err);
     ok = expect_str(c, "canonical_json", canonical, str(ex, "canonical_json"));
     free(canonical);
-    ok = ok && expect_str(c, "hashed_accs_hex", hash, str(ex, "hashed_accs_hex"));
+    ok = ok &&
+         expect_str(c, "hashed_accs_hex", hash, str(ex, "hashed_accs_hex"));
     if (ok && plaintext != NULL) {
         SHA256((const uint8_t *)plaintext, strlen(plaintext), digest);
         if (lithsm_hex_encode(data_hash, sizeof(data_hash), digest, 32) != 0)
@@ -482,8 +487,8 @@ static int check_acc_hash(vcase *c, json_object *in, json_object *ex)
     }
     snprintf(resource, sizeof(resource), "%s/%s", hash,
              or_empty(str(in, "dataToEncryptHash")));
-    ok = ok && expect_str(c, "resource_string", resource,
-                          str(ex, "resource_string"));
+    ok = ok &&
+         expect_str(c, "resource_string", resource, str(ex, "resource_string"));
     snprintf(resource, sizeof(resource), "lit-accesscontrolcondition://%s/%s",
              hash, or_empty(str(in, "dataToEncryptHash")));
     ok = ok && expect_str(c, "resource_key", resource, str(ex, "resource_key"));
@@ -550,8 +555,8 @@ static int check_siwe_variant(vcase *c, const char *what, json_object *base,
     return ok;
 }
 
-static int check_sdk_siwe(vcase *c, const lithsm_requests *reqs,
-                          json_object *p, const char *want)
+static int check_sdk_siwe(vcase *c, const lithsm_requests *reqs, json_object *p,
+                          const char *want)
 {
     lithsm_session_siwe_params sp;
     const char *uri = str(p, "uri");
@@ -644,7 +649,8 @@ static int check_recap(vcase *c, json_object *in, json_object *ex)
                             str(ex, "siwe_with_recap_no_base_statement")))
         goto out;
     ok = reqs == NULL ||
-         check_sdk_siwe(c, reqs, get(in, "sdk_createSiweMessageWithRecaps_params"),
+         check_sdk_siwe(c, reqs,
+                        get(in, "sdk_createSiweMessageWithRecaps_params"),
                         str(ex, "sdk_createSiweMessageWithRecaps"));
 out:
     free(decoded_json);
@@ -724,9 +730,9 @@ static int check_authsig_recap(vcase *c, const char *authsig_json,
         fail(c, "recap: %s", lithsm_last_error());
         goto out;
     }
-    ok = expect_str(c, "recap json", json, str(recap_ex, "json")) &&
-         expect_str(c, "recap statement", statement,
-                    str(recap_ex, "statement"));
+    ok =
+        expect_str(c, "recap json", json, str(recap_ex, "json")) &&
+        expect_str(c, "recap statement", statement, str(recap_ex, "statement"));
 out:
     free(statement);
     free(json);
@@ -811,8 +817,8 @@ static int check_delegation(vcase *c, json_object *in, json_object *ex)
             goto out;
         }
         for (i = 0; i < p.n_delegatees; i++)
-            delegatees[i] = json_object_get_string(
-                json_object_array_get_idx(dl, i));
+            delegatees[i] =
+                json_object_get_string(json_object_array_get_idx(dl, i));
         p.delegatees = delegatees;
     }
     p.uses = str(in, "uses");
@@ -850,8 +856,7 @@ static int check_per_node(vcase *c, const char *sigs_json, json_object *per)
         json_object *got = get(map, str(want, "node_url"));
 
         ok = got != NULL &&
-             expect_str(c, "per-node signed_message",
-                        str(got, "signedMessage"),
+             expect_str(c, "per-node signed_message", str(got, "signedMessage"),
                         str(want, "signed_message")) &&
              expect_str(c, "per-node sig", str(got, "sig"), str(want, "sig"));
         if (got == NULL)
@@ -866,11 +871,12 @@ static int check_sessionsigs(vcase *c, json_object *in, json_object *ex)
     lithsm_session_key *key = session_key_of(c, get(in, "session_key"));
     lithsm_signer *wallet = signer_of(c, str(in, "wallet_private_key"));
     lithsm_requests *reqs = requests_of(c, get(in, "resourceAbilityRequests"));
-    json_object *urls = get(in, "node_urls"), *caps = get(in, "capabilityAuthSigs");
+    json_object *urls = get(in, "node_urls"),
+                *caps = get(in, "capabilityAuthSigs");
     lithsm_session_siwe_params wp;
     lithsm_sessionsigs_params sp;
     const char *nodes[256];
-    char *cap_texts[65] = {0};
+    char *cap_texts[65] = { 0 };
     char pub[65], *wallet_sig = NULL, *sigs = NULL;
     size_t i, n_caps = caps ? json_object_array_length(caps) : 0;
     lithsm_err err;
@@ -966,13 +972,13 @@ static const struct {
     const char *file;
     checker check;
 } files[] = {
-    {"eip191.json", check_eip191},
-    {"siwe.json", check_siwe},
-    {"recap.json", check_recap},
-    {"authsig.json", check_authsig},
-    {"delegation.json", check_delegation},
-    {"sessionsigs.json", check_sessionsigs},
-    {"verify-negative.json", check_verify},
+    { "eip191.json", check_eip191 },
+    { "siwe.json", check_siwe },
+    { "recap.json", check_recap },
+    { "authsig.json", check_authsig },
+    { "delegation.json", check_delegation },
+    { "sessionsigs.json", check_sessionsigs },
+    { "verify-negative.json", check_verify },
 };
 
 static json_object *load(const char *dir, const char *file)
@@ -988,7 +994,8 @@ static json_object *load(const char *dir, const char *file)
     if (f == NULL)
         return NULL;
     if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0 || (text = malloc((size_t)size + 1)) == NULL) {
+        fseek(f, 0, SEEK_SET) != 0 ||
+        (text = malloc((size_t)size + 1)) == NULL) {
         fclose(f);
         return NULL;
     }

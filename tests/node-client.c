@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node_internal.h"
+#include "net/net.h"
 
 static int fail(const char *what, lithsm_err err)
 {
@@ -122,8 +122,7 @@ static int print_uncovered(const char *key_path, const char *nonce,
         /* The wallet SIWE's own expiration: now + 24 h, as its default. */
         char expires[LITHSM_TIME_LEN + 1];
 
-        err = lithsm_time_format(expires,
-                                 lithsm_time_now_ms() + 3600 * 1000);
+        err = lithsm_time_format(expires, lithsm_time_now_ms() + 3600 * 1000);
         caps[0] = authsig;
         memset(&sp, 0, sizeof(sp));
         sp.node_urls = nodes;

@@ -25,24 +25,23 @@ static inline int tap_ok(int cond, const char *what, const char *file, int line)
 
 #define ok(cond, what) tap_ok((cond) != 0, (what), __FILE__, __LINE__)
 
-#define ok_int_eq(a, b, what)                                                  \
-    do {                                                                       \
-        long long tap_a = (long long)(a), tap_b = (long long)(b);              \
-        if (!tap_ok(tap_a == tap_b, (what), __FILE__, __LINE__))               \
-            printf("#   %s = %lld\n#   %s = %lld\n", #a, tap_a, #b, tap_b);    \
+#define ok_int_eq(a, b, what)                                               \
+    do {                                                                    \
+        long long tap_a = (long long)(a), tap_b = (long long)(b);           \
+        if (!tap_ok(tap_a == tap_b, (what), __FILE__, __LINE__))            \
+            printf("#   %s = %lld\n#   %s = %lld\n", #a, tap_a, #b, tap_b); \
     } while (0)
 
-#define ok_str_eq(a, b, what)                                                  \
-    do {                                                                       \
-        const char *tap_a = (a), *tap_b = (b);                                 \
-        int tap_eq = tap_a && tap_b && strcmp(tap_a, tap_b) == 0;              \
-        if (!tap_ok(tap_eq, (what), __FILE__, __LINE__))                       \
-            printf("#   got:      %s\n#   expected: %s\n",                    \
-                   tap_a ? tap_a : "(null)", tap_b ? tap_b : "(null)");        \
+#define ok_str_eq(a, b, what)                                           \
+    do {                                                                \
+        const char *tap_a = (a), *tap_b = (b);                          \
+        int tap_eq = tap_a && tap_b && strcmp(tap_a, tap_b) == 0;       \
+        if (!tap_ok(tap_eq, (what), __FILE__, __LINE__))                \
+            printf("#   got:      %s\n#   expected: %s\n",              \
+                   tap_a ? tap_a : "(null)", tap_b ? tap_b : "(null)"); \
     } while (0)
 
-#define ok_mem_eq(a, b, n, what)                                               \
-    ok(memcmp((a), (b), (n)) == 0, (what))
+#define ok_mem_eq(a, b, n, what) ok(memcmp((a), (b), (n)) == 0, (what))
 
 static inline int tap_done(void)
 {

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node_internal.h"
+#include "net/net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                             \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort();                                                           \
+#define MUST(cond)   \
+    do {             \
+        if (!(cond)) \
+            abort(); \
     } while (0)
 
 /* A decoded reply is what abi.c promises; a failed one is empty. */

@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                             \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort();                                                           \
+#define MUST(cond)   \
+    do {             \
+        if (!(cond)) \
+            abort(); \
     } while (0)
 
 static void fuzz_hex(const char *text, size_t len)
 {
-    static const size_t sizes[] = {0, 1, 20, 32, 65};
+    static const size_t sizes[] = { 0, 1, 20, 32, 65 };
     uint8_t out[256], again[256];
     char enc[2 * 256 + 1];
     size_t i, n;

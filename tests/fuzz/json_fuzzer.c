@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include <json-c/json.h>
+
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

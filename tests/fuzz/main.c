@@ -55,8 +55,9 @@ static void run_mutations(const uint8_t *seed, size_t len, long rounds)
                 break;
             case 2: /* an interesting byte */
                 if (n)
-                    buf[at] = (const uint8_t[]){0, '\n', '"', '\\', 0xff,
-                                                '{', ':', '/', '='}[rng() % 9];
+                    buf[at] =
+                        (const uint8_t[]){ 0,   '\n', '"', '\\', 0xff,
+                                           '{', ':',  '/', '=' }[rng() % 9];
                 break;
             case 3: /* truncate */
                 n = at;

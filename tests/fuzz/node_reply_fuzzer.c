@@ -11,14 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node_internal.h"
+#include <json-c/json.h>
+
+#include "net/net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                             \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort();                                                           \
+#define MUST(cond)   \
+    do {             \
+        if (!(cond)) \
+            abort(); \
     } while (0)
 
 /* Peer text reaches messages and reports only as printable ASCII. */
@@ -143,8 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_rpc(&req);
     /* A transport failure: curl's text, here the body's first line. */
     req.answered = 0;
-    snprintf(req.error, sizeof(req.error), "%.*s", (int)(n ? n - 1 : 0),
-             line);
+    snprintf(req.error, sizeof(req.error), "%.*s", (int)(n ? n - 1 : 0), line);
     fuzz_verdict(&req);
     fuzz_rpc(&req);
 

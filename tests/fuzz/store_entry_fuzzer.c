@@ -9,14 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include <json-c/json.h>
+
+#include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                             \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort();                                                           \
+#define MUST(cond)   \
+    do {             \
+        if (!(cond)) \
+            abort(); \
     } while (0)
 
 /* The independent check of an accepted entry: text is the entry as

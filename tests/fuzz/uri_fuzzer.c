@@ -17,23 +17,23 @@
 
 #include <p11-kit/uri.h>
 
-#include "token.h"
+#include "keys/keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                             \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            abort();                                                           \
+#define MUST(cond)   \
+    do {             \
+        if (!(cond)) \
+            abort(); \
     } while (0)
 
 #define MODULE "/usr/lib/softhsm/libsofthsm2.so"
 #define PIN_SOURCE "file:/etc/lithsm/token pin"
 /* The fixed text of lithsm_p11_uri's messages: a value found in them is
  * not an echo. */
-#define MESSAGES                                                               \
-    "pkcs11: not a pkcs11: URI; the PIN source must be file:PATH or "          \
-    "env:NAME; a PIN source is given both in the URI and as an option; a "     \
+#define MESSAGES                                                           \
+    "pkcs11: not a pkcs11: URI; the PIN source must be file:PATH or "      \
+    "env:NAME; a PIN source is given both in the URI and as an option; a " \
     "module is given both in the URI (module-path) and as an option"
 
 /* p11-kit's view of text, or NULL when it does not parse. */
@@ -83,7 +83,7 @@ static int p11kit_drops_rest(const char *uri)
 static void fuzz_opts(const char *uri, const char *module,
                       const char *pin_source)
 {
-    lithsm_token_opts opts = {module, pin_source, 0};
+    lithsm_token_opts opts = { module, pin_source, 0 };
     P11KitUri *before, *after;
     char *out = NULL;
     const char *v;
@@ -128,9 +128,10 @@ static void fuzz_opts(const char *uri, const char *module,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const bad_sources[] = {"123456", "file:", "env:", "",
-                                              "pin:123456", "|/bin/cat"};
-    lithsm_token_opts opts = {NULL, NULL, 0};
+    static const char *const bad_sources[] = {
+        "123456", "file:", "env:", "", "pin:123456", "|/bin/cat"
+    };
+    lithsm_token_opts opts = { NULL, NULL, 0 };
     char *uri, *text, *out = NULL;
     size_t i;
 

@@ -46,9 +46,9 @@ static double now(void)
 static void *raw_loop(void *arg)
 {
     run *r = arg;
-    CK_MECHANISM mech = {CKM_ECDSA, NULL, 0};
+    CK_MECHANISM mech = { CKM_ECDSA, NULL, 0 };
     CK_SESSION_HANDLE s;
-    unsigned char hash[32] = {1}, sig[64];
+    unsigned char hash[32] = { 1 }, sig[64];
     CK_ULONG len;
     double end;
 
@@ -76,7 +76,7 @@ static void *lithsm_loop(void *arg)
 {
     run *r = arg;
     lithsm_eth_sig sig;
-    uint8_t hash[32] = {2};
+    uint8_t hash[32] = { 2 };
     double end = now() + r->seconds;
 
     while (now() < end) {
@@ -124,8 +124,8 @@ static int raw_setup(run *r, const char *module, const char *token,
     CK_ULONG nslots = 16, n = 0, i;
     size_t tlen = strlen(token);
     CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
-    CK_ATTRIBUTE tmpl[2] = {{CKA_CLASS, &cls, sizeof(cls)},
-                            {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_ATTRIBUTE tmpl[2] = { { CKA_CLASS, &cls, sizeof(cls) },
+                             { CKA_LABEL, (void *)label, strlen(label) } };
     CK_SESSION_HANDLE s;
     CK_RV rv;
     char pin[64] = "";

@@ -48,9 +48,8 @@ static int from_pem(const char *path)
     pkey = PEM_read_PUBKEY(f, NULL, NULL, NULL);
     fclose(f);
     if (pkey != NULL &&
-        EVP_PKEY_get_octet_string_param(pkey,
-                                        OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                        pub, sizeof(pub), &len) &&
+        EVP_PKEY_get_octet_string_param(
+            pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pub, sizeof(pub), &len) &&
         len == 65)
         rc = print_address(pub);
     if (rc != 0)

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/util.h"
 #include "tap.h"
 
 static void test_hex(void)
 {
-    uint8_t bytes[4] = {0x00, 0xab, 0xCD, 0xff}, back[4];
+    uint8_t bytes[4] = { 0x00, 0xab, 0xCD, 0xff }, back[4];
     char hex[9], small[8];
 
     ok_int_eq(lithsm_hex_encode(hex, sizeof(hex), bytes, 4), LITHSM_OK,
@@ -36,9 +36,10 @@ static void test_base64url(void)
 {
     static const struct {
         const char *plain, *enc;
-    } cases[] = {{"", ""},         {"f", "Zg"},         {"fo", "Zm8"},
-                 {"foo", "Zm9v"},  {"foob", "Zm9vYg"},  {"fooba", "Zm9vYmE"},
-                 {"\xfb\xff", "-_8"}};
+    } cases[] = { { "", "" },           { "f", "Zg" },
+                  { "fo", "Zm8" },      { "foo", "Zm9v" },
+                  { "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" },
+                  { "\xfb\xff", "-_8" } };
     size_t i, n;
     char *enc;
     uint8_t *dec;
@@ -95,14 +96,14 @@ static void test_time(void)
     ok_str_eq(out, "1969-12-31T23:59:59.999Z", "negative formats back");
     ok_int_eq(lithsm_time_parse(&ms2, "2024-02-29T00:00:00Z"), LITHSM_OK,
               "leap day");
-    ok_int_eq(lithsm_time_parse(&ms2, "2023-02-29T00:00:00Z"),
-              LITHSM_ERR_PARSE, "no leap day in 2023");
-    ok_int_eq(lithsm_time_parse(&ms2, "2024-13-01T00:00:00Z"),
-              LITHSM_ERR_PARSE, "month 13");
-    ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01 12:00:00Z"),
-              LITHSM_ERR_PARSE, "space instead of T");
-    ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01T12:00:00"),
-              LITHSM_ERR_PARSE, "missing zone");
+    ok_int_eq(lithsm_time_parse(&ms2, "2023-02-29T00:00:00Z"), LITHSM_ERR_PARSE,
+              "no leap day in 2023");
+    ok_int_eq(lithsm_time_parse(&ms2, "2024-13-01T00:00:00Z"), LITHSM_ERR_PARSE,
+              "month 13");
+    ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01 12:00:00Z"), LITHSM_ERR_PARSE,
+              "space instead of T");
+    ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01T12:00:00"), LITHSM_ERR_PARSE,
+              "missing zone");
     ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01T12:00:00.Z"),
               LITHSM_ERR_PARSE, "empty fraction");
     ok_int_eq(lithsm_time_parse(&ms2, "2024-06-01T12:00:00Zjunk"),

@@ -11,15 +11,16 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
-#include "internal.h"
+#include "keys/keys.h"
 #include "lithsm.h"
 #include "tap.h"
 
 /* The secp256k1 group order n. */
-static const uint8_t curve_n[32] = {
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-    0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+static const uint8_t curve_n[32] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf,
+                                     0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
+                                     0xd0, 0x36, 0x41, 0x41 };
 
 static char *path_of(const char *rel)
 {
@@ -105,19 +106,20 @@ static void test_keccak(void)
         size_t len;
         const char *hash;
     } kat[] = {
-        {0, "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"},
-        {135,
-         "00ef96af9cf4b24c7f269d922294444a197d0a33638c2e56634c57e892103a8f"},
-        {136,
-         "742061bcad767ed4c4f5883b1dcb1aad11afdcc140dc469d953759b127b9f9ed"},
-        {137,
-         "e3371f61e770abf254c34239c3b0099ad90594507415bc81dd0a10b9692bbf2a"},
-        {200,
-         "66d2cdf3ab4c5bd3c75add9b60b14ac5b7789534fa2da3f348853b847359a3a0"},
-        {272,
-         "ac141fd7b0a0ffcd2e967254d508da3ec616596493c36fa304425647d90e6de5"},
-        {1000,
-         "80cdc8dd52cbb3dbaea8f383209893fa2bb52efbd5aedbb4b26dcfe307fcdc9b"},
+        { 0,
+          "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470" },
+        { 135,
+          "00ef96af9cf4b24c7f269d922294444a197d0a33638c2e56634c57e892103a8f" },
+        { 136,
+          "742061bcad767ed4c4f5883b1dcb1aad11afdcc140dc469d953759b127b9f9ed" },
+        { 137,
+          "e3371f61e770abf254c34239c3b0099ad90594507415bc81dd0a10b9692bbf2a" },
+        { 200,
+          "66d2cdf3ab4c5bd3c75add9b60b14ac5b7789534fa2da3f348853b847359a3a0" },
+        { 272,
+          "ac141fd7b0a0ffcd2e967254d508da3ec616596493c36fa304425647d90e6de5" },
+        { 1000,
+          "80cdc8dd52cbb3dbaea8f383209893fa2bb52efbd5aedbb4b26dcfe307fcdc9b" },
     };
     uint8_t in[1000], out[32], want[32];
     char what[64];
@@ -389,7 +391,7 @@ static const char *empty_sig =
 
 static void test_sig_errors(void)
 {
-    uint8_t pub1[65], pub2[65], hash[32], sig[65], hs[32], zero[32] = {0};
+    uint8_t pub1[65], pub2[65], hash[32], sig[65], hs[32], zero[32] = { 0 };
     uint8_t sig2[66];
     lithsm_eth_sig out;
     lithsm_eth_address addr;
@@ -563,7 +565,7 @@ static void test_address_parse(void)
 
 static void test_secret_range(void)
 {
-    uint8_t secret[32] = {0};
+    uint8_t secret[32] = { 0 };
     lithsm_signer *signer = NULL;
 
     ok_int_eq(lithsm_signer_from_secret(&signer, secret), LITHSM_ERR_KEY,
@@ -649,21 +651,22 @@ static void test_pem(void)
         lithsm_err err;
         const char *expect; /* address, or a word of the error */
     } cases[] = {
-        {"tests/keys/TEST-ONLY-wallet-0101.pem", LITHSM_OK,
-         "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1"},
-        {"tests/keys/TEST-ONLY-owner-0202.pem", LITHSM_OK,
-         "0x5050A4F4b3f9338C3472dcC01A87C76A144b3c9c"},
-        {"tests/keys/TEST-ONLY-p256.pem", LITHSM_ERR_KEY, "prime256v1"},
-        {"tests/keys/TEST-ONLY-rsa.pem", LITHSM_ERR_KEY, "RSA"},
-        {"tests/keys/TEST-ONLY-encrypted-0101.pem", LITHSM_ERR_KEY,
-         "passphrase"},
-        {"tests/keys/TEST-ONLY-public-0101.pem", LITHSM_ERR_KEY,
-         "no PEM private key"},
-        {"tests/keys/TEST-ONLY-garbage.pem", LITHSM_ERR_KEY,
-         "no PEM private key"},
-        {"tests/keys/README.md", LITHSM_ERR_KEY, "no PEM private key"},
-        {"tests/keys/does-not-exist.pem", LITHSM_ERR_IO, "does-not-exist.pem"},
-        {"tests/keys", LITHSM_ERR_IO, "tests/keys"},
+        { "tests/keys/TEST-ONLY-wallet-0101.pem", LITHSM_OK,
+          "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1" },
+        { "tests/keys/TEST-ONLY-owner-0202.pem", LITHSM_OK,
+          "0x5050A4F4b3f9338C3472dcC01A87C76A144b3c9c" },
+        { "tests/keys/TEST-ONLY-p256.pem", LITHSM_ERR_KEY, "prime256v1" },
+        { "tests/keys/TEST-ONLY-rsa.pem", LITHSM_ERR_KEY, "RSA" },
+        { "tests/keys/TEST-ONLY-encrypted-0101.pem", LITHSM_ERR_KEY,
+          "passphrase" },
+        { "tests/keys/TEST-ONLY-public-0101.pem", LITHSM_ERR_KEY,
+          "no PEM private key" },
+        { "tests/keys/TEST-ONLY-garbage.pem", LITHSM_ERR_KEY,
+          "no PEM private key" },
+        { "tests/keys/README.md", LITHSM_ERR_KEY, "no PEM private key" },
+        { "tests/keys/does-not-exist.pem", LITHSM_ERR_IO,
+          "does-not-exist.pem" },
+        { "tests/keys", LITHSM_ERR_IO, "tests/keys" },
     };
     char what[160], text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
     lithsm_eth_address addr, rec;
@@ -719,8 +722,7 @@ static void test_pem(void)
     signer = NULL;
     /* No lithsm provider or no such token here: a clear pkcs11 error (the
      * token path is tested in tests/integration/signer.sh). */
-    ok(lithsm_signer_open(&signer, "pkcs11:token=lithsm;object=k") !=
-           LITHSM_OK,
+    ok(lithsm_signer_open(&signer, "pkcs11:token=lithsm;object=k") != LITHSM_OK,
        "pkcs11: URI without a reachable token fails");
     ok(signer == NULL, "  ... and returns no signer");
     ok(err_has("pkcs11"), "  ... error says pkcs11");

@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "store.h"
+#include <json-c/json.h>
+
+#include "store/store.h"
 #include "tap.h"
 
 #define T0 1735689600000LL /* 2025-01-01T00:00:00.000Z */
 #define HOUR 3600000LL
-#define NONCE                                                                  \
+#define NONCE \
     "0x5a6ec2b5ba3ef1ba1ba2cd2a3ecb3e5d5c1c8c8d97f3d0aa12f1f7b1a5e0a0f1"
 
 static const char *const nodes[] = {
@@ -117,14 +119,13 @@ static lithsm_requests *make_requests(int with_acc, int only_pkp)
     if (lithsm_requests_add(reqs, "lit-pkp://*", "pkp-signing", NULL) !=
         LITHSM_OK)
         goto fail;
-    if (!only_pkp && lithsm_requests_add(reqs, "lit-litaction://*",
-                                         "lit-action-execution",
-                                         NULL) != LITHSM_OK)
-        goto fail;
-    if (with_acc &&
-        lithsm_requests_add(reqs, "lit-accesscontrolcondition://*",
-                            "access-control-condition-decryption",
+    if (!only_pkp &&
+        lithsm_requests_add(reqs, "lit-litaction://*", "lit-action-execution",
                             NULL) != LITHSM_OK)
+        goto fail;
+    if (with_acc && lithsm_requests_add(reqs, "lit-accesscontrolcondition://*",
+                                        "access-control-condition-decryption",
+                                        NULL) != LITHSM_OK)
         goto fail;
     return reqs;
 fail:
@@ -326,18 +327,18 @@ static void test_corrupt_entries(lithsm_store *st)
         const char *what;
         const char *text;
     } garbage[] = {
-        {"garbage", "not json at all"},
-        {"an empty file", ""},
-        {"JSON of another shape", "{\"a\":1}"},
-        {"a short secret", "{\"sessionKey\":\"abcd\",\"walletSig\":{},"
-                           "\"version\":1}"},
-        {"a non-hex secret",
-         "{\"sessionKey\":\"zz00000000000000000000000000000000000000000000"
-         "000000000000000000\",\"walletSig\":{},\"version\":1}"},
-        {"a secret whose public half is wrong",
-         "{\"sessionKey\":\"070707070707070707070707070707070707070707070707"
-         "07070707070707070000000000000000000000000000000000000000000000000"
-         "000000000000000\",\"walletSig\":{},\"version\":1}"},
+        { "garbage", "not json at all" },
+        { "an empty file", "" },
+        { "JSON of another shape", "{\"a\":1}" },
+        { "a short secret", "{\"sessionKey\":\"abcd\",\"walletSig\":{},"
+                            "\"version\":1}" },
+        { "a non-hex secret",
+          "{\"sessionKey\":\"zz00000000000000000000000000000000000000000000"
+          "000000000000000000\",\"walletSig\":{},\"version\":1}" },
+        { "a secret whose public half is wrong",
+          "{\"sessionKey\":\"070707070707070707070707070707070707070707070707"
+          "07070707070707070000000000000000000000000000000000000000000000000"
+          "000000000000000\",\"walletSig\":{},\"version\":1}" },
     };
     size_t i;
 
@@ -532,10 +533,10 @@ static void test_capabilities(lithsm_store *st)
  */
 typedef struct cb_state {
     int calls;
-    int bad_first;   /* first answer: an AuthSig for another session key */
-    int always_bad;  /* every answer: that */
-    int garbage;     /* every answer: not an AuthSig */
-    int fail;        /* return an error */
+    int bad_first;  /* first answer: an AuthSig for another session key */
+    int always_bad; /* every answer: that */
+    int garbage;    /* every answer: not an AuthSig */
+    int fail;       /* return an error */
 } cb_state;
 
 static lithsm_err callback(char **out, const lithsm_session_siwe_params *sp,
@@ -640,8 +641,8 @@ static lithsm_err fail_remove(void *ctx, const char *key)
 
 static void test_misuse(void)
 {
-    static const lithsm_store_ops ops = {fail_get, fail_put, fail_remove,
-                                         NULL};
+    static const lithsm_store_ops ops = { fail_get, fail_put, fail_remove,
+                                          NULL };
     lithsm_requests *reqs = make_requests(0, 0), *empty = NULL;
     lithsm_flow_params p;
     lithsm_store *bad = NULL;
@@ -718,7 +719,6 @@ static void test_misuse(void)
     lithsm_requests_free(reqs);
 }
 
-
 /* ------------------------------------------------------------------------
  * Several processes sharing one store directory
  */
@@ -749,9 +749,9 @@ static pid_t spawn(int calls, int64_t now, const char *scope, int vary,
             r = run(&p);
             if (r.err != LITHSM_OK || !r.all_ok)
                 bad++;
-            else if (want != NULL && (strcmp(r.pk, want->pk) != 0 ||
-                                      strcmp(r.wallet_sig,
-                                             want->wallet_sig) != 0))
+            else if (want != NULL &&
+                     (strcmp(r.pk, want->pk) != 0 ||
+                      strcmp(r.wallet_sig, want->wallet_sig) != 0))
                 bad++;
         }
         lithsm_store_free(st);
@@ -808,7 +808,7 @@ static void test_processes(lithsm_store *st)
  * Through a connected client: a fake node on loopback answers handshakes
  * (one child process per node, killed at the end).
  */
-#define FAKE_HASH                                                              \
+#define FAKE_HASH \
     "0x1111111111111111111111111111111111111111111111111111111111111111"
 
 static char *find_nocase(char *hay, const char *needle)
@@ -938,8 +938,8 @@ static void test_client(lithsm_store *st)
         text = json_object_to_json_string_ext(
             entry, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         if (lithsm_verify_session_sig(&vr, text, strlen(text), urls[i],
-                                      lithsm_time_now_ms(), 60000) ==
-                LITHSM_OK &&
+                                      lithsm_time_now_ms(),
+                                      60000) == LITHSM_OK &&
             vr.reason == LITHSM_VERIFY_OK)
             n_ok++;
     }

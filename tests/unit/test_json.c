@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <json-c/json.h>
+
+#include "util/util.h"
 #include "tap.h"
 
 static char *write_str(const char *s, size_t n)
@@ -31,7 +33,8 @@ static void test_known_strings(void)
               "control characters as JSON.stringify writes them");
     free(s);
     s = write_str("caf\xc3\xa9 \xf0\x9f\x98\x80", 10);
-    ok_str_eq(s, "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "non-ASCII stays raw UTF-8");
+    ok_str_eq(s, "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+              "non-ASCII stays raw UTF-8");
     free(s);
     s = write_str("a\0b", 3);
     ok_str_eq(s, "\"a\\u0000b\"", "NUL inside a string");
@@ -55,7 +58,7 @@ static void test_against_jsonc(void)
         while (n < len) {
             seed = seed * 1103515245u + 12345u;
             in[n++] = (char)((seed >> 16) % 0x80); /* ASCII incl. controls */
-            if (n < len && (seed & 7) == 0) {     /* and some 2-byte UTF-8 */
+            if (n < len && (seed & 7) == 0) {      /* and some 2-byte UTF-8 */
                 in[n - 1] = (char)0xc3;
                 in[n++] = (char)0xa9;
             }
@@ -88,8 +91,9 @@ static void test_values(void)
     lithsm_buf_init(&b);
     lithsm_buf_json_value(&b, o);
     ok_int_eq(lithsm_buf_finish(&b, &out, NULL), LITHSM_OK, "write object");
-    ok_str_eq(out, "{\"z\":1,\"a\":[true,false,null,-5,0.5,1e+21,\"s\"],"
-                   "\"m\":{}}",
+    ok_str_eq(out,
+              "{\"z\":1,\"a\":[true,false,null,-5,0.5,1e+21,\"s\"],"
+              "\"m\":{}}",
               "insertion order kept, no whitespace");
     free(out);
     json_object_put(o);
@@ -102,12 +106,13 @@ static void test_js_forms(void)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"[100.0,1E2,-0.0,0.1,1e-7,1.5e-7,123e-9,1e21,1.25e+21,2e20]",
-         "[100,100,0,0.1,1e-7,1.5e-7,1.23e-7,1e+21,1.25e+21,200000000000000000000]"},
-        {"[0.000001,12.5,-3.75,9007199254740992,5e-324]",
-         "[0.000001,12.5,-3.75,9007199254740992,5e-324]"},
-        {"{\"b\":1,\"10\":2,\"a\":3,\"2\":4,\"01\":5,\"4294967295\":6}",
-         "{\"2\":4,\"10\":2,\"b\":1,\"a\":3,\"01\":5,\"4294967295\":6}"},
+        { "[100.0,1E2,-0.0,0.1,1e-7,1.5e-7,123e-9,1e21,1.25e+21,2e20]",
+          "[100,100,0,0.1,1e-7,1.5e-7,1.23e-7,1e+21,1.25e+21,"
+          "200000000000000000000]" },
+        { "[0.000001,12.5,-3.75,9007199254740992,5e-324]",
+          "[0.000001,12.5,-3.75,9007199254740992,5e-324]" },
+        { "{\"b\":1,\"10\":2,\"a\":3,\"2\":4,\"01\":5,\"4294967295\":6}",
+          "{\"2\":4,\"10\":2,\"b\":1,\"a\":3,\"01\":5,\"4294967295\":6}" },
     };
     size_t i;
 

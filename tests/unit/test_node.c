@@ -16,7 +16,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "node_internal.h"
+#include "net/net.h"
 #include "tap.h"
 
 #define W 32
@@ -97,7 +97,7 @@ static void test_abi_good(void)
 
     st.validators = NULL;
     {
-        lithsm_validator v = {0xc0a80a0bu, 443, {0}};
+        lithsm_validator v = { 0xc0a80a0bu, 443, { 0 } };
 
         lithsm_validator_url(url, &v, "http");
         ok_str_eq(url, "http://192.168.10.11:443", "validator URL big-endian");
@@ -242,11 +242,11 @@ static void test_epoch_rule(void)
 
 static void test_consensus(void)
 {
-    const char *a[] = {"a", "b", "a"};
-    const char *tie[] = {"b", "a", "a", "b"};
-    const char *tie2[] = {NULL, "y", "x", "x", "y"};
-    const char *later[] = {"a", "b", "b"};
-    const char *none[] = {NULL, NULL};
+    const char *a[] = { "a", "b", "a" };
+    const char *tie[] = { "b", "a", "a", "b" };
+    const char *tie2[] = { NULL, "y", "x", "x", "y" };
+    const char *later[] = { "a", "b", "b" };
+    const char *none[] = { NULL, NULL };
     size_t count;
 
     ok_int_eq(lithsm_most_common(&count, a, 3), 0, "consensus: majority");
@@ -389,7 +389,7 @@ static void test_urls(void)
 
 static void test_connect_args(void)
 {
-    const char *nodes[] = {"http://127.0.0.1:1", "http://127.0.0.1:1"};
+    const char *nodes[] = { "http://127.0.0.1:1", "http://127.0.0.1:1" };
     lithsm_client_params p;
     lithsm_client *c = (lithsm_client *)&p;
 
@@ -642,7 +642,7 @@ static void test_wire(void)
 {
     struct fake f[3];
     char urls[3][40], id[3][64], challenge[3][65];
-    const char *nodes[3] = {urls[0], urls[1], urls[2]};
+    const char *nodes[3] = { urls[0], urls[1], urls[2] };
     lithsm_client_params p;
     lithsm_client *c = NULL;
     char *report = NULL, *verdicts = NULL, sigs[512];
@@ -756,7 +756,7 @@ static void limit_case(enum fake_mode mode, int retries, const char *needle,
 {
     struct fake good, bad;
     char u0[40], u1[40];
-    const char *nodes[2] = {u0, u1};
+    const char *nodes[2] = { u0, u1 };
     lithsm_client_params p;
     lithsm_client *c = NULL;
     char *report = NULL;

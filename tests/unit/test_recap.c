@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
-#include "internal.h"
+#include "util/util.h"
 #include "lithsm.h"
 #include "tap.h"
 
@@ -153,13 +153,13 @@ static void check_statement_of(const char *json, const char *expected,
 static void test_abilities(void)
 {
     static const char *const rows[][3] = {
-        {"access-control-condition-decryption", "lit-accesscontrolcondition",
-         "Threshold/Decryption"},
-        {"access-control-condition-signing", "lit-accesscontrolcondition",
-         "Threshold/Signing"},
-        {"pkp-signing", "lit-pkp", "Threshold/Signing"},
-        {"lit-action-execution", "lit-litaction", "Threshold/Execution"},
-        {"rate-limit-increase-auth", "lit-ratelimitincrease", "Auth/Auth"},
+        { "access-control-condition-decryption", "lit-accesscontrolcondition",
+          "Threshold/Decryption" },
+        { "access-control-condition-signing", "lit-accesscontrolcondition",
+          "Threshold/Signing" },
+        { "pkp-signing", "lit-pkp", "Threshold/Signing" },
+        { "lit-action-execution", "lit-litaction", "Threshold/Execution" },
+        { "rate-limit-increase-auth", "lit-ratelimitincrease", "Auth/Auth" },
     };
     lithsm_ability a;
     size_t i;

@@ -6,15 +6,16 @@
 
 #include <openssl/evp.h>
 
-#include "internal.h"
+#include <json-c/json.h>
+
+#include "util/util.h"
 #include "tap.h"
 
 static const char *const capability =
     "{\"sig\":\"0x00\",\"derivedVia\":\"web3.eth.personal.sign\","
     "\"signedMessage\":\"m\",\"address\":\"0x00\"}";
 
-static int ed25519_ok(const char *pub_hex, const char *sig_hex,
-                      const char *msg)
+static int ed25519_ok(const char *pub_hex, const char *sig_hex, const char *msg)
 {
     uint8_t pub[32], sig[64];
     EVP_PKEY *pk;
@@ -42,9 +43,9 @@ static void test_keys(void)
     ok_int_eq(lithsm_session_key_from_seed(&a, seed), LITHSM_OK,
               "key from seed");
     lithsm_session_key_public_hex(pa, a);
-    ok_str_eq(pa,
-              "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c",
-              "seed 07.. gives the reference public key");
+    ok_str_eq(
+        pa, "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c",
+        "seed 07.. gives the reference public key");
     lithsm_session_key_free(a);
     ok_int_eq(lithsm_session_key_generate(&a), LITHSM_OK, "random key 1");
     ok_int_eq(lithsm_session_key_generate(&b), LITHSM_OK, "random key 2");
@@ -96,9 +97,9 @@ static void test_sessionsigs(void)
     lithsm_session_key *key = NULL;
     lithsm_requests *reqs = NULL;
     lithsm_sessionsigs_params p;
-    const char *urls[2] = {"https://a:1", "https://b\"/x:2"};
-    const char *caps[1] = {capability};
-    const char *bad_caps[1] = {"[1,2]"};
+    const char *urls[2] = { "https://a:1", "https://b\"/x:2" };
+    const char *caps[1] = { capability };
+    const char *bad_caps[1] = { "[1,2]" };
     char *out = NULL, pub[65];
     json_object *map = NULL, *e;
     const char *m0 = NULL, *m1 = NULL;
@@ -172,9 +173,9 @@ static void test_delegatees(void)
     uint8_t secret[32];
     lithsm_signer *owner = NULL;
     lithsm_delegation_params p;
-    const char *with[1] = {"0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1"};
-    const char *without[1] = {"1a642f0E3c3aF545E7AcBD38b07251B3990914F1"};
-    const char *typo[1] = {"0x1a642f0E3c3aF545E7AcBD38b07251B3990914f1"};
+    const char *with[1] = { "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1" };
+    const char *without[1] = { "1a642f0E3c3aF545E7AcBD38b07251B3990914F1" };
+    const char *typo[1] = { "0x1a642f0E3c3aF545E7AcBD38b07251B3990914f1" };
     char *a = NULL, *b = NULL, *c = NULL;
 
     memset(secret, 2, 32);
@@ -186,7 +187,8 @@ static void test_delegatees(void)
     p.capacity_token_id = "1234";
     p.delegatees_given = 1;
     p.n_delegatees = 1;
-    p.nonce = "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691";
+    p.nonce =
+        "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691";
     p.issued_at = "2024-06-01T11:50:00.000Z";
     p.delegatees = with;
     ok_int_eq(lithsm_delegation_authsig(&a, NULL, owner, &p), LITHSM_OK,
@@ -196,8 +198,8 @@ static void test_delegatees(void)
               "delegatee without 0x (the SDK strips it when present)");
     ok(a && b && strcmp(a, b) == 0, "both give the same delegation");
     p.delegatees = typo;
-    ok_int_eq(lithsm_delegation_authsig(&c, NULL, owner, &p),
-              LITHSM_ERR_PARSE, "a mixed-case typo (bad EIP-55) is refused");
+    ok_int_eq(lithsm_delegation_authsig(&c, NULL, owner, &p), LITHSM_ERR_PARSE,
+              "a mixed-case typo (bad EIP-55) is refused");
     ok(c == NULL, "and nothing is returned");
     free(a);
     free(b);

@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "util/util.h"
 #include "tap.h"
 
 #define MAX_RES 16
@@ -319,8 +319,8 @@ static void test_all_vector_siwes(void)
  */
 #define HDR "example.com wants you to sign in with your Ethereum account:\n"
 #define ADDR "0x5050A4F4b3f9338C3472dcC01A87C76A144b3c9c"
-#define TAIL_TAGS                                                              \
-    "URI: https://example.com/login\nVersion: 1\nChain ID: 137\n"              \
+#define TAIL_TAGS                                                 \
+    "URI: https://example.com/login\nVersion: 1\nChain ID: 137\n" \
     "Nonce: x7Kq9LmN2pR4\nIssued At: 2024-05-20T08:30:00.000Z"
 #define BASE HDR ADDR "\n\nSign in to Example.\n\n" TAIL_TAGS
 
@@ -622,8 +622,8 @@ static void test_parse_negatives(void)
  */
 static void base_fields(lithsm_siwe *f)
 {
-    static const char *const res[] = {"urn:recap:eyJhdHQiOnt9LCJwcmYiOltdfQ",
-                                      "lit:capability:delegation"};
+    static const char *const res[] = { "urn:recap:eyJhdHQiOnt9LCJwcmYiOltdfQ",
+                                       "lit:capability:delegation" };
 
     memset(f, 0, sizeof(*f));
     f->domain = "localhost";
@@ -655,8 +655,8 @@ static void test_writer(void)
 {
     lithsm_siwe f;
     char *text = NULL;
-    const char *bad_res[] = {"https://ok.example", "no scheme"};
-    const char *nl_res[] = {"https://ok.example\n- https://evil.example"};
+    const char *bad_res[] = { "https://ok.example", "no scheme" };
+    const char *nl_res[] = { "https://ok.example\n- https://evil.example" };
 
     base_fields(&f);
     ok_int_eq(lithsm_siwe_to_text(&text, &f), LITHSM_OK,

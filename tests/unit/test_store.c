@@ -16,7 +16,7 @@
 
 #include <openssl/sha.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "tap.h"
 
 static char base[256];
@@ -86,8 +86,7 @@ static void test_round_trip(void)
     ok(v == NULL, "and gives NULL");
     ok_int_eq(lithsm_store_put(st, "net.0xabc.session", "hello"), LITHSM_OK,
               "put");
-    ok_int_eq(lithsm_store_get(st, "net.0xabc.session", &v), LITHSM_OK,
-              "get");
+    ok_int_eq(lithsm_store_get(st, "net.0xabc.session", &v), LITHSM_OK, "get");
     ok_str_eq(v, "hello", "get gives the value put");
     free(v);
     path_of(file, sizeof(file), "s", "net.0xabc.session");
@@ -125,8 +124,8 @@ static void test_round_trip(void)
 static void test_bad_keys(void)
 {
     static const char *const bad[] = {
-        "", ".", "..", ".hidden", ".tmp-0123", "Upper", "a/b", "../x",
-        "a b", "a\nb", "caf\xc3\xa9", "key*", "a:b",
+        "",     ".",   "..",   ".hidden",     ".tmp-0123", "Upper", "a/b",
+        "../x", "a b", "a\nb", "caf\xc3\xa9", "key*",      "a:b",
     };
     char dir[300], longkey[LITHSM_STORE_KEY_MAX + 2];
     lithsm_store *st = NULL;
@@ -219,8 +218,7 @@ static void test_garbage(void)
         big[LITHSM_STORE_VALUE_MAX] = '\0';
         ok_int_eq(lithsm_store_put(st, "big", big), LITHSM_OK,
                   "a value at the limit is written");
-        ok_int_eq(lithsm_store_get(st, "big", &v), LITHSM_OK,
-                  "and read back");
+        ok_int_eq(lithsm_store_get(st, "big", &v), LITHSM_OK, "and read back");
         ok(v != NULL && strlen(v) == LITHSM_STORE_VALUE_MAX, "whole");
         free(v);
         v = NULL;
@@ -245,8 +243,7 @@ static void test_garbage(void)
     ok(mkfifo(file, 0600) == 0, "plant a FIFO as an entry");
     ok_int_eq(lithsm_store_get(st, "fifo", &v), LITHSM_ERR_PARSE,
               "a FIFO is refused without blocking");
-    ok_int_eq(lithsm_store_remove(st, "fifo"), LITHSM_OK,
-              "and can be removed");
+    ok_int_eq(lithsm_store_remove(st, "fifo"), LITHSM_OK, "and can be removed");
 
     path_of(file, sizeof(file), "g", "adir");
     ok(mkdir(file, 0700) == 0, "plant a directory as an entry");
@@ -286,8 +283,7 @@ static void test_refused_dirs(void)
     ok_int_eq(lithsm_store_file_new(&st, dir), LITHSM_ERR_IO,
               "a group-writable directory is refused");
     ok(chmod(dir, 0750) == 0, "group-readable but not writable");
-    ok_int_eq(lithsm_store_file_new(&st, dir), LITHSM_OK,
-              "is accepted");
+    ok_int_eq(lithsm_store_file_new(&st, dir), LITHSM_OK, "is accepted");
     lithsm_store_free(st);
     st = NULL;
 
@@ -405,8 +401,8 @@ static void mem_free(void *ctx)
 
 static void test_custom_ops(void)
 {
-    static const lithsm_store_ops ops = {mem_get, mem_put, mem_remove,
-                                         mem_free};
+    static const lithsm_store_ops ops = { mem_get, mem_put, mem_remove,
+                                          mem_free };
     lithsm_store_ops partial = ops;
     mem_store m;
     lithsm_store *st = NULL;
@@ -590,7 +586,7 @@ static void test_processes(void)
 static void test_stale_temps(void)
 {
     char dir[300], stale[400], young[400];
-    struct timespec old[2] = {{0, 0}, {0, 0}};
+    struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
     lithsm_store *st = NULL;
     FILE *f;
 

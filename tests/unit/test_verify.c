@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
-#include "internal.h"
+#include "util/util.h"
 #include "lithsm.h"
 #include "tap.h"
 
@@ -371,8 +371,9 @@ static void test_outer_shape(void)
     /* sig forms */
     o = json_tokener_parse(json_object_to_json_string(ss));
     for (i = 0; i < 4; i++) {
-        static const char *const what[] = {"sig not hex", "sig of 127 digits",
-                                           "sig with 0x", "sig of mixed case"};
+        static const char *const what[] = { "sig not hex", "sig of 127 digits",
+                                            "sig with 0x",
+                                            "sig of mixed case" };
         snprintf(buf, sizeof(buf), "%s", good_sig);
         if (i == 0)
             buf[10] = 'g';
@@ -559,19 +560,19 @@ static void test_node_address(void)
     static const struct {
         const char *signed_addr, *node_url, *word;
     } cases[] = {
-        {"https://localhost:7470", "https://127.0.0.1:7470", "ok"},
-        {"https://127.0.0.1:7470", "https://localhost:7470", "ok"},
-        {"http://127.0.0.1:7470", "https://127.0.0.1:7470", "ok"},
-        {" https://127.0.0.1:7470\n", "https://127.0.0.1:7470", "ok"},
-        {"127.0.0.1:7470", "https://127.0.0.1:7470", "ok"},
-        {"https://127.0.0.1:7470/", "https://127.0.0.1:7470",
-         "node_address_mismatch"},
-        {"https://127.0.0.1:7471", "https://127.0.0.1:7470",
-         "node_address_mismatch"},
-        {"https://localhost.evil:7470", "https://127.0.0.1:7470",
-         "node_address_mismatch"},
-        {"", "https://127.0.0.1:7470", "node_address_mismatch"},
-        {"https://NODE1.example:7470", NODE1, "node_address_mismatch"},
+        { "https://localhost:7470", "https://127.0.0.1:7470", "ok" },
+        { "https://127.0.0.1:7470", "https://localhost:7470", "ok" },
+        { "http://127.0.0.1:7470", "https://127.0.0.1:7470", "ok" },
+        { " https://127.0.0.1:7470\n", "https://127.0.0.1:7470", "ok" },
+        { "127.0.0.1:7470", "https://127.0.0.1:7470", "ok" },
+        { "https://127.0.0.1:7470/", "https://127.0.0.1:7470",
+          "node_address_mismatch" },
+        { "https://127.0.0.1:7471", "https://127.0.0.1:7470",
+          "node_address_mismatch" },
+        { "https://localhost.evil:7470", "https://127.0.0.1:7470",
+          "node_address_mismatch" },
+        { "", "https://127.0.0.1:7470", "node_address_mismatch" },
+        { "https://NODE1.example:7470", NODE1, "node_address_mismatch" },
     };
     size_t i;
     char what[256];
@@ -600,32 +601,32 @@ static void test_times(void)
         int64_t grace;
         const char *word, *what;
     } cases[] = {
-        {"2024-06-01T12:07:00.000Z", "2024-06-02T12:00:00.000Z", 0,
-         "session_not_yet_valid", "issuedAt 2 min ahead"},
-        {"2024-06-01T12:05:00.001Z", "2024-06-02T12:00:00.000Z", 0,
-         "session_not_yet_valid", "issuedAt 1 ms ahead"},
-        {"2024-06-01T12:05:00.000Z", "2024-06-02T12:00:00.000Z", 0, "ok",
-         "issuedAt = now"},
-        {"2024-06-01T12:05:30.000Z", "2024-06-02T12:00:00.000Z", 60000, "ok",
-         "issuedAt 30 s ahead, 60 s grace"},
-        {"2024-06-01T12:06:00.001Z", "2024-06-02T12:00:00.000Z", 60000,
-         "session_not_yet_valid", "issuedAt beyond the grace"},
-        {"2024-06-01T12:00:00.000Z", "2024-07-01T12:00:00.000Z", 0, "ok",
-         "exactly 30 days"},
-        {"2024-06-01T12:00:00.000Z", "2024-07-01T12:00:00.001Z", 0,
-         "session_too_long", "30 days + 1 ms"},
-        {"2024-06-01T12:00:00.000Z", "2024-07-02T12:00:00.000Z", 0,
-         "session_too_long", "31 days"},
-        {"2024-06-01T12:05:30.000Z", "2024-06-01T12:05:10.000Z", 60000,
-         "session_too_long", "expiration before issuedAt"},
-        {"2024-06-01T12:00:00.000Z", "2024-06-01T12:04:59.999Z", 0,
-         "session_expired", "expired 1 ms ago"},
-        {"2024-06-01T12:00:00.000Z", "2024-06-01T12:04:30.000Z", 60000, "ok",
-         "expired 30 s ago, 60 s grace"},
-        {"2024-06-01T12:00:00.000Z", "2024-06-01T12:04:00.000Z", 60000,
-         "session_expired", "expired 60 s ago, 60 s grace"},
-        {"2024-06-01T14:00:00.000+02:00", "2024-06-02T12:00:00Z", 0, "ok",
-         "offset and short forms"},
+        { "2024-06-01T12:07:00.000Z", "2024-06-02T12:00:00.000Z", 0,
+          "session_not_yet_valid", "issuedAt 2 min ahead" },
+        { "2024-06-01T12:05:00.001Z", "2024-06-02T12:00:00.000Z", 0,
+          "session_not_yet_valid", "issuedAt 1 ms ahead" },
+        { "2024-06-01T12:05:00.000Z", "2024-06-02T12:00:00.000Z", 0, "ok",
+          "issuedAt = now" },
+        { "2024-06-01T12:05:30.000Z", "2024-06-02T12:00:00.000Z", 60000, "ok",
+          "issuedAt 30 s ahead, 60 s grace" },
+        { "2024-06-01T12:06:00.001Z", "2024-06-02T12:00:00.000Z", 60000,
+          "session_not_yet_valid", "issuedAt beyond the grace" },
+        { "2024-06-01T12:00:00.000Z", "2024-07-01T12:00:00.000Z", 0, "ok",
+          "exactly 30 days" },
+        { "2024-06-01T12:00:00.000Z", "2024-07-01T12:00:00.001Z", 0,
+          "session_too_long", "30 days + 1 ms" },
+        { "2024-06-01T12:00:00.000Z", "2024-07-02T12:00:00.000Z", 0,
+          "session_too_long", "31 days" },
+        { "2024-06-01T12:05:30.000Z", "2024-06-01T12:05:10.000Z", 60000,
+          "session_too_long", "expiration before issuedAt" },
+        { "2024-06-01T12:00:00.000Z", "2024-06-01T12:04:59.999Z", 0,
+          "session_expired", "expired 1 ms ago" },
+        { "2024-06-01T12:00:00.000Z", "2024-06-01T12:04:30.000Z", 60000, "ok",
+          "expired 30 s ago, 60 s grace" },
+        { "2024-06-01T12:00:00.000Z", "2024-06-01T12:04:00.000Z", 60000,
+          "session_expired", "expired 60 s ago, 60 s grace" },
+        { "2024-06-01T14:00:00.000+02:00", "2024-06-02T12:00:00Z", 0, "ok",
+          "offset and short forms" },
     };
     size_t i;
     char what[256];
@@ -833,34 +834,35 @@ static void test_delegations(void)
     static const struct {
         const char *recap, *word, *what;
     } cases[] = {
-        {"{\"att\":{\"lit-ratelimitincrease://*\":{\"Auth/Auth\":[{}]}},"
-         "\"prf\":[]}",
-         "ok", "no delegate_to: anyone"},
-        {"{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-         "\"delegate_to\":[]}]}},\"prf\":[]}",
-         "delegatee_not_authorized", "delegate_to []: nobody"},
-        {"{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-         "\"delegate_to\":[\"1A642F0E3C3AF545E7ACBD38B07251B3990914F1\"]}]}},"
-         "\"prf\":[]}",
-         "ok", "delegate_to in uppercase"},
-        {"{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-         "\"delegate_to\":[\"0x1a642f0e3c3af545e7acbd38b07251b3990914f1\"]}]}},"
-         "\"prf\":[]}",
-         "delegatee_not_authorized",
-         "delegate_to with 0x (node compares "
-         "bare hex)"},
-        {"{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-         "\"delegate_to\":\"1a642f0e3c3af545e7acbd38b07251b3990914f1\"}]}},"
-         "\"prf\":[]}",
-         "delegatee_not_authorized", "delegate_to a string"},
-        {"{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-         "\"delegate_to\":[\"3325a78425F17a7E487Eb5666b2bFd93aBb06c70\"]},{"
-         "\"delegate_to\":[\"1a642f0E3c3aF545E7AcBD38b07251B3990914F1\"]}]}},"
-         "\"prf\":[]}",
-         "ok", "the second nota bene lists the wallet"},
-        {"{\"att\":{\"lit-pkp://*\":{\"Auth/Auth\":[{\"delegate_to\":[]}]}},"
-         "\"prf\":[]}",
-         "ok", "restrictions on another resource do not count"},
+        { "{\"att\":{\"lit-ratelimitincrease://*\":{\"Auth/Auth\":[{}]}},"
+          "\"prf\":[]}",
+          "ok", "no delegate_to: anyone" },
+        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
+          "\"delegate_to\":[]}]}},\"prf\":[]}",
+          "delegatee_not_authorized", "delegate_to []: nobody" },
+        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
+          "\"delegate_to\":[\"1A642F0E3C3AF545E7ACBD38B07251B3990914F1\"]}]}},"
+          "\"prf\":[]}",
+          "ok", "delegate_to in uppercase" },
+        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
+          "\"delegate_to\":[\"0x1a642f0e3c3af545e7acbd38b07251b3990914f1\"]}]}}"
+          ","
+          "\"prf\":[]}",
+          "delegatee_not_authorized",
+          "delegate_to with 0x (node compares "
+          "bare hex)" },
+        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
+          "\"delegate_to\":\"1a642f0e3c3af545e7acbd38b07251b3990914f1\"}]}},"
+          "\"prf\":[]}",
+          "delegatee_not_authorized", "delegate_to a string" },
+        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
+          "\"delegate_to\":[\"3325a78425F17a7E487Eb5666b2bFd93aBb06c70\"]},{"
+          "\"delegate_to\":[\"1a642f0E3c3aF545E7AcBD38b07251B3990914F1\"]}]}},"
+          "\"prf\":[]}",
+          "ok", "the second nota bene lists the wallet" },
+        { "{\"att\":{\"lit-pkp://*\":{\"Auth/Auth\":[{\"delegate_to\":[]}]}},"
+          "\"prf\":[]}",
+          "ok", "restrictions on another resource do not count" },
     };
     size_t i;
     char what[256];
@@ -955,10 +957,11 @@ static void test_words_and_misuse(void)
 
 int main(void)
 {
-    static const uint8_t seed[32] = {
-        0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-        0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-        0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11};
+    static const uint8_t seed[32] = { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                      0x11, 0x11, 0x11, 0x11 };
     uint8_t secret[32];
     lithsm_eth_address a;
     char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];

@@ -1,0 +1,578 @@
+/*
+ * lithsm.h - the public interface of liblithsm.
+ *
+ * liblithsm builds Lit Protocol SessionSigs byte for byte like the Lit JS SDK
+ * v7.4.0, with the Ethereum keys behind a signer: a PEM file, or a PKCS#11
+ * token reached through the lithsm OpenSSL provider.
+ *
+ * Conventions (see README.md):
+ *  - Fallible functions return lithsm_err; LITHSM_OK is 0.  After a failure,
+ *    lithsm_last_error() gives a sentence naming the problem (thread-local,
+ *    valid until the next failing call on the same thread).
+ *  - Output arguments come first, then inputs; a length follows its buffer.
+ *  - Strings returned through `char **` are NUL-terminated, owned by the
+ *    caller, and freed with lithsm_free().
+ *  - Times are milliseconds since the Unix epoch (int64_t) or RFC 3339 text
+ *    as JavaScript's toISOString() prints it: YYYY-MM-DDTHH:MM:SS.sssZ.
+ */
+#ifndef LITHSM_H
+#define LITHSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define LITHSM_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+/* The library is built with -fvisibility=hidden: only these leave it. */
+#define LITHSM_API __attribute__((visibility("default")))
+#else
+#define LITHSM_WARN_UNUSED_RESULT
+#define LITHSM_API
+#endif
+
+/* ------------------------------------------------------------------------
+ * Errors
+ */
+typedef enum {
+    LITHSM_OK = 0,
+    LITHSM_ERR_INVALID_ARG, /* misuse: NULL, wrong length, bad option */
+    LITHSM_ERR_NOMEM,       /* allocation failed */
+    LITHSM_ERR_PARSE,       /* malformed text: SIWE, JSON, hex, time, ReCap */
+    LITHSM_ERR_CRYPTO,      /* a crypto library call failed */
+    LITHSM_ERR_KEY,         /* key missing, unreadable, wrong type, off curve */
+    LITHSM_ERR_SIGNATURE,   /* a signature does not verify or recover */
+    LITHSM_ERR_IO,          /* file or OS error */
+    LITHSM_ERR_RANGE,       /* a value is out of range or too large */
+    LITHSM_ERR_PKCS11,      /* the PKCS#11 module or token failed */
+    LITHSM_ERR_NETWORK,     /* a node or RPC endpoint could not be reached */
+    LITHSM_ERR_PROTOCOL     /* a peer answered something unusable */
+    /* Append new codes last; never renumber or remove. */
+} lithsm_err;
+
+/** A static, one-line description of an error code. */
+LITHSM_API const char *lithsm_strerror(lithsm_err err);
+
+/** The detail message of the last failure on this thread ("" if none).
+ *  Borrowed; valid until the next failing lithsm call on this thread. */
+LITHSM_API const char *lithsm_last_error(void);
+
+/** Frees memory returned by liblithsm (strings).  NULL is a no-op. */
+LITHSM_API void lithsm_free(void *p);
+
+/* ------------------------------------------------------------------------
+ * Encoding helpers
+ */
+
+/** Lowercase hex of `in` into `out` (NUL-terminated); needs
+ *  out_len >= 2 * in_len + 1. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_hex_encode(char *out, size_t out_len,
+                                        const uint8_t *in, size_t in_len);
+
+/** Decodes exactly `out_len` bytes from hex text (either case, an optional
+ *  "0x" prefix).  Fails unless the text has exactly 2 * out_len digits. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len,
+                                        const char *hex, size_t hex_len);
+
+/** Unpadded base64url (RFC 4648 section 5).  *out is NUL-terminated, caller
+ *  frees with lithsm_free(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_base64url_encode(char **out, const uint8_t *in,
+                                              size_t in_len);
+
+/** Decodes base64url, with or without '=' padding.  *out is NUL-terminated
+ *  (not counted in *out_len); caller frees with lithsm_free(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_base64url_decode(uint8_t **out, size_t *out_len,
+                                              const char *in, size_t in_len);
+
+#define LITHSM_TIME_LEN 24 /* "2024-06-01T12:00:00.000Z" */
+
+/** Parses an RFC 3339 date-time ("Z" or +hh:mm offset, optional fraction,
+ *  kept to milliseconds). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_time_parse(int64_t *ms_out, const char *text);
+
+/** Formats like JavaScript's Date.prototype.toISOString();
+ *  out needs LITHSM_TIME_LEN + 1 bytes.  Years 0000-9999 only. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_time_format(char out[LITHSM_TIME_LEN + 1],
+                                         int64_t ms);
+
+/** The current time in milliseconds since the epoch. */
+LITHSM_API int64_t lithsm_time_now_ms(void);
+
+/* ------------------------------------------------------------------------
+ * Ethereum: Keccak-256, EIP-191, addresses, recoverable signatures
+ */
+#define LITHSM_ETH_ADDRESS_LEN 20
+#define LITHSM_ETH_ADDRESS_TEXT_LEN 42 /* "0x" + 40 hex */
+#define LITHSM_ETH_SIG_LEN 65
+
+typedef struct lithsm_eth_address {
+    uint8_t bytes[LITHSM_ETH_ADDRESS_LEN];
+} lithsm_eth_address;
+
+/** r (32) || s (32) || v (1), v = 27 or 28, s low (EIP-2). */
+typedef struct lithsm_eth_sig {
+    uint8_t bytes[LITHSM_ETH_SIG_LEN];
+} lithsm_eth_sig;
+
+/** Keccak-256 (the original Keccak padding, not SHA3-256). */
+LITHSM_API void lithsm_keccak256(uint8_t out[32], const uint8_t *in,
+                                 size_t in_len);
+
+/** keccak256("\x19Ethereum Signed Message:\n" + decimal length + msg). */
+LITHSM_API void lithsm_eip191_hash(uint8_t out[32], const uint8_t *msg,
+                                   size_t msg_len);
+
+/** Address of a secp256k1 public key given as 65 bytes (04 || X || Y) or 33
+ *  bytes (compressed).  Fails for a point that is not on the curve. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_eth_address_from_pubkey(lithsm_eth_address *out,
+                                                     const uint8_t *pubkey,
+                                                     size_t pubkey_len);
+
+/** "0x" + EIP-55 mixed-case hex; out needs LITHSM_ETH_ADDRESS_TEXT_LEN + 1. */
+LITHSM_API void lithsm_eth_address_to_text(
+    char out[LITHSM_ETH_ADDRESS_TEXT_LEN + 1], const lithsm_eth_address *addr);
+
+/** Parses "0x" + 40 hex digits.  With require_eip55, the text must be the
+ *  exact EIP-55 form; otherwise all-lowercase, all-uppercase or a correct
+ *  checksum is accepted and a wrong checksum is rejected. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_eth_address_parse(lithsm_eth_address *out,
+                                               const char *text,
+                                               int require_eip55);
+
+/** Turns any signer's (r, s) over `hash` into an Ethereum signature: s is
+ *  normalised to the low half (EIP-2), and v is found by recovering with
+ *  libsecp256k1 and comparing with `pubkey` (65 or 33 bytes).  Fails with
+ *  LITHSM_ERR_SIGNATURE when neither recovery id gives the key. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_eth_sig_from_rs(
+    lithsm_eth_sig *out, const uint8_t r[32], const uint8_t s[32],
+    const uint8_t hash[32], const uint8_t *pubkey, size_t pubkey_len);
+
+/** Recovers the signer's address from a 65-byte signature over `hash`.
+ *  v may be 0, 1, 27 or 28 (a Lit node uses v % 27). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_eth_recover(lithsm_eth_address *out,
+                                         const uint8_t hash[32],
+                                         const uint8_t *sig, size_t sig_len);
+
+/* ------------------------------------------------------------------------
+ * Signers: a secp256k1 key that signs 32-byte digests
+ */
+typedef struct lithsm_signer lithsm_signer;
+
+/** Opens the key named by `uri`: a path to a PEM private key (secp256k1),
+ *  or a pkcs11: URI (RFC 7512) of a token key, reached through the lithsm
+ *  OpenSSL provider (lithsm_signer_open_token adds settings).
+ *  Caller frees with lithsm_signer_free(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri);
+
+/** A software signer from a raw 32-byte private key (tests, vectors).
+ *  The key bytes are copied; the caller wipes its own copy. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_from_secret(lithsm_signer **out,
+                                                const uint8_t secret[32]);
+
+/** Wipes and frees.  NULL is a no-op. */
+LITHSM_API void lithsm_signer_free(lithsm_signer *signer);
+
+/** The key's address. */
+LITHSM_API void lithsm_signer_address(lithsm_eth_address *out,
+                                      const lithsm_signer *signer);
+
+/** The key's uncompressed public key, 04 || X || Y. */
+LITHSM_API void lithsm_signer_pubkey(uint8_t out[65],
+                                     const lithsm_signer *signer);
+
+/** Signs a 32-byte digest; the result is low-s and recovers to the key.
+ *  Software keys sign deterministically (RFC 6979). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
+                                                lithsm_signer *signer,
+                                                const uint8_t hash[32]);
+
+/* ------------------------------------------------------------------------
+ * Keys in a PKCS#11 token, through the lithsm OpenSSL provider
+ */
+
+/** Settings for token keys; every member may be NULL / 0. */
+typedef struct lithsm_token_opts {
+    /** PKCS#11 module path.  NULL: the URI's module-path, else the lithsm
+     *  provider's (openssl.cnf "module-path", else SoftHSM2's). */
+    const char *module;
+    /** Where the user PIN comes from: "file:PATH" (first line of an
+     *  owner-only file) or "env:NAME" (that environment variable).  NULL:
+     *  the URI's pin-source, else the provider's configuration.  Never a
+     *  PIN itself. */
+    const char *pin_source;
+    /** Nonzero: when no PIN source is known at all, ask for the PIN on the
+     *  terminal (/dev/tty, without echo). */
+    int prompt;
+} lithsm_token_opts;
+
+/** Like lithsm_signer_open(); for a pkcs11: URI, `opts` adds a module and
+ *  a PIN source (an error when the URI already has the same attribute).
+ *  opts NULL: lithsm_signer_open(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_open_token(lithsm_signer **out,
+                                               const char *uri,
+                                               const lithsm_token_opts *opts);
+
+/** Generates a key pair on the token labelled `token`, with the wallet
+ *  template (private key: sensitive, never extractable, sign only), label
+ *  `label` and a random CKA_ID, through the lithsm provider.  `curve` is
+ *  "secp256k1" (NULL means it) or "P-256".  *uri_out gets
+ *  "pkcs11:token=...;object=...;type=private" (freed with free()), usable
+ *  with the same opts; pubkey_out (may be NULL) gets 04 || X || Y. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_keygen(char **uri_out, uint8_t pubkey_out[65],
+                                    const char *token, const char *label,
+                                    const char *curve,
+                                    const lithsm_token_opts *opts);
+
+/* ------------------------------------------------------------------------
+ * SIWE (EIP-4361)
+ */
+
+/** The fields of a SIWE message.  NULL means "absent" for the optional
+ *  ones (scheme, statement, expiration_time, not_before, request_id). */
+typedef struct lithsm_siwe {
+    const char *scheme;
+    const char *domain;
+    const char *address; /* "0x" + EIP-55 */
+    const char *statement;
+    const char *uri;
+    const char *version; /* "1" */
+    uint64_t chain_id;
+    const char *nonce;
+    const char *issued_at;
+    const char *expiration_time;
+    const char *not_before;
+    const char *request_id;
+    const char *const *resources;
+    size_t n_resources;
+} lithsm_siwe;
+
+/** Writes the exact text of siwe's prepareMessage() after validating the
+ *  fields as the siwe package does.  Caller frees *out with lithsm_free(). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_siwe_to_text(char **out,
+                                          const lithsm_siwe *fields);
+
+/** A parsed SIWE message; its fields point into storage it owns. */
+typedef struct lithsm_siwe_msg lithsm_siwe_msg;
+
+/** Strict parser: rejects what the Rust siwe crate of a Lit node rejects
+ *  (wrong header, non-EIP-55 address, multi-line statement, nonce shorter
+ *  than 8, version other than 1, missing Issued At, fields out of order,
+ *  invalid UTF-8), with lithsm_last_error() naming the field. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_siwe_parse(lithsm_siwe_msg **out, const char *text,
+                                        size_t text_len);
+
+/** The parsed fields; borrowed, valid until lithsm_siwe_msg_free(). */
+LITHSM_API const lithsm_siwe *lithsm_siwe_msg_fields(
+    const lithsm_siwe_msg *msg);
+
+LITHSM_API void lithsm_siwe_msg_free(lithsm_siwe_msg *msg);
+
+/* ------------------------------------------------------------------------
+ * Lit resources, abilities and resource-ability requests
+ */
+typedef enum {
+    LITHSM_ABILITY_ACC_DECRYPTION = 0, /* access-control-condition-decryption */
+    LITHSM_ABILITY_ACC_SIGNING,        /* access-control-condition-signing */
+    LITHSM_ABILITY_PKP_SIGNING,        /* pkp-signing */
+    LITHSM_ABILITY_LIT_ACTION_EXECUTION,    /* lit-action-execution */
+    LITHSM_ABILITY_RATE_LIMIT_INCREASE_AUTH /* rate-limit-increase-auth */
+} lithsm_ability;
+
+/** "pkp-signing", ... */
+LITHSM_API const char *lithsm_ability_name(lithsm_ability ability);
+/** "lit-pkp", ... */
+LITHSM_API const char *lithsm_ability_prefix(lithsm_ability ability);
+/** "Threshold/Signing", ... */
+LITHSM_API const char *lithsm_ability_recap_key(lithsm_ability ability);
+
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_ability_from_name(lithsm_ability *out,
+                                               const char *name);
+
+/** An ordered list of resource-ability requests. */
+typedef struct lithsm_requests lithsm_requests;
+
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_requests_new(lithsm_requests **out);
+LITHSM_API void lithsm_requests_free(lithsm_requests *reqs);
+
+/** Appends a request.  `resource_key` is "<prefix>://<id>" ("*" for any);
+ *  the prefix must be the ability's.  PKP ids lose "0x" and are left-padded
+ *  with zeros to 64 hex digits.  `data_json`, if not NULL, is a JSON object
+ *  (the nota-bene restrictions) kept in its key order for the signed message
+ *  and sorted inside the ReCap. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_requests_add(lithsm_requests *reqs,
+                                          const char *resource_key,
+                                          const char *ability_name,
+                                          const char *data_json);
+
+LITHSM_API size_t lithsm_requests_count(const lithsm_requests *reqs);
+
+/** The i-th request's parts (borrowed). data_json is NULL when absent. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_requests_get(const lithsm_requests *reqs, size_t i,
+                                          lithsm_ability *ability,
+                                          const char **prefix,
+                                          const char **resource,
+                                          const char **data_json);
+
+/* ------------------------------------------------------------------------
+ * ReCap (EIP-5573)
+ */
+typedef struct lithsm_recap lithsm_recap;
+
+/** A ReCap holding every request (requests on one resource are merged). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_from_requests(lithsm_recap **out,
+                                                 const lithsm_requests *reqs);
+
+/** Grants "*\/\*" (all abilities) on each resource key given. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_all_abilities(
+    lithsm_recap **out, const char *const *resource_keys, size_t n_keys);
+
+/** Decodes "urn:recap:<base64url>" strictly: the JSON must be an object with
+ *  "att" (resource URI -> "ns/name" -> list of objects, keys sorted at every
+ *  level inside "att") and "prf" (a list). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_decode(lithsm_recap **out, const char *urn);
+
+LITHSM_API void lithsm_recap_free(lithsm_recap *recap);
+
+/** The compact, sorted JSON that is encoded.  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_json(char **out, const lithsm_recap *recap);
+
+/** "urn:recap:" + unpadded base64url of lithsm_recap_json().  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_urn(char **out, const lithsm_recap *recap);
+
+/** The sentence siwe-recap appends to a SIWE statement.  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_statement(char **out,
+                                             const lithsm_recap *recap);
+
+/** 1 if the ReCap grants `ability` on `<prefix>://<resource>` as a Lit node
+ *  decides: key "<prefix>://\*" or the exact key, holding "*\/\*" or the
+ *  ability's own key; 0 otherwise. */
+LITHSM_API int lithsm_recap_covers(const lithsm_recap *recap,
+                                   const char *prefix, const char *resource,
+                                   lithsm_ability ability);
+
+/** The first nota-bene object of `ability_key` ("Auth/Auth") on
+ *  `resource_key` as compact JSON, or NULL if there is none.  Caller frees.
+ *  Used for capacity delegations. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_recap_restrictions(char **out,
+                                                const lithsm_recap *recap,
+                                                const char *resource_key,
+                                                const char *ability_key);
+
+/** Canonical hash of access-control conditions (JSON array text) as the
+ *  SDK's hashAccessControlConditions: lowercase hex SHA-256 of the
+ *  canonical JSON.  `canonical_out`, if not NULL, receives that JSON. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_acc_hash(char hash_hex_out[65],
+                                      char **canonical_out,
+                                      const char *conditions_json);
+
+/* ------------------------------------------------------------------------
+ * AuthSigs: the wallet's session-binding SIWE and capacity delegations
+ */
+
+/** The SDK's default SIWE statement (two spaces after the first stop). */
+#define LITHSM_DEFAULT_STATEMENT \
+    "This is a test statement.  You can put anything you want here."
+
+/** Signs `message` (EIP-191) with `signer` and writes the AuthSig JSON
+ *  {"sig","derivedVia":"web3.eth.personal.sign","signedMessage","address"}.
+ *  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_authsig_sign(char **authsig_json_out,
+                                          lithsm_signer *signer,
+                                          const char *message,
+                                          size_t message_len);
+
+/** The SIWE that binds a session key (the SDK's createSiweMessageWithRecaps
+ *  in the documented wallet callback). NULL means the SDK default. */
+typedef struct lithsm_session_siwe_params {
+    const char *session_pubkey_hex; /* 64 hex; URI lit:session:<hex> */
+    const lithsm_requests *requests;
+    const char *nonce;      /* latest blockhash */
+    const char *domain;     /* default "localhost" */
+    const char *statement;  /* default LITHSM_DEFAULT_STATEMENT */
+    const char *issued_at;  /* default now */
+    const char *expiration; /* default issued_at + 24 h */
+} lithsm_session_siwe_params;
+
+/** Builds the session SIWE for `wallet_address` ("0x" + EIP-55).
+ *  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_session_siwe(char **siwe_out, const char *wallet_address,
+                    const lithsm_session_siwe_params *params);
+
+/** Builds the session SIWE for the signer's address and signs it: the wallet
+ *  AuthSig JSON.  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_wallet_authsig(char **authsig_json_out, lithsm_signer *wallet,
+                      const lithsm_session_siwe_params *params);
+
+/** A capacity-credit delegation (createCapacityDelegationAuthSig). */
+typedef struct lithsm_delegation_params {
+    const char *capacity_token_id; /* NULL: any token the owner holds */
+    const char *const *delegatees; /* "0x..." addresses, case kept */
+    size_t n_delegatees;
+    int delegatees_given;   /* 0: anyone; 1 with n_delegatees 0: nobody */
+    const char *uses;       /* decimal; NULL: unlimited */
+    const char *nonce;      /* latest blockhash */
+    const char *domain;     /* default "localhost" */
+    const char *statement;  /* default LITHSM_DEFAULT_STATEMENT */
+    const char *issued_at;  /* default now */
+    const char *expiration; /* default issued_at + 7 days */
+} lithsm_delegation_params;
+
+/** Builds and signs the delegation; *authsig_json_out is the AuthSig JSON.
+ *  `siwe_out`, if not NULL, receives the SIWE text.  Caller frees both. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_delegation_authsig(
+    char **authsig_json_out, char **siwe_out, lithsm_signer *owner,
+    const lithsm_delegation_params *params);
+
+/* ------------------------------------------------------------------------
+ * Session keys and SessionSigs
+ */
+typedef struct lithsm_session_key lithsm_session_key;
+
+/** A new random ed25519 session key. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_session_key_generate(lithsm_session_key **out);
+
+/** The key of a 32-byte seed (the seed is copied, not retained). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_session_key_from_seed(lithsm_session_key **out,
+                                                   const uint8_t seed[32]);
+
+/** The key of a stored secret: 64 hex (a 32-byte seed) or 128 hex (seed ||
+ *  public key, the JS SDK's form, checked for consistency). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_session_key_from_secret_hex(lithsm_session_key **out, const char *hex);
+
+/** The JS SDK's secret form, 128 lowercase hex (seed || public key); out
+ *  needs 129 bytes.  A secret: wipe it after use. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_session_key_secret_hex(char out[129], const lithsm_session_key *key);
+
+/** 64 lowercase hex of the public key; out needs 65 bytes. */
+LITHSM_API void lithsm_session_key_public_hex(char out[65],
+                                              const lithsm_session_key *key);
+
+/** Wipes and frees.  NULL is a no-op. */
+LITHSM_API void lithsm_session_key_free(lithsm_session_key *key);
+
+typedef struct lithsm_sessionsigs_params {
+    const char *const *node_urls; /* as listed, no trailing slash */
+    size_t n_nodes;
+    const lithsm_requests *requests;
+    /* AuthSig JSON objects in order: the caller's capabilities, then the
+     * capacity delegation, then the wallet AuthSig last. */
+    const char *const *capabilities;
+    size_t n_capabilities;
+    const char *issued_at;  /* default now */
+    const char *expiration; /* required: the wallet SIWE's expiration */
+} lithsm_sessionsigs_params;
+
+/** Signs one JSON message per node and writes the SessionSigs map
+ *  {url: {"sig","derivedVia","signedMessage","address","algo"}}, byte-equal
+ *  to JSON.stringify in the JS SDK.  Caller frees. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
+                   const lithsm_sessionsigs_params *params);
+
+/* ------------------------------------------------------------------------
+ * Verifier: one SessionSig as one Lit node checks it
+ */
+typedef enum {
+    LITHSM_VERIFY_OK = 0,
+    LITHSM_VERIFY_MALFORMED, /* not a SessionSig object */
+    LITHSM_VERIFY_UNSUPPORTED_ALGO,
+    LITHSM_VERIFY_SESSION_SIGNATURE_INVALID,
+    LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
+    LITHSM_VERIFY_SESSION_KEY_MISMATCH,
+    LITHSM_VERIFY_NODE_ADDRESS_MISMATCH,
+    LITHSM_VERIFY_SESSION_EXPIRED,
+    LITHSM_VERIFY_SESSION_NOT_YET_VALID, /* issuedAt beyond now + grace */
+    LITHSM_VERIFY_SESSION_TOO_LONG,      /* exp < iat or exp > iat + 30 d */
+    LITHSM_VERIFY_CAPABILITIES_MISSING,
+    LITHSM_VERIFY_CAPABILITY_MALFORMED, /* an AuthSig or its SIWE */
+    LITHSM_VERIFY_AUTHSIG_SIGNATURE_INVALID,
+    LITHSM_VERIFY_AUTHSIG_EXPIRED,
+    LITHSM_VERIFY_AUTHSIG_NOT_YET_VALID,
+    LITHSM_VERIFY_AUTHSIG_ADDRESS_MISMATCH,
+    LITHSM_VERIFY_DELEGATION_SIGNATURE_INVALID,
+    LITHSM_VERIFY_DELEGATION_EXPIRED,
+    LITHSM_VERIFY_DELEGATION_NOT_YET_VALID,
+    LITHSM_VERIFY_DELEGATION_ADDRESS_MISMATCH,
+    LITHSM_VERIFY_SESSION_URI_MISMATCH,
+    LITHSM_VERIFY_RECAP_MISSING,
+    LITHSM_VERIFY_RECAP_MALFORMED,
+    LITHSM_VERIFY_RECAP_STATEMENT_MISMATCH,
+    LITHSM_VERIFY_RESOURCE_NOT_COVERED,
+    LITHSM_VERIFY_DELEGATEE_NOT_AUTHORIZED
+    /* Append new reasons last. */
+} lithsm_verify_reason;
+
+typedef struct lithsm_verify_result {
+    lithsm_verify_reason reason;
+    const char *word;       /* "ok", "session_expired", ... (static) */
+    const char *node_error; /* the errorCode a Lit node answers, or NULL */
+    int http_status;        /* its HTTP status, 200 when accepted */
+    char detail[256];       /* which capability / field, human-readable */
+} lithsm_verify_result;
+
+/** The reason word of the golden vectors ("ok", "session_expired", ...). */
+LITHSM_API const char *lithsm_verify_reason_word(lithsm_verify_reason reason);
+
+/** Checks one SessionSig object (JSON text) as the node at `node_url` would
+ *  at time `now_ms`; `grace_ms` widens the session time window (0 for the
+ *  golden vectors, 60000 like a Datil node).  Returns LITHSM_OK whenever a
+ *  verdict was reached (accept or reject: see result->reason); an error
+ *  only for misuse or memory exhaustion. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_verify_session_sig(
+    lithsm_verify_result *result, const char *session_sig_json, size_t json_len,
+    const char *node_url, int64_t now_ms, int64_t grace_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include "lithsm_node.h"
+#include "lithsm_flow.h"
+
+#endif /* LITHSM_H */

@@ -1,0 +1,290 @@
+/*
+ * abi.c - decodes the staking contract's
+ * getActiveUnkickedValidatorStructsAndCounts() reply (lit-protocol.md 9.1).
+ *
+ * The reply is (Epoch, uint256 minNodeCount, Validator[]).  Epoch and
+ * Validator hold only static fields, so the head is 7 words (5 for the
+ * Epoch, minNodeCount, the array offset) and each validator takes 7 words
+ * in place after the array count.  Solidity always encodes this one way,
+ * so anything else is refused rather than guessed at.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net.h"
+
+#define WORD 32u
+#define HEAD_WORDS 7u
+#define VALIDATOR_WORDS 7u
+/* Word index of the array count when the offset is the head size. */
+#define COUNT_WORD HEAD_WORDS
+/* 45 s: the SDK's EPOCH_PROPAGATION_DELAY. */
+#define EPOCH_PROPAGATION_MS 45000u
+/* The SDK's EPOCH_READY_FOR_LOCAL_DEV. */
+#define EPOCH_MIN_FOR_PREVIOUS 3u
+
+/* 1 when only the low `bytes` bytes of the big-endian word are used. */
+static int word_fits(const uint8_t *w, size_t bytes)
+{
+    size_t i;
+
+    for (i = 0; i < WORD - bytes; i++)
+        if (w[i] != 0)
+            return 0;
+    return 1;
+}
+
+static uint64_t word_u64(const uint8_t *w)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    for (i = WORD - 8; i < WORD; i++)
+        v = (v << 8) | w[i];
+    return v;
+}
+
+static lithsm_err get_u64(uint64_t *out, const uint8_t *data, size_t word,
+                          const char *name)
+{
+    const uint8_t *w = data + word * WORD;
+
+    if (!word_fits(w, 8))
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %zu (%s) does not fit 64 bits",
+                           word, name);
+    *out = word_u64(w);
+    return LITHSM_OK;
+}
+
+static lithsm_err decode_validator(lithsm_validator *v, const uint8_t *data,
+                                   size_t i)
+{
+    size_t base = COUNT_WORD + 1 + i * VALIDATOR_WORDS;
+    const uint8_t *w = data + base * WORD;
+    uint64_t port;
+
+    if (!word_fits(w, 4))
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %zu (validator %zu ip) is wider "
+                           "than uint32",
+                           base, i);
+    v->ip = (uint32_t)word_u64(w);
+    if (v->ip == 0)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "staking ABI: word %zu (validator %zu ip) is "
+                           "0.0.0.0",
+                           base, i);
+    if (!word_fits(w + WORD, 16))
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %zu (validator %zu ipv6) is "
+                           "wider than uint128",
+                           base + 1, i);
+    if (!word_fits(w + 2 * WORD, 4))
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %zu (validator %zu port) is "
+                           "wider than uint32",
+                           base + 2, i);
+    port = word_u64(w + 2 * WORD);
+    if (port == 0 || port > 65535)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "staking ABI: word %zu (validator %zu port) is "
+                           "%llu, not a TCP port",
+                           base + 2, i, (unsigned long long)port);
+    v->port = (uint16_t)port;
+    if (!word_fits(w + 3 * WORD, 20))
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %zu (validator %zu nodeAddress) "
+                           "is wider than an address",
+                           base + 3, i);
+    memcpy(v->address, w + 3 * WORD + 12, 20);
+    /* reward, senderPubKey and receiverPubKey: any uint256, unused. */
+    return LITHSM_OK;
+}
+
+lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
+                                     size_t len)
+{
+    static const char *const epoch_names[5] = { "epoch.epochLength",
+                                                "epoch.number", "epoch.endTime",
+                                                "epoch.retries",
+                                                "epoch.timeout" };
+    uint64_t *epoch_slots[5];
+    uint64_t offset, count;
+    size_t nwords, need, i;
+    lithsm_err err;
+
+    if (out == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no output");
+    memset(out, 0, sizeof(*out));
+    if (data == NULL && len > 0)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no data");
+    if (len == 0)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "staking ABI: the call returned no data (is the "
+                           "staking address a contract?)");
+    if (len % WORD != 0)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: %zu bytes is not a whole number of "
+                           "32-byte words",
+                           len);
+    nwords = len / WORD;
+    if (nwords < HEAD_WORDS + 1)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: truncated: %zu words, word %zu is "
+                           "missing",
+                           nwords, nwords);
+
+    epoch_slots[0] = &out->epoch_length;
+    epoch_slots[1] = &out->epoch_number;
+    epoch_slots[2] = &out->epoch_end_time;
+    epoch_slots[3] = &out->epoch_retries;
+    epoch_slots[4] = &out->epoch_timeout;
+    for (i = 0; i < 5; i++) {
+        err = get_u64(epoch_slots[i], data, i, epoch_names[i]);
+        if (err != LITHSM_OK)
+            goto fail;
+    }
+    err = get_u64(&out->min_node_count, data, 5, "minNodeCount");
+    if (err != LITHSM_OK)
+        goto fail;
+    if (!word_fits(data + 6 * WORD, 8) ||
+        (offset = word_u64(data + 6 * WORD)) != HEAD_WORDS * WORD) {
+        err = lithsm_fail(LITHSM_ERR_PARSE,
+                          "staking ABI: word 6 (validators offset) is not "
+                          "0xe0, the end of the head");
+        goto fail;
+    }
+    err = get_u64(&count, data, COUNT_WORD, "validator count");
+    if (err != LITHSM_OK)
+        goto fail;
+    if (count > LITHSM_MAX_VALIDATORS) {
+        err = lithsm_fail(LITHSM_ERR_RANGE,
+                          "staking ABI: word %u (validator count) is %llu, "
+                          "more than %u",
+                          COUNT_WORD, (unsigned long long)count,
+                          LITHSM_MAX_VALIDATORS);
+        goto fail;
+    }
+    need = COUNT_WORD + 1 + (size_t)count * VALIDATOR_WORDS;
+    if (need > nwords) {
+        err = lithsm_fail(LITHSM_ERR_PARSE,
+                          "staking ABI: truncated: word %u (validator count) "
+                          "says %llu validators, which need %zu words, but "
+                          "the data has %zu",
+                          COUNT_WORD, (unsigned long long)count, need, nwords);
+        goto fail;
+    }
+    if (need < nwords) {
+        err = lithsm_fail(LITHSM_ERR_PARSE,
+                          "staking ABI: %zu unexpected words after the last "
+                          "validator (from word %zu)",
+                          nwords - need, need);
+        goto fail;
+    }
+    if (out->min_node_count == 0) {
+        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
+                          "staking ABI: word 5 (minNodeCount) is 0");
+        goto fail;
+    }
+    if (count < out->min_node_count) {
+        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
+                          "staking ABI: word %u (validator count) is %llu, "
+                          "fewer than word 5 (minNodeCount) %llu",
+                          COUNT_WORD, (unsigned long long)count,
+                          (unsigned long long)out->min_node_count);
+        goto fail;
+    }
+    out->validators = calloc((size_t)count, sizeof(*out->validators));
+    if (out->validators == NULL) {
+        err = lithsm_fail(LITHSM_ERR_NOMEM, "staking ABI: out of memory");
+        goto fail;
+    }
+    for (i = 0; i < count; i++) {
+        err = decode_validator(&out->validators[i], data, i);
+        if (err != LITHSM_OK)
+            goto fail;
+    }
+    out->n_validators = (size_t)count;
+    return LITHSM_OK;
+
+fail:
+    lithsm_staking_clear(out);
+    return err;
+}
+
+lithsm_err lithsm_abi_decode_staking_hex(lithsm_staking *out, const char *hex,
+                                         size_t len)
+{
+    uint8_t *bytes;
+    size_t n;
+    lithsm_err err;
+
+    if (out == NULL || hex == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no data");
+    memset(out, 0, sizeof(*out));
+    if (len < 2 || hex[0] != '0' || (hex[1] != 'x' && hex[1] != 'X'))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: the RPC result is not 0x-prefixed "
+                           "hex");
+    n = (len - 2) / 2;
+    if ((len - 2) % 2 != 0)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: the RPC result has an odd number of "
+                           "hex digits");
+    if (n == 0)
+        return lithsm_abi_decode_staking(out, NULL, 0);
+    if (n > (HEAD_WORDS + 1 + LITHSM_MAX_VALIDATORS * VALIDATOR_WORDS) * WORD)
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: the RPC result of %zu bytes is too "
+                           "large",
+                           n);
+    bytes = malloc(n);
+    if (bytes == NULL)
+        return lithsm_fail(LITHSM_ERR_NOMEM, "staking ABI: out of memory");
+    err = lithsm_hex_decode(bytes, n, hex, len);
+    if (err != LITHSM_OK)
+        err = lithsm_fail(LITHSM_ERR_PARSE,
+                          "staking ABI: the RPC result is not hex");
+    else
+        err = lithsm_abi_decode_staking(out, bytes, n);
+    free(bytes);
+    return err;
+}
+
+void lithsm_staking_clear(lithsm_staking *s)
+{
+    if (s == NULL)
+        return;
+    free(s->validators);
+    memset(s, 0, sizeof(*s));
+}
+
+uint64_t lithsm_staking_epoch(const lithsm_staking *s, int64_t now_ms)
+{
+    uint64_t start, limit_ms;
+
+    if (s->epoch_number < EPOCH_MIN_FOR_PREVIOUS)
+        return s->epoch_number;
+    start = s->epoch_end_time > s->epoch_length
+                ? s->epoch_end_time - s->epoch_length
+                : 0;
+    /* Nodes need a while to see a new epoch: use the previous one until
+     * 45 s after the current one started. */
+    if (start > (UINT64_MAX - EPOCH_PROPAGATION_MS) / 1000)
+        return s->epoch_number - 1;
+    limit_ms = start * 1000 + EPOCH_PROPAGATION_MS;
+    if (now_ms < 0 || (uint64_t)now_ms < limit_ms)
+        return s->epoch_number - 1;
+    return s->epoch_number;
+}
+
+void lithsm_validator_url(char out[LITHSM_VALIDATOR_URL_MAX],
+                          const lithsm_validator *v, const char *scheme)
+{
+    snprintf(out, LITHSM_VALIDATOR_URL_MAX, "%.5s://%u.%u.%u.%u:%u", scheme,
+             (unsigned)(v->ip >> 24), (unsigned)((v->ip >> 16) & 0xff),
+             (unsigned)((v->ip >> 8) & 0xff), (unsigned)(v->ip & 0xff),
+             (unsigned)v->port);
+}

@@ -1,0 +1,184 @@
+/*
+ * node_internal.h - the parts of the node client shared by lib/node.c,
+ * lib/abi.c and lib/http.c and reached by tests/unit/test_node.c; not
+ * installed.
+ */
+#ifndef LITHSM_NODE_INTERNAL_H
+#define LITHSM_NODE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+/* ------------------------------------------------------------------------
+ * abi.c: the staking contract's getActiveUnkickedValidatorStructsAndCounts()
+ */
+
+/* More validators than this is a hostile or broken RPC, not a network. */
+#define LITHSM_MAX_VALIDATORS 1024u
+
+typedef struct lithsm_validator {
+    uint32_t ip;   /* IPv4, host order (the ABI word is big-endian) */
+    uint16_t port; /* 1..65535 */
+    uint8_t address[20];
+} lithsm_validator;
+
+typedef struct lithsm_staking {
+    uint64_t epoch_length; /* seconds */
+    uint64_t epoch_number;
+    uint64_t epoch_end_time; /* Unix seconds */
+    uint64_t epoch_retries;
+    uint64_t epoch_timeout;
+    uint64_t min_node_count;
+    size_t n_validators;
+    lithsm_validator *validators; /* malloc'd; lithsm_staking_clear */
+} lithsm_staking;
+
+/* Decodes the ABI words of the eth_call result: words 0-4 the Epoch,
+ * word 5 minNodeCount, word 6 the array offset, then the count and 7 words
+ * per validator.  Fails, naming the word, on truncated data, a count the
+ * data cannot hold, an offset outside the data, a value wider than its
+ * type, trailing bytes, minNodeCount 0, or fewer validators than
+ * minNodeCount.  On failure *out is left empty. */
+lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
+                                     size_t len);
+
+/* The same from the RPC's "0x..." result text. */
+lithsm_err lithsm_abi_decode_staking_hex(lithsm_staking *out, const char *hex,
+                                         size_t len);
+
+void lithsm_staking_clear(lithsm_staking *s);
+
+/* The epoch the SDK sends (lit-protocol.md 9.1): number, or number - 1
+ * while now < endTime - epochLength + 45 s and number >= 3. */
+uint64_t lithsm_staking_epoch(const lithsm_staking *s, int64_t now_ms);
+
+/* "scheme://a.b.c.d:port"; out needs LITHSM_VALIDATOR_URL_MAX bytes. */
+#define LITHSM_VALIDATOR_URL_MAX 40
+void lithsm_validator_url(char out[LITHSM_VALIDATOR_URL_MAX],
+                          const lithsm_validator *v, const char *scheme);
+
+/* ------------------------------------------------------------------------
+ * node.c: pure parts of the handshake, tested on their own
+ */
+
+/* The handshake fields, in report order. */
+enum {
+    LITHSM_HS_SERVER_PK,
+    LITHSM_HS_SUBNET_PK,
+    LITHSM_HS_NETWORK_PK,
+    LITHSM_HS_NETWORK_PK_SET,
+    LITHSM_HS_HD_ROOT_PUBKEYS, /* kept as its JSON text */
+    LITHSM_HS_BLOCKHASH,
+    LITHSM_HS_NFIELDS
+};
+
+/* The JSON names of the fields above. */
+extern const char *const lithsm_hs_field_names[LITHSM_HS_NFIELDS];
+
+/* One node's handshake answer: each field malloc'd, or NULL when absent
+ * (latestBlockhash is never NULL in a parsed reply). */
+typedef struct lithsm_hs_reply {
+    char *fields[LITHSM_HS_NFIELDS];
+} lithsm_hs_reply;
+
+/* Parses a node's answer: HTTP 200, a JSON content type, a JSON object
+ * and a latestBlockhash of "0x" + 64 hex.  On failure the detail message
+ * is a short reason for the node report ("HTTP 503", "bad JSON: ...",
+ * "bad blockhash") and *out is empty. */
+lithsm_err lithsm_hs_reply_parse(lithsm_hs_reply *out, long status,
+                                 const char *content_type, const char *body,
+                                 size_t len);
+void lithsm_hs_reply_clear(lithsm_hs_reply *r);
+
+/* 1 when s is "0x" + 64 hex digits. */
+int lithsm_blockhash_valid(const char *s);
+
+/* 1 when a Content-Type names JSON (application/json, any parameters). */
+int lithsm_content_type_is_json(const char *content_type);
+
+/* The index of the most common non-NULL string of values[0..n), and its
+ * count in *count_out; ties go to the value seen first, i.e. the earliest
+ * listed node (the JS SDK gives them to the later value).  -1 when all
+ * are NULL. */
+long lithsm_most_common(size_t *count_out, const char *const *values, size_t n);
+
+/* The handshake threshold: discovered networks use minNodeCount; explicit
+ * nodes use min_nodes, or all of them when min_nodes is 0. */
+lithsm_err lithsm_node_threshold(size_t *out, size_t n_nodes, size_t min_nodes);
+
+/* 1 when `answered` nodes meet the threshold. */
+int lithsm_quorum_met(size_t answered, size_t threshold);
+
+/* Checks a node URL: http:// or https://, a host, no path or trailing
+ * slash, no space or control character. */
+lithsm_err lithsm_node_url_check(const char *url);
+
+/* Tests only: makes the client's handshake look `ms` older, so the next
+ * lithsm_client_blockhash() re-handshakes once past 30 s. */
+void lithsm_client_age_for_test(lithsm_client *client, int64_t ms);
+
+/* ------------------------------------------------------------------------
+ * http.c: parallel POSTs over one libcurl multi handle
+ */
+
+/* The largest response body accepted from a node or the RPC. */
+#define LITHSM_HTTP_MAX_BODY (1024L * 1024L)
+
+typedef struct lithsm_http lithsm_http;
+
+typedef struct lithsm_http_opts {
+    const char *ca_file; /* PEM trust anchors instead of the system's */
+    int insecure_tls;    /* 1: no TLS verification */
+    long timeout_ms;     /* per attempt; > 0 */
+    int retries;         /* further attempts after a retryable failure */
+} lithsm_http_opts;
+
+/* Keeps its connections between calls (one libcurl multi handle); use
+ * from one thread at a time. */
+lithsm_err lithsm_http_new(lithsm_http **out, const lithsm_http_opts *o);
+void lithsm_http_free(lithsm_http *h);
+
+typedef struct lithsm_http_req {
+    /* in */
+    const char *url;
+    const char *body;       /* JSON */
+    const char *request_id; /* non-NULL: send the Lit SDK headers */
+    /* out */
+    int answered; /* 1: an HTTP response arrived (any status) */
+    long status;
+    char *content_type; /* malloc'd or NULL */
+    char *resp;         /* malloc'd, NUL-terminated, or NULL */
+    size_t resp_len;
+    char error[160]; /* why, when !answered */
+    long ms;         /* from the first try to the end */
+    int attempts;
+} lithsm_http_req;
+
+/* POSTs every request in parallel, each with its own timeout and bounded
+ * retries with backoff (transport failures and HTTP 502/503/504 only).
+ * Per-request failures are reported in the requests; the call itself
+ * fails only when libcurl cannot be set up or memory runs out. */
+lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs,
+                                size_t n);
+
+/* Frees a request's outputs (not its inputs). */
+void lithsm_http_req_clear(lithsm_http_req *r);
+
+/* ------------------------------------------------------------------------
+ * node.c: reply parsers reached on their own, for tests/fuzz
+ */
+
+/* The staking RPC's eth_call answer in r (status, content type, JSON
+ * envelope, then lithsm_abi_decode_staking_hex); rpc names it in
+ * messages.  On failure *out holds nothing to free (an early failure
+ * leaves it untouched: zero it first). */
+lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
+                                     const lithsm_http_req *r);
+
+/* Appends one node's check-route verdict object for r to b. */
+void lithsm_check_verdict_write(lithsm_buf *b, const char *node,
+                                const lithsm_http_req *r);
+
+#endif /* LITHSM_NODE_INTERNAL_H */

@@ -1,0 +1,198 @@
+/*
+ * cli.h - shared helpers of the lithsm command-line tool.
+ *
+ * The tool is a client of the public API in lithsm.h only.  Every
+ * subcommand prints its result on stdout and its errors on stderr as
+ * "lithsm <command>: <message>".
+ */
+#ifndef LITHSM_CLI_H
+#define LITHSM_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "lithsm.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit statuses.  verify uses 0 accept, 1 reject, 2 unusable input. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+/* Input files (messages, JSON, seeds) larger than this are refused. */
+#define CLI_MAX_FILE (1024u * 1024u)
+
+/* Returned by cli_next_option() after reporting a bad option. */
+#define CLI_OPT_ERROR (-2)
+/* The value cli_next_option() returns for -h / --help. */
+#define CLI_OPT_HELP 'h'
+
+typedef struct cli_command cli_command;
+
+struct cli_command {
+    const char *name;    /* "address" */
+    const char *summary; /* one line for "lithsm --help" */
+    const char *usage;   /* synopsis lines, printed on usage errors */
+    const char *help;    /* the full manual page for --help */
+    /* argv[0] is the command name; returns an exit status. */
+    int (*run)(const cli_command *cmd, int argc, char **argv);
+};
+
+extern const cli_command cmd_address;
+extern const cli_command cmd_sign_message;
+extern const cli_command cmd_delegate;
+extern const cli_command cmd_session_sigs;
+extern const cli_command cmd_verify;
+extern const cli_command cmd_keygen;
+
+/* ---- messages */
+
+/** "lithsm <cmd>: <message>" on stderr. */
+void cli_error(const cli_command *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/** "lithsm <cmd>: <message>: <lithsm_strerror(err)>: <lithsm_last_error()>"
+ *  on stderr (the last part only when the library left a detail). */
+void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
+
+/** Reports a usage problem, then the synopsis and a pointer to --help, on
+ *  stderr.  Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+    CLI_PRINTF(2, 3);
+
+/** Prints the manual page of `cmd` on stdout.  Returns CLI_EXIT_OK. */
+int cli_print_help(const cli_command *cmd);
+
+/* ---- options */
+
+/** getopt_long() over the long options (plus -h): returns the option's
+ *  value, -1 at the end, or CLI_OPT_ERROR after reporting an unknown
+ *  option, a missing argument or a stray operand. */
+int cli_next_option(const cli_command *cmd, int argc, char **argv,
+                    const struct option *longopts);
+
+/** Stores an option that may be given once; a usage error otherwise.
+ *  Returns 0 or CLI_EXIT_USAGE. */
+int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
+                 const char *value);
+
+/** Reports a missing required option; returns CLI_EXIT_USAGE. */
+int cli_missing(const cli_command *cmd, const char *name);
+
+/** Appends `value` to a growable array of borrowed strings.
+ *  Returns 0, or CLI_EXIT_FAIL when memory runs out. */
+int cli_push(const cli_command *cmd, const char ***list, size_t *n,
+             const char *value);
+
+/** Parses an RFC 3339 time and writes it in the canonical
+ *  YYYY-MM-DDTHH:MM:SS.sssZ form.  Returns 0 or CLI_EXIT_USAGE. */
+int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
+                   char out[LITHSM_TIME_LEN + 1], int64_t *ms_out);
+
+/** Checks a block-hash nonce: "0x" + 64 hex digits.
+ *  Returns 0 or CLI_EXIT_USAGE. */
+int cli_check_nonce(const cli_command *cmd, const char *nonce);
+
+/** Parses a decimal unsigned integer (digits only) into *out.
+ *  Returns 0 or CLI_EXIT_USAGE. */
+int cli_parse_u64(const cli_command *cmd, const char *name, const char *text,
+                  uint64_t *out);
+
+/** Checks a node URL: http:// or https://, a host, no path, no trailing
+ *  slash.  Returns 0 or CLI_EXIT_USAGE. */
+int cli_check_node_url(const cli_command *cmd, const char *url);
+
+/* ---- files */
+
+/** Reads a whole file ("-" is stdin, usable once per run) of at most
+ *  CLI_MAX_FILE bytes.  *out is NUL-terminated (not counted in *len) and
+ *  freed with free().  Reports errors naming `what` and the path; returns
+ *  0 or CLI_EXIT_FAIL. */
+int cli_read_file(const cli_command *cmd, const char *what, const char *path,
+                  char **out, size_t *len);
+
+/** Opens the signer of a key file or URI ("-": standard input), with the
+ *  --pin-source and --module settings, reporting failures as "cannot use
+ *  the <what> '<path>'" (a URI redacted).
+ *  Returns 0 or CLI_EXIT_FAIL. */
+int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
+                    lithsm_signer **out);
+
+/* ---- keys in a PKCS#11 token */
+
+/* getopt values of --pin-source and --module. */
+#define CLI_OPT_PIN_SOURCE 0x2001
+#define CLI_OPT_MODULE 0x2002
+
+/* The two long options, for a command's option table. */
+#define CLI_TOKEN_OPTIONS                                          \
+    { "pin-source", required_argument, NULL, CLI_OPT_PIN_SOURCE }, \
+    {                                                              \
+        "module", required_argument, NULL, CLI_OPT_MODULE          \
+    }
+
+/* Their lines in a manual page. */
+#define CLI_TOKEN_HELP                                                         \
+    "    --pin-source SRC      For a pkcs11: URI: where the token's user "     \
+    "PIN\n"                                                                    \
+    "                          comes from, file:PATH (first line of an\n"      \
+    "                          owner-only file) or env:NAME (the variable\n"   \
+    "                          NAME).  Never the PIN itself.  Without it,\n"   \
+    "                          the URI's pin-source, else the provider\n"      \
+    "                          configuration, else a prompt on the terminal\n" \
+    "                          when standard input is one.\n"                  \
+    "    --module PATH         For a pkcs11: URI: the PKCS#11 module "         \
+    "(default:\n"                                                              \
+    "                          the provider's, SoftHSM2's unless "             \
+    "openssl.cnf\n"                                                            \
+    "                          sets module-path; p11-kit's proxy is\n"         \
+    "                          /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so).\n"
+
+/** Handles --pin-source (c == CLI_OPT_PIN_SOURCE) and --module
+ *  (CLI_OPT_MODULE), each allowed once.  Returns 0 or CLI_EXIT_USAGE. */
+int cli_token_option(const cli_command *cmd, int c, const char *value);
+
+/** The token settings the options gave, for the library; prompt is set
+ *  when no PIN source was given and standard input is a terminal. */
+void cli_token_opts(lithsm_token_opts *opts);
+
+/** A key file name or URI fit for a message: a pkcs11: URI shows only its
+ *  token= and object= attributes (never pin-value, pin-source or other
+ *  query attributes). */
+void cli_redact_uri(char *out, size_t size, const char *uri);
+
+/** Parses JSON text strictly (UTF-8, no trailing data, bounded depth);
+ *  reports errors naming `what`.  Returns 0 or CLI_EXIT_FAIL. */
+int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
+                   size_t len, json_object **out);
+
+/** Overwrites memory that held a secret. */
+void cli_wipe(void *p, size_t len);
+
+/** Wipes then frees a buffer of `len` bytes (NULL is a no-op). */
+void cli_free_secret(void *p, size_t len);
+
+/* ---- output */
+
+/** Adds a string member (NULL: JSON null) / an integer member to an
+ *  object.  Returns 0, or -1 when memory runs out. */
+int cli_json_add_str(json_object *obj, const char *key, const char *value);
+int cli_json_add_int(json_object *obj, const char *key, int64_t value);
+
+/** Prints a json-c value the CLI built, compact, then a newline.
+ *  Returns 0 or CLI_EXIT_FAIL. */
+int cli_print_json(const cli_command *cmd, json_object *obj);
+
+/** Prints text the library built (already exact JSON), then a newline. */
+int cli_print_text(const cli_command *cmd, const char *text);
+
+#endif /* LITHSM_CLI_H */

@@ -1,0 +1,76 @@
+/*
+ * cli_net.h - the network options shared by session-sigs and verify
+ * (--network, --rpc/--staking, --min-nodes, --ca-file, --insecure,
+ * --timeout-ms, --retries) and the connection they describe.
+ */
+#ifndef LITHSM_CLI_NET_H
+#define LITHSM_CLI_NET_H
+
+#include "cli.h"
+
+/* getopt values of the network options, clear of the commands' own. */
+enum {
+    CLI_NET_NETWORK = 0x1000,
+    CLI_NET_RPC,
+    CLI_NET_STAKING,
+    CLI_NET_MIN_NODES,
+    CLI_NET_CA_FILE,
+    CLI_NET_INSECURE,
+    CLI_NET_TIMEOUT_MS,
+    CLI_NET_RETRIES
+};
+
+/* The struct option lines for a command's option table. */
+#define CLI_NET_LONGOPTS                                               \
+    { "network", required_argument, NULL, CLI_NET_NETWORK },           \
+        { "rpc", required_argument, NULL, CLI_NET_RPC },               \
+        { "staking", required_argument, NULL, CLI_NET_STAKING },       \
+        { "min-nodes", required_argument, NULL, CLI_NET_MIN_NODES },   \
+        { "ca-file", required_argument, NULL, CLI_NET_CA_FILE },       \
+        { "insecure", no_argument, NULL, CLI_NET_INSECURE },           \
+        { "timeout-ms", required_argument, NULL, CLI_NET_TIMEOUT_MS }, \
+    {                                                                  \
+        "retries", required_argument, NULL, CLI_NET_RETRIES            \
+    }
+
+/* The options' manual text, for the OPTIONS section of a command. */
+#define CLI_NET_HELP                                                         \
+    "    --network NAME            A preset network: datil, datil-test or\n" \
+    "                              datil-dev.\n"                             \
+    "    --rpc URL                 The JSON-RPC endpoint of a custom\n"      \
+    "                              network (with --staking).\n"              \
+    "    --staking ADDR            Its staking contract (0x + 40 hex).\n"    \
+    "    --min-nodes N             How many nodes must answer the\n"         \
+    "                              handshake (for --node: default all).\n"   \
+    "    --ca-file FILE            Trust the PEM certificates in FILE.\n"    \
+    "    --insecure                Do not verify TLS (tests only).\n"        \
+    "    --timeout-ms N            Per-request time limit; default 10000.\n" \
+    "    --retries N               Retries per node; default 2.\n"
+
+typedef struct cli_net_opts {
+    const char *network, *rpc, *staking, *ca_file;
+    const char *min_nodes, *timeout_ms, *retries;
+    int insecure;
+} cli_net_opts;
+
+/** 1 when getopt value `c` is a network option. */
+int cli_net_is_option(int c);
+
+/** Stores network option `c`.  Returns 0 or CLI_EXIT_USAGE. */
+int cli_net_set(const cli_command *cmd, cli_net_opts *o, int c,
+                const char *arg);
+
+/** 1 when --network, --rpc or --staking was given. */
+int cli_net_has_network(const cli_net_opts *o);
+
+/** 1 when any network option was given. */
+int cli_net_any(const cli_net_opts *o);
+
+/** Connects to the network (or to the explicit `nodes`), after checking
+ *  the options; warns on stderr about every node that failed.
+ *  Returns 0, CLI_EXIT_USAGE or CLI_EXIT_FAIL. */
+int cli_net_connect(const cli_command *cmd, const cli_net_opts *o,
+                    const char *const *nodes, size_t n_nodes,
+                    lithsm_client **out);
+
+#endif /* LITHSM_CLI_NET_H */

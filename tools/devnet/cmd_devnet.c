@@ -1,0 +1,421 @@
+/*
+ * cmd_devnet.c - lithsm devnet: a local network of Lit-compatible node
+ * endpoints for tests (the server is in devnet.c).
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "devnet.h"
+
+static int devnet_run(const cli_command *cmd, int argc, char **argv);
+
+const cli_command cmd_devnet = {
+    "devnet",
+    "run a local network of Lit-compatible test nodes",
+    "lithsm devnet [--nodes N] [--host IP] [--https [--cert-dir DIR]]\n"
+    "                     [--fault I:KIND]... [--epoch N] [--min-nodes M]\n"
+    "                     [--blockhash HASH]",
+    "NAME\n"
+    "    lithsm devnet - run a local network of Lit-compatible test nodes\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    lithsm devnet [--nodes N] [--host IP] [--https [--cert-dir DIR]]\n"
+    "                  [--fault I:KIND]... [--epoch N] [--min-nodes M]\n"
+    "                  [--blockhash HASH]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Starts N node endpoints and one staking JSON-RPC endpoint, each on\n"
+    "    its own free port of a loopback address, all in this process, and\n"
+    "    prints one JSON line on standard output:\n"
+    "\n"
+    "        {\"nodes\":[URL,...],\"rpc\":URL,\"staking\":ADDRESS,\n"
+    "         \"chainId\":31337,\"minNodeCount\":M,\"epoch\":N,\n"
+    "         \"latestBlockhash\":HASH,\"caFile\":PATH,\"pid\":PID}\n"
+    "\n"
+    "    (caFile only with --https).  It then serves until SIGTERM, SIGINT\n"
+    "    or SIGHUP, stops every endpoint and exits 0.  It is a test double:\n"
+    "    its keys are fixed fake values, it does no DKG, signs nothing and\n"
+    "    sends no attestation; use it on loopback only.\n"
+    "\n"
+    "    Each node answers:\n"
+    "\n"
+    "    POST /web/handshake/ and /web/handshake\n"
+    "        Like a Datil node: X-Request-Id or X-Correlation-Id is\n"
+    "        required (else HTTP 418, errorCode\n"
+    "        CoreApiMissingRequiredXRequestIdHeader); an X-Lit-SDK-Version\n"
+    "        header must be a semantic version other than 0.0.0 (else 400,\n"
+    "        CoreApiInvalidXSDKVersionHeader).  Both rules hold on every\n"
+    "        route.  The body is {\"clientPublicKey\",\"challenge\",\n"
+    "        \"epoch\"}.  The answer has serverPublicKey (per node),\n"
+    "        subnetPublicKey, networkPublicKey, networkPublicKeySet,\n"
+    "        hdRootPubkeys, latestBlockhash, nodeVersion, epoch and\n"
+    "        clientSdkVersion; no attestation.\n"
+    "\n"
+    "    POST /web/lithsm/check_session_sig/v1\n"
+    "        The devnet's own route, not a Lit node route: the body\n"
+    "        {\"authSig\": SESSIONSIG} is checked with the lithsm verifier\n"
+    "        as this node (its URL as listed) would, now, with 60 s of\n"
+    "        grace.  Accepted: 200 {\"ok\":true,\"nodeAddress\":URL}.\n"
+    "        Rejected: the node's HTTP status and error body\n"
+    "        {\"errorKind\",\"errorCode\",\"status\",\"message\",\n"
+    "         \"correlationId\",\"details\":[REASON, DETAIL]}, such as 403\n"
+    "        NodeNotAuthorized for another node's entry, 403\n"
+    "        NodeExpWrongOrTooLarge for an expired session, or 402\n"
+    "        rate_limit_exceeded for a capacity delegation to someone else.\n"
+    "        The headers are checked as for the handshake.\n"
+    "\n"
+    "    Request bodies over 1 MiB get HTTP 413.\n"
+    "\n"
+    "    The RPC endpoint (plain HTTP, any path) takes JSON-RPC 2.0 POSTs:\n"
+    "    eth_call to the staking address with data 0xc51d020e\n"
+    "    (getActiveUnkickedValidatorStructsAndCounts) returns the epoch,\n"
+    "    minNodeCount and one validator per node (ip, port, a random node\n"
+    "    address), every node listed, down or not; eth_chainId returns\n"
+    "    0x7a69 and net_version 31337; other methods get error -32601.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --nodes N           How many nodes, 1 to 200; default 3.\n"
+    "    --host IP           The IPv4 loopback address (127.0.0.0/8) to\n"
+    "                        listen on; default 127.0.0.1.\n"
+    "    --https             Serve the nodes over TLS with a new P-256 key\n"
+    "                        and a self-signed certificate for IP, written\n"
+    "                        to caFile for clients' --ca-file.  The key\n"
+    "                        stays in memory.  The RPC stays plain HTTP.\n"
+    "    --cert-dir DIR      Write the certificate as DIR/devnet-cert.pem\n"
+    "                        (kept at exit); default a new directory in\n"
+    "                        $TMPDIR or /tmp, removed at exit.\n"
+    "    --fault I:KIND      Make node I (0-based, its rank in \"nodes\")\n"
+    "                        misbehave.  Repeatable; kinds combine.  KIND:\n"
+    "                          down         its port is bound but never\n"
+    "                                       listens: connections are\n"
+    "                                       refused (still listed);\n"
+    "                          slow=MS      every answer waits MS\n"
+    "                                       milliseconds (at most 600000);\n"
+    "                          blockhash    the handshake answers another\n"
+    "                                       latestBlockhash;\n"
+    "                          garbage      every answer is 200 with a\n"
+    "                                       body that is not JSON (but\n"
+    "                                       labelled application/json);\n"
+    "                          close        the connection is closed\n"
+    "                                       without an answer.\n"
+    "    --epoch N           The epoch number; default 3.\n"
+    "    --min-nodes M       The staking minNodeCount, 1 to N; default\n"
+    "                        ceil(2N/3).\n"
+    "    --blockhash HASH    The latestBlockhash (0x + 64 hex) the nodes\n"
+    "                        report; default random.\n"
+    "    -h, --help          Show this page.\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 after SIGTERM, SIGINT or SIGHUP, 1 when the network cannot\n"
+    "    start, 2 on a usage error.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    Start three nodes, the second one down, and read the start line:\n"
+    "\n"
+    "        lithsm devnet --nodes 3 --fault 1:down > devnet.json &\n"
+    "        sleep 1; cat devnet.json\n"
+    "\n"
+    "    Make SessionSigs for the first node (NODE0 holds its URL, NONCE\n"
+    "    the latestBlockhash) and have it check its entry (with jq):\n"
+    "\n"
+    "        lithsm session-sigs --wallet wallet.pem \\\n"
+    "            --resource 'lit-pkp://*' --ability pkp-signing \\\n"
+    "            --node \"$NODE0\" --nonce \"$NONCE\" > session-sigs.json\n"
+    "        jq -c --arg n \"$NODE0\" '{authSig: .[$n]}' session-sigs.json |\n"
+    "        curl -s -H 'X-Request-Id: test-1' \\\n"
+    "            -H 'Content-Type: application/json' --data-binary @- \\\n"
+    "            \"$NODE0/web/lithsm/check_session_sig/v1\"\n"
+    "\n"
+    "    Handshake with a node by hand:\n"
+    "\n"
+    "        curl -s -H 'X-Request-Id: test-2' \\\n"
+    "            -d '{\"clientPublicKey\":\"test\"}' \\\n"
+    "            \"$NODE0/web/handshake/\"\n"
+    "\n"
+    "    Stop it:\n"
+    "\n"
+    "        kill -TERM \"$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/' "
+    "devnet.json)\"\n",
+    devnet_run,
+};
+
+static const char fault_kinds[] =
+    "KIND is down, slow=MS, blockhash, garbage or close";
+
+/* Parses "I:KIND" into faults[I] (n entries). */
+static int parse_fault(const cli_command *cmd, const char *spec,
+                       devnet_fault *faults, size_t n)
+{
+    const char *colon = strchr(spec, ':'), *kind;
+    char *end;
+    unsigned long idx, ms;
+
+    if (colon == NULL || colon == spec || spec[0] < '0' || spec[0] > '9')
+        goto bad;
+    idx = strtoul(spec, &end, 10);
+    if (end != colon)
+        goto bad;
+    if (idx >= n)
+        return cli_usage_error(
+            cmd, "option '--fault': there is no node %lu (0 to %zu)", idx,
+            n - 1);
+    kind = colon + 1;
+    if (strcmp(kind, "down") == 0) {
+        faults[idx].flags |= DEVNET_FAULT_DOWN;
+    } else if (strcmp(kind, "blockhash") == 0) {
+        faults[idx].flags |= DEVNET_FAULT_BLOCKHASH;
+    } else if (strcmp(kind, "garbage") == 0) {
+        faults[idx].flags |= DEVNET_FAULT_GARBAGE;
+    } else if (strcmp(kind, "close") == 0) {
+        faults[idx].flags |= DEVNET_FAULT_CLOSE;
+    } else if (strncmp(kind, "slow=", 5) == 0) {
+        if (kind[5] < '0' || kind[5] > '9')
+            goto bad;
+        ms = strtoul(kind + 5, &end, 10);
+        if (*end != '\0' || ms > DEVNET_MAX_SLOW_MS)
+            return cli_usage_error(cmd, "option '--fault': '%s': MS is 0 to %u",
+                                   spec, DEVNET_MAX_SLOW_MS);
+        faults[idx].flags |= DEVNET_FAULT_SLOW;
+        faults[idx].slow_ms = (unsigned)ms;
+    } else {
+        goto bad;
+    }
+    return 0;
+bad:
+    return cli_usage_error(cmd, "option '--fault': '%s' is not I:KIND; %s",
+                           spec, fault_kinds);
+}
+
+static int check_blockhash(const cli_command *cmd, const char *hash)
+{
+    size_t i;
+
+    if (strlen(hash) != 66 || hash[0] != '0' || hash[1] != 'x')
+        goto bad;
+    for (i = 2; i < 66; i++)
+        if (strchr("0123456789abcdefABCDEF", hash[i]) == NULL)
+            goto bad;
+    return 0;
+bad:
+    return cli_usage_error(
+        cmd, "option '--blockhash': '%s' is not 0x + 64 hex digits", hash);
+}
+
+static int random_blockhash(const cli_command *cmd, char out[67])
+{
+    uint8_t b[32];
+
+    if (RAND_bytes(b, sizeof(b)) != 1 ||
+        lithsm_hex_encode(out + 2, 65, b, sizeof(b)) != LITHSM_OK) {
+        cli_error(cmd, "the random generator failed");
+        return CLI_EXIT_FAIL;
+    }
+    out[0] = '0';
+    out[1] = 'x';
+    return 0;
+}
+
+/* Serves until SIGTERM, SIGINT or SIGHUP; the signals stay blocked in
+ * every thread, and this one takes them with sigwait(). */
+static int serve(const cli_command *cmd, const devnet_config *cfg,
+                 const sigset_t *stop)
+{
+    devnet *net = NULL;
+    char err[256], *line;
+    int sig, rc;
+
+    if (devnet_start(&net, cfg, err, sizeof(err)) != 0) {
+        cli_error(cmd, "cannot start the devnet: %s", err);
+        return CLI_EXIT_FAIL;
+    }
+    line = devnet_start_line(net);
+    if (line == NULL) {
+        cli_error(cmd, "out of memory");
+        devnet_stop(net);
+        return CLI_EXIT_FAIL;
+    }
+    rc = printf("%s\n", line) < 0 || fflush(stdout) != 0;
+    free(line);
+    if (rc) {
+        cli_error(cmd, "cannot write the start line");
+        devnet_stop(net);
+        return CLI_EXIT_FAIL;
+    }
+    do {
+        rc = sigwait(stop, &sig);
+    } while (rc != 0);
+    devnet_stop(net);
+    return CLI_EXIT_OK;
+}
+
+static int devnet_run(const cli_command *cmd, int argc, char **argv)
+{
+    enum {
+        OPT_NODES = 256,
+        OPT_HOST,
+        OPT_HTTPS,
+        OPT_CERT_DIR,
+        OPT_FAULT,
+        OPT_EPOCH,
+        OPT_MIN_NODES,
+        OPT_BLOCKHASH
+    };
+    static const struct option opts[] = {
+        { "nodes", required_argument, NULL, OPT_NODES },
+        { "host", required_argument, NULL, OPT_HOST },
+        { "https", no_argument, NULL, OPT_HTTPS },
+        { "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+        { "fault", required_argument, NULL, OPT_FAULT },
+        { "epoch", required_argument, NULL, OPT_EPOCH },
+        { "min-nodes", required_argument, NULL, OPT_MIN_NODES },
+        { "blockhash", required_argument, NULL, OPT_BLOCKHASH },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *nodes_s = NULL, *host = NULL, *cert_dir = NULL;
+    const char *epoch_s = NULL, *min_s = NULL, *hash = NULL;
+    const char **fault_specs = NULL;
+    size_t n_faults = 0, i;
+    uint64_t n_nodes = 3, epoch = 3, min_nodes;
+    int https = 0, c, rc = 0;
+    char random_hash[67];
+    devnet_fault *faults = NULL;
+    devnet_config cfg;
+    sigset_t stop;
+    struct in_addr in;
+
+    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
+        switch (c) {
+        case OPT_NODES:
+            rc = cli_set_once(cmd, &nodes_s, "--nodes", optarg);
+            break;
+        case OPT_HOST:
+            rc = cli_set_once(cmd, &host, "--host", optarg);
+            break;
+        case OPT_HTTPS:
+            if (https)
+                rc = cli_usage_error(cmd, "option '--https' is given more "
+                                          "than once");
+            https = 1;
+            break;
+        case OPT_CERT_DIR:
+            rc = cli_set_once(cmd, &cert_dir, "--cert-dir", optarg);
+            break;
+        case OPT_FAULT:
+            rc = cli_push(cmd, &fault_specs, &n_faults, optarg);
+            break;
+        case OPT_EPOCH:
+            rc = cli_set_once(cmd, &epoch_s, "--epoch", optarg);
+            break;
+        case OPT_MIN_NODES:
+            rc = cli_set_once(cmd, &min_s, "--min-nodes", optarg);
+            break;
+        case OPT_BLOCKHASH:
+            rc = cli_set_once(cmd, &hash, "--blockhash", optarg);
+            break;
+        case 'h':
+            free((void *)fault_specs);
+            return cli_print_help(cmd);
+        default:
+            rc = CLI_EXIT_USAGE;
+            break;
+        }
+    }
+    if (rc != 0)
+        goto done;
+
+    if (nodes_s != NULL &&
+        (rc = cli_parse_u64(cmd, "--nodes", nodes_s, &n_nodes)) != 0)
+        goto done;
+    if (n_nodes < 1 || n_nodes > DEVNET_MAX_NODES) {
+        rc = cli_usage_error(cmd, "option '--nodes': %s is not 1 to %d",
+                             nodes_s, DEVNET_MAX_NODES);
+        goto done;
+    }
+    /* The SDK's default threshold: two thirds, rounded up. */
+    min_nodes = (2 * n_nodes + 2) / 3;
+    if (min_s != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--min-nodes", min_s, &min_nodes)) != 0)
+            goto done;
+        if (min_nodes < 1 || min_nodes > n_nodes) {
+            rc =
+                cli_usage_error(cmd, "option '--min-nodes': %s is not 1 to %lu",
+                                min_s, (unsigned long)n_nodes);
+            goto done;
+        }
+    }
+    if (epoch_s != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--epoch", epoch_s, &epoch)) != 0)
+            goto done;
+        /* Beyond 2^53 JSON numbers lose precision in JavaScript. */
+        if (epoch > ((uint64_t)1 << 53)) {
+            rc = cli_usage_error(cmd, "option '--epoch': %s is too large",
+                                 epoch_s);
+            goto done;
+        }
+    }
+    if (host != NULL && (inet_pton(AF_INET, host, &in) != 1 ||
+                         (ntohl(in.s_addr) >> 24) != 127)) {
+        rc = cli_usage_error(
+            cmd, "option '--host': '%s' is not an IPv4 address in 127.0.0.0/8",
+            host);
+        goto done;
+    }
+    if (cert_dir != NULL && !https) {
+        rc = cli_usage_error(cmd, "option '--cert-dir' needs '--https'");
+        goto done;
+    }
+    if (hash != NULL) {
+        if ((rc = check_blockhash(cmd, hash)) != 0)
+            goto done;
+    } else {
+        if ((rc = random_blockhash(cmd, random_hash)) != 0)
+            goto done;
+        hash = random_hash;
+    }
+    faults = calloc((size_t)n_nodes, sizeof(*faults));
+    if (faults == NULL) {
+        cli_error(cmd, "out of memory");
+        rc = CLI_EXIT_FAIL;
+        goto done;
+    }
+    for (i = 0; i < n_faults; i++)
+        if ((rc = parse_fault(cmd, fault_specs[i], faults, (size_t)n_nodes)) !=
+            0)
+            goto done;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.n_nodes = (size_t)n_nodes;
+    cfg.host = host != NULL ? host : "127.0.0.1";
+    cfg.https = https;
+    cfg.cert_dir = cert_dir;
+    cfg.epoch = epoch;
+    cfg.min_nodes = (size_t)min_nodes;
+    cfg.blockhash = hash;
+    cfg.faults = faults;
+
+    /* Block the stop signals before any thread starts, so that only
+     * sigwait() sees them; a closed client socket must not kill us. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
+        cli_error(cmd, "cannot block the stop signals");
+        rc = CLI_EXIT_FAIL;
+        goto done;
+    }
+    /* The signals stay blocked: a second SIGTERM while stopping must
+     * not turn the clean exit into a kill. */
+    rc = serve(cmd, &cfg, &stop);
+done:
+    free(faults);
+    free((void *)fault_specs);
+    return rc;
+}
