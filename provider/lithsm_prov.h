@@ -2,11 +2,15 @@
  * lithsm_prov.h - internals of the lithsm OpenSSL 3 provider.
  *
  * provider.c   entry point, algorithm tables, configuration, errors
- * p11.c        the PKCS#11 module: libp11 for load, slots and login; the
+ * p11_*.c      the PKCS#11 module: libp11 for load, slots and login; the
  *              module's own function list for sessions, keys and signing
+ *              (p11.h, which these files share)
  * store.c      OSSL_STORE loader for pkcs11: URIs (RFC 7512, p11-kit parser)
  * keymgmt.c    EC key management for token keys
  * signature.c  ECDSA over CKM_ECDSA
+ *
+ * What clients share with the provider (its name, parameter names and
+ * error reason codes) is in the public lithsm_provider.h.
  */
 #ifndef LITHSM_PROV_H
 #define LITHSM_PROV_H
@@ -18,25 +22,7 @@
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/uri.h>
 
-/* Reason codes, published through OSSL_FUNC_PROVIDER_GET_REASON_STRINGS. */
-enum {
-    LITHSM_R_MALLOC = 1,
-    LITHSM_R_URI,
-    LITHSM_R_CONFIG,
-    LITHSM_R_MODULE,
-    LITHSM_R_TOKEN_NOT_FOUND,
-    LITHSM_R_OBJECT_NOT_FOUND,
-    LITHSM_R_PIN_SOURCE,
-    LITHSM_R_PIN_INCORRECT,
-    LITHSM_R_PIN_LOCKED,
-    LITHSM_R_LOGIN,
-    LITHSM_R_PKCS11,
-    LITHSM_R_KEY,
-    LITHSM_R_DIGEST_LENGTH,
-    LITHSM_R_NOT_PRIVATE,
-    LITHSM_R_BAD_ARGUMENT,
-    LITHSM_R_TOKEN_BUSY
-};
+#include "lithsm_provider.h"
 
 typedef struct lithsm_provctx {
     const OSSL_CORE_HANDLE *handle;
@@ -64,7 +50,7 @@ const char *lithsm_prov_parse_uri(const char *text, P11KitUri *uri);
 #define LITHSM_RAISE(pc, reason, ...) \
     lithsm_prov_raise((pc), __FILE__, __LINE__, __func__, (reason), __VA_ARGS__)
 
-/* ------------------------------------------------------------------ p11.c */
+/* ---------------------------------------------------------------- p11_*.c */
 
 /* Curves the keys may be on. */
 enum { LITHSM_CURVE_SECP256K1 = 1, LITHSM_CURVE_P256 };
@@ -74,7 +60,7 @@ typedef struct lithsm_module lithsm_module;
 /* Where a PIN comes from: the pin-source (URI, else configuration), else
  * the application's passphrase callback (a prompt), else nowhere. */
 typedef struct lithsm_pin {
-    const char *source; /* "file:PATH" or NULL */
+    const char *source; /* "file:PATH", "env:NAME" or NULL */
     OSSL_PASSPHRASE_CALLBACK *cb;
     void *cbarg;
 } lithsm_pin;
@@ -102,10 +88,6 @@ typedef struct lithsm_key {
 } lithsm_key;
 
 #define LITHSM_KEY_MAGIC 0x6c6b6579u
-
-/* Key generation parameter: the pkcs11: URI of the token and the new key's
- * label (object=), optionally id=, pin-source= and module-path=. */
-#define LITHSM_PKEY_PARAM_URI "lithsm-uri"
 
 /* Loads (or reuses) the module at `path`; the caller releases it. */
 lithsm_module *lithsm_module_get(lithsm_provctx *pc, const char *path);

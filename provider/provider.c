@@ -34,6 +34,7 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 
+#include "keys/pin_source.h"
 #include "lithsm_prov.h"
 
 #ifndef LITHSM_DEFAULT_MODULE
@@ -127,18 +128,18 @@ static const OSSL_ITEM *lithsm_reason_strings(void *provctx)
 }
 
 static const OSSL_ALGORITHM keymgmt_algs[] = {
-    { "EC:id-ecPublicKey:1.2.840.10045.2.1", "provider=lithsm",
+    { "EC:id-ecPublicKey:1.2.840.10045.2.1", LITHSM_PROVIDER_PROPQ,
       lithsm_ec_keymgmt_functions, "EC keys held in a PKCS#11 token" },
     { NULL, NULL, NULL, NULL }
 };
 
 static const OSSL_ALGORITHM signature_algs[] = {
-    { "ECDSA", "provider=lithsm", lithsm_ecdsa_functions,
+    { "ECDSA", LITHSM_PROVIDER_PROPQ, lithsm_ecdsa_functions,
       "ECDSA computed by a PKCS#11 token (CKM_ECDSA)" },
     { NULL, NULL, NULL, NULL }
 };
 
-static const OSSL_ALGORITHM store_algs[] = { { "pkcs11", "provider=lithsm",
+static const OSSL_ALGORITHM store_algs[] = { { "pkcs11", LITHSM_PROVIDER_PROPQ,
                                                lithsm_store_functions,
                                                "pkcs11: URIs (RFC 7512)" },
                                              { NULL, NULL, NULL, NULL } };
@@ -260,10 +261,10 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
         }
     }
     if (get_params != NULL) {
-        core_params[0] =
-            OSSL_PARAM_construct_utf8_ptr("module-path", &module_path, 0);
-        core_params[1] =
-            OSSL_PARAM_construct_utf8_ptr("pin-source", &pin_source, 0);
+        core_params[0] = OSSL_PARAM_construct_utf8_ptr(
+            LITHSM_PROV_PARAM_MODULE_PATH, &module_path, 0);
+        core_params[1] = OSSL_PARAM_construct_utf8_ptr(
+            LITHSM_PROV_PARAM_PIN_SOURCE, &pin_source, 0);
         core_params[2] = OSSL_PARAM_construct_end();
         if (!get_params(handle, core_params))
             goto fail;
@@ -271,8 +272,7 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
     if (!config_dup(&pc->module_path, module_path) ||
         !config_dup(&pc->pin_source, pin_source))
         goto fail;
-    if (pc->pin_source != NULL && strncmp(pc->pin_source, "file:", 5) != 0 &&
-        strncmp(pc->pin_source, "env:", 4) != 0) {
+    if (pc->pin_source != NULL && !lithsm_pin_source_valid(pc->pin_source)) {
         LITHSM_RAISE(pc, LITHSM_R_CONFIG,
                      "pin-source in the provider configuration must be "
                      "file:PATH or env:NAME");

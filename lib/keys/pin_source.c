@@ -1,0 +1,47 @@
+/*
+ * pin_source.c - the grammar of a PIN source (pin_source.h).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "keys/pin_source.h"
+
+/* Longest variable name accepted after env:. */
+#define ENV_NAME_MAX 64
+
+lithsm_pin_source_kind lithsm_pin_source_parse(const char *source,
+                                               const char **arg)
+{
+    const char *rest;
+
+    if (source == NULL)
+        return LITHSM_PIN_SOURCE_INVALID;
+    if (strncmp(source, "env:", 4) == 0) {
+        rest = source + 4;
+        /* The name the user gave, never a default one: '=' would make
+         * getenv() look up something else. */
+        if (rest[0] == '\0' || strlen(rest) > ENV_NAME_MAX ||
+            strchr(rest, '=') != NULL)
+            return LITHSM_PIN_SOURCE_BAD_NAME;
+        if (arg != NULL)
+            *arg = rest;
+        return LITHSM_PIN_SOURCE_ENV;
+    }
+    /* "file:|cmd" would read a command's output in some tools. */
+    if (strncmp(source, "file:", 5) != 0 || source[5] == '\0' ||
+        source[5] == '|')
+        return LITHSM_PIN_SOURCE_INVALID;
+    rest = source + 5;
+    if (strncmp(rest, "//", 2) == 0 && rest[2] == '/')
+        rest += 2; /* file:///abs/path */
+    if (arg != NULL)
+        *arg = rest;
+    return LITHSM_PIN_SOURCE_FILE;
+}
+
+int lithsm_pin_source_valid(const char *source)
+{
+    lithsm_pin_source_kind kind = lithsm_pin_source_parse(source, NULL);
+
+    return kind == LITHSM_PIN_SOURCE_FILE || kind == LITHSM_PIN_SOURCE_ENV;
+}

@@ -1,0 +1,358 @@
+/*
+ * p11_find.c - the searches of the store: EC keys and X.509 certificates
+ * matching a pkcs11: URI (p11-kit's matcher for the module, slot and token;
+ * C_FindObjects for the objects) on every token it matches.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "p11.h"
+
+/* Collects every handle matching tmpl first: no attribute reads while a
+ * search is active.  *found is freed by the caller. */
+static int find_handles(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, CK_ATTRIBUTE *tmpl, CK_ULONG nt,
+                        CK_OBJECT_HANDLE **found, CK_ULONG *nfound)
+{
+    CK_OBJECT_HANDLE h[LITHSM_FIND_BATCH];
+    CK_OBJECT_HANDLE *grown;
+    CK_ULONG n;
+    CK_RV rv;
+
+    *found = NULL;
+    *nfound = 0;
+    rv = mod->fl->C_FindObjectsInit(s, tmpl, nt);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjectsInit: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    for (;;) {
+        rv = mod->fl->C_FindObjects(s, h, LITHSM_FIND_BATCH, &n);
+        if (rv != CKR_OK || n == 0)
+            break;
+        grown = realloc(*found, (*nfound + n) * sizeof(*grown));
+        if (grown == NULL) {
+            rv = CKR_HOST_MEMORY;
+            break;
+        }
+        *found = grown;
+        memcpy(*found + *nfound, h, n * sizeof(*h));
+        *nfound += n;
+    }
+    (void)mod->fl->C_FindObjectsFinal(s);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_FindObjects: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        free(*found);
+        *found = NULL;
+        *nfound = 0;
+        return 0;
+    }
+    return 1;
+}
+
+/* The handles of class `cls` whose `kind_attr` (CKA_KEY_TYPE,
+ * CKA_CERTIFICATE_TYPE) is `kind`, matching the URI's label and id. */
+static int find_objects(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, P11KitUri *uri,
+                        CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE kind_attr,
+                        CK_ULONG kind, CK_OBJECT_HANDLE **found,
+                        CK_ULONG *nfound)
+{
+    CK_ATTRIBUTE tmpl[4], *a;
+    int nt = 0;
+
+    tmpl[nt].type = CKA_CLASS, tmpl[nt].pValue = &cls;
+    tmpl[nt++].ulValueLen = sizeof(cls);
+    tmpl[nt].type = kind_attr, tmpl[nt].pValue = &kind;
+    tmpl[nt++].ulValueLen = sizeof(kind);
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL)
+        tmpl[nt++] = *a;
+    if ((a = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL)
+        tmpl[nt++] = *a;
+    return find_handles(pc, mod, s, tmpl, (CK_ULONG)nt, found, nfound);
+}
+
+/* Finds the EC keys of class cls matching the URI's object attributes. */
+static int find_class(lithsm_provctx *pc, lithsm_module *mod,
+                      CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                      CK_OBJECT_CLASS cls, lithsm_key_list *l)
+{
+    CK_OBJECT_HANDLE *found;
+    CK_ULONG nfound, i;
+    int ok = 1;
+
+    if (!find_objects(pc, mod, s, uri, cls, CKA_KEY_TYPE, CKK_EC, &found,
+                      &nfound))
+        return 0;
+    for (i = 0; i < nfound && ok; i++)
+        ok = lithsm_key_list_add(pc, mod, s, slot, found[i], cls, l);
+    free(found);
+    return ok;
+}
+
+int lithsm_slot_matches(lithsm_module *mod, const lithsm_slot *ss,
+                        P11KitUri *uri, CK_TOKEN_INFO *ti)
+{
+    CK_SLOT_INFO si;
+    CK_SLOT_ID want = p11_kit_uri_get_slot_id(uri);
+
+    if (want != (CK_SLOT_ID)-1 && want != ss->id)
+        return 0;
+    if (mod->fl->C_GetSlotInfo(ss->id, &si) != CKR_OK ||
+        !(si.flags & CKF_TOKEN_PRESENT) ||
+        !p11_kit_uri_match_slot_info(uri, &si))
+        return 0;
+    /* An uninitialised token holds no keys, and libp11 0.4.12 waits
+     * forever for a session on one (SoftHSM2's free slot). */
+    return mod->fl->C_GetTokenInfo(ss->id, ti) == CKR_OK &&
+           (ti->flags & CKF_TOKEN_INITIALIZED) &&
+           p11_kit_uri_match_token_info(uri, ti);
+}
+
+enum { URI_ERROR, URI_NO_MATCH, URI_SEARCH };
+#define URI_ANY_CLASS ((CK_OBJECT_CLASS)~0UL) /* the URI has no type= */
+
+/* The checks before any object search: the module after a fork, unknown
+ * attributes (RFC 7512: they match nothing) and the module's own info.
+ * *cls is the URI's type= class, or URI_ANY_CLASS when it names none. */
+static int uri_search_start(lithsm_provctx *pc, lithsm_module *mod,
+                            P11KitUri *uri, CK_OBJECT_CLASS *cls)
+{
+    CK_INFO info;
+    CK_ATTRIBUTE *a;
+
+    *cls = URI_ANY_CLASS;
+    if (!lithsm_module_check_fork(pc, mod))
+        return URI_ERROR;
+    if (p11_kit_uri_any_unrecognized(uri))
+        return URI_NO_MATCH;
+    if (mod->fl->C_GetInfo(&info) == CKR_OK &&
+        !p11_kit_uri_match_module_info(uri, &info))
+        return URI_NO_MATCH;
+    a = p11_kit_uri_get_attribute(uri, CKA_CLASS);
+    if (a != NULL && a->ulValueLen == sizeof(*cls))
+        memcpy(cls, a->pValue, sizeof(*cls));
+    return URI_SEARCH;
+}
+
+/* One search on one token's session; adds what it finds to its list. */
+typedef int (*token_search_fn)(lithsm_provctx *pc, lithsm_module *mod,
+                               CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                               P11KitUri *uri, void *arg);
+
+/* Runs `search` on every initialised token the URI matches, logged in
+ * first when `login_first`.  Objects may be CKA_PRIVATE (hidden until
+ * login): when `login_on_miss` and a search adds nothing to *count while a
+ * PIN source is at hand, it logs in and searches once more (never with a
+ * PIN that failed: lithsm_slot_login refuses).  No matching token is an
+ * error. */
+static int search_tokens(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                         const lithsm_pin *pin, int login_first,
+                         int login_on_miss, token_search_fn search, void *arg,
+                         const size_t *count)
+{
+    CK_TOKEN_INFO ti;
+    CK_SESSION_HANDLE s;
+    CK_RV rv;
+    unsigned int i;
+    size_t before;
+    int ntokens = 0, ok = 1;
+
+    for (i = 0; i < mod->nslots && ok; i++) {
+        lithsm_slot *ss = &mod->ss[i];
+
+        if (!lithsm_slot_matches(mod, ss, uri, &ti))
+            continue;
+        ntokens++;
+        if (login_first) {
+            ok = lithsm_slot_login(pc, mod, ss, &ti, pin);
+            if (!ok)
+                break;
+        }
+        rv = lithsm_session_get(mod, ss->id, &s);
+        if (rv != CKR_OK) {
+            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                         lithsm_ckr_name(rv), (unsigned long)rv);
+            ok = 0;
+            break;
+        }
+        before = *count;
+        ok = search(pc, mod, s, ss->id, uri, arg);
+        if (ok && login_on_miss && *count == before && pin != NULL &&
+            pin->source != NULL) {
+            ok = lithsm_slot_login(pc, mod, ss, &ti, pin);
+            if (ok)
+                ok = search(pc, mod, s, ss->id, uri, arg);
+        }
+        lithsm_session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+    }
+    if (ok && ntokens == 0) {
+        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
+                     "no token in module %s matches the URI", mod->path);
+        ok = 0;
+    }
+    return ok;
+}
+
+typedef struct key_search {
+    lithsm_key_list l;
+    int want_private, want_public;
+} key_search;
+
+static int search_keys(lithsm_provctx *pc, lithsm_module *mod,
+                       CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                       void *arg)
+{
+    key_search *ks = arg;
+    int ok = 1;
+
+    if (ks->want_private)
+        ok = find_class(pc, mod, s, slot, uri, CKO_PRIVATE_KEY, &ks->l);
+    if (ok && ks->want_public)
+        ok = find_class(pc, mod, s, slot, uri, CKO_PUBLIC_KEY, &ks->l);
+    return ok;
+}
+
+int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                     const lithsm_pin *pin, int want_private, int want_public,
+                     lithsm_key ***keys, size_t *nkeys)
+{
+    key_search ks = { { NULL, 0, 0, 0 }, want_private, want_public };
+    CK_OBJECT_CLASS cls;
+    int start;
+
+    *keys = NULL;
+    *nkeys = 0;
+    start = uri_search_start(pc, mod, uri, &cls);
+    if (start != URI_SEARCH)
+        return start == URI_NO_MATCH; /* nothing found, or an error */
+    if (cls != URI_ANY_CLASS) {
+        ks.want_private = want_private && cls == CKO_PRIVATE_KEY;
+        ks.want_public = want_public && cls == CKO_PUBLIC_KEY;
+    }
+    if (!search_tokens(pc, mod, uri, pin, ks.want_private,
+                       !ks.want_private && ks.want_public, search_keys, &ks,
+                       &ks.l.n)) {
+        lithsm_keys_free(ks.l.keys, ks.l.n);
+        return 0;
+    }
+    *keys = ks.l.keys;
+    *nkeys = ks.l.n;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Certificates: CKO_CERTIFICATE objects of type X.509, read as DER.  They
+ * are usually public objects, found without logging in.
+ */
+
+#define CERT_MAX (64 * 1024) /* a larger CKA_VALUE is skipped */
+
+typedef struct cert_list {
+    lithsm_cert *certs;
+    size_t n, cap;
+} cert_list;
+
+void lithsm_certs_free(lithsm_cert *certs, size_t ncerts)
+{
+    size_t i;
+
+    for (i = 0; i < ncerts; i++)
+        free(certs[i].der);
+    free(certs);
+}
+
+/* Reads the certificate's CKA_VALUE into the list; an object without a
+ * readable value is skipped (returns 1 with nothing added). */
+static int add_cert(lithsm_provctx *pc, lithsm_module *mod, CK_SESSION_HANDLE s,
+                    CK_OBJECT_HANDLE h, cert_list *l)
+{
+    CK_ATTRIBUTE a = { CKA_VALUE, NULL, 0 };
+    lithsm_cert *grown;
+    unsigned char *der;
+
+    if (mod->fl->C_GetAttributeValue(s, h, &a, 1) != CKR_OK ||
+        a.ulValueLen == 0 || a.ulValueLen == (CK_ULONG)-1 ||
+        a.ulValueLen > CERT_MAX)
+        return 1;
+    if ((der = malloc(a.ulValueLen)) == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return 0;
+    }
+    a.pValue = der;
+    if (mod->fl->C_GetAttributeValue(s, h, &a, 1) != CKR_OK ||
+        a.ulValueLen == (CK_ULONG)-1) {
+        free(der);
+        return 1;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+
+        grown = realloc(l->certs, cap * sizeof(*grown));
+        if (grown == NULL) {
+            free(der);
+            LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+            return 0;
+        }
+        l->certs = grown;
+        l->cap = cap;
+    }
+    l->certs[l->n].der = der;
+    l->certs[l->n].der_len = a.ulValueLen;
+    l->n++;
+    return 1;
+}
+
+/* The X.509 certificates on one token matching the URI's object and id. */
+static int find_certs_on(lithsm_provctx *pc, lithsm_module *mod,
+                         CK_SESSION_HANDLE s, P11KitUri *uri, cert_list *l)
+{
+    CK_OBJECT_HANDLE *found;
+    CK_ULONG nfound, i;
+    int ok = 1;
+
+    if (!find_objects(pc, mod, s, uri, CKO_CERTIFICATE, CKA_CERTIFICATE_TYPE,
+                      CKC_X_509, &found, &nfound))
+        return 0;
+    for (i = 0; i < nfound && ok; i++)
+        ok = add_cert(pc, mod, s, found[i], l);
+    free(found);
+    return ok;
+}
+
+/* search_tokens' form of find_certs_on. */
+static int search_certs(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                        void *arg)
+{
+    (void)slot;
+    return find_certs_on(pc, mod, s, uri, arg);
+}
+
+int lithsm_find_certs(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
+                      const lithsm_pin *pin, lithsm_cert **certs,
+                      size_t *ncerts)
+{
+    cert_list l = { NULL, 0, 0 };
+    CK_OBJECT_CLASS cls;
+    int start;
+
+    *certs = NULL;
+    *ncerts = 0;
+    start = uri_search_start(pc, mod, uri, &cls);
+    if (start != URI_SEARCH)
+        return start == URI_NO_MATCH; /* nothing found, or an error */
+    if (cls != URI_ANY_CLASS && cls != CKO_CERTIFICATE)
+        return 1;
+    /* Certificates are usually public objects: no login unless a search
+     * finds nothing and a PIN source is at hand. */
+    if (!search_tokens(pc, mod, uri, pin, 0, 1, search_certs, &l, &l.n)) {
+        lithsm_certs_free(l.certs, l.n);
+        return 0;
+    }
+    *certs = l.certs;
+    *ncerts = l.n;
+    return 1;
+}

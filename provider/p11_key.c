@@ -1,0 +1,195 @@
+/*
+ * p11_key.c - key objects: what the provider keeps of an EC key found on a
+ * token (curve, public point, handle, and what finds it again after a
+ * fork), read through the module's function list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+
+#include "p11.h"
+
+lithsm_key *lithsm_key_ref(lithsm_key *key)
+{
+    __atomic_add_fetch(&key->refs, 1, __ATOMIC_RELAXED);
+    return key;
+}
+
+void lithsm_key_unref(lithsm_key *key)
+{
+    if (key == NULL || key->magic != LITHSM_KEY_MAGIC)
+        return;
+    if (__atomic_sub_fetch(&key->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    lithsm_module_put(key->mod);
+    OPENSSL_clear_free(key, sizeof(*key));
+}
+
+void lithsm_keys_free(lithsm_key **keys, size_t nkeys)
+{
+    size_t i;
+
+    for (i = 0; i < nkeys; i++)
+        lithsm_key_unref(keys[i]);
+    free(keys);
+}
+
+/* Reads one attribute into buf; *len gets its length.  Fails when the
+ * attribute is absent, sensitive or larger than the buffer. */
+static int get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+                    CK_ATTRIBUTE_TYPE type, void *buf, size_t size, size_t *len)
+{
+    CK_ATTRIBUTE a;
+
+    a.type = type;
+    a.pValue = buf;
+    a.ulValueLen = size;
+    if (mod->fl->C_GetAttributeValue(s, h, &a, 1) != CKR_OK ||
+        a.ulValueLen == (CK_ULONG)-1 || a.ulValueLen > size)
+        return 0;
+    *len = a.ulValueLen;
+    return 1;
+}
+
+/* CKA_EC_POINT: a DER OCTET STRING around 04||X||Y (PKCS#11 v2.40), or the
+ * raw point some modules give; then the point must be on the curve. */
+static int parse_point(unsigned char out[65], const unsigned char *p,
+                       size_t len, int curve)
+{
+    EC_GROUP *group = NULL;
+    EC_POINT *pt = NULL;
+    int ok = 0;
+
+    if (len == 67 && p[0] == 0x04 && p[1] == 0x41)
+        p += 2, len -= 2;
+    if (len != 65 || p[0] != 0x04)
+        return 0;
+    group = EC_GROUP_new_by_curve_name(lithsm_curve_nid(curve));
+    pt = group != NULL ? EC_POINT_new(group) : NULL;
+    if (pt != NULL && EC_POINT_oct2point(group, pt, p, len, NULL) == 1) {
+        memcpy(out, p, 65);
+        ok = 1;
+    }
+    EC_POINT_free(pt);
+    EC_GROUP_free(group);
+    ERR_clear_error(); /* a bad point is reported by the caller */
+    return ok;
+}
+
+/* The public key object beside a private key: same CKA_ID, same curve. */
+static int find_public_point(lithsm_module *mod, CK_SESSION_HANDLE s,
+                             const unsigned char *id, size_t id_len,
+                             const unsigned char *params, size_t params_len,
+                             int curve, unsigned char out[65])
+{
+    CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
+    CK_KEY_TYPE kt = CKK_EC;
+    CK_ATTRIBUTE tmpl[4];
+    CK_OBJECT_HANDLE h[LITHSM_FIND_BATCH];
+    CK_ULONG n = 0, i;
+    unsigned char point[160];
+    size_t point_len;
+    int ok = 0;
+
+    tmpl[0].type = CKA_CLASS, tmpl[0].pValue = &cls;
+    tmpl[0].ulValueLen = sizeof(cls);
+    tmpl[1].type = CKA_KEY_TYPE, tmpl[1].pValue = &kt;
+    tmpl[1].ulValueLen = sizeof(kt);
+    tmpl[2].type = CKA_ID, tmpl[2].pValue = (void *)id;
+    tmpl[2].ulValueLen = id_len;
+    tmpl[3].type = CKA_EC_PARAMS, tmpl[3].pValue = (void *)params;
+    tmpl[3].ulValueLen = params_len;
+    if (mod->fl->C_FindObjectsInit(s, tmpl, 4) != CKR_OK)
+        return 0;
+    if (mod->fl->C_FindObjects(s, h, LITHSM_FIND_BATCH, &n) != CKR_OK)
+        n = 0;
+    (void)mod->fl->C_FindObjectsFinal(s);
+    for (i = 0; i < n && !ok; i++)
+        if (get_attr(mod, s, h[i], CKA_EC_POINT, point, sizeof(point),
+                     &point_len))
+            ok = parse_point(out, point, point_len, curve);
+    return ok;
+}
+
+static int list_add(lithsm_provctx *pc, lithsm_key_list *l, lithsm_key *key)
+{
+    lithsm_key **k;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+
+        k = realloc(l->keys, cap * sizeof(*k));
+        if (k == NULL) {
+            LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+            return 0;
+        }
+        l->keys = k;
+        l->cap = cap;
+    }
+    l->keys[l->n++] = key;
+    return 1;
+}
+
+int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
+                        CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                        CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls,
+                        lithsm_key_list *l)
+{
+    unsigned char params[128], id[256], point[160];
+    size_t params_len, id_len = 0, point_len, label_len = 0;
+    lithsm_key *key;
+    int curve, ok;
+
+    if (!get_attr(mod, s, h, CKA_EC_PARAMS, params, sizeof(params),
+                  &params_len) ||
+        (curve = lithsm_curve_from_params(params, params_len)) == 0) {
+        l->skipped++;
+        return 1;
+    }
+    key = calloc(1, sizeof(*key));
+    if (key == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return 0;
+    }
+    if (get_attr(mod, s, h, CKA_LABEL, key->label, sizeof(key->label) - 1,
+                 &label_len))
+        key->label[label_len] = '\0';
+    if (!get_attr(mod, s, h, CKA_ID, id, sizeof(id), &id_len))
+        id_len = 0;
+    if (cls == CKO_PUBLIC_KEY)
+        ok = get_attr(mod, s, h, CKA_EC_POINT, point, sizeof(point),
+                      &point_len) &&
+             parse_point(key->pub, point, point_len, curve);
+    else
+        ok = id_len > 0 && find_public_point(mod, s, id, id_len, params,
+                                             params_len, curve, key->pub);
+    if (!ok) {
+        free(key);
+        l->skipped++;
+        return 1;
+    }
+    key->magic = LITHSM_KEY_MAGIC;
+    key->refs = 1;
+    key->pc = pc;
+    key->slot_id = slot;
+    key->class = cls;
+    key->handle = h;
+    key->curve = curve;
+    key->generation = mod->generation;
+    /* An ID too long to keep only means no lookup again after a fork. */
+    if (id_len <= sizeof(key->id)) {
+        memcpy(key->id, id, id_len);
+        key->id_len = id_len;
+    }
+    memcpy(key->params, params, params_len);
+    key->params_len = params_len;
+    key->mod = lithsm_module_ref(mod); /* the key keeps the module loaded */
+    if (!list_add(pc, l, key)) {
+        lithsm_key_unref(key);
+        return 0;
+    }
+    return 1;
+}
