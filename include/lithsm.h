@@ -222,12 +222,23 @@ typedef struct lithsm_token_opts {
 } lithsm_token_opts;
 
 /** Like lithsm_signer_open(); for a pkcs11: URI, `opts` adds a module and
- *  a PIN source (an error when the URI already has the same attribute).
- *  opts NULL: lithsm_signer_open(). */
+ *  a PIN source (an error when the URI already has the same attribute, or
+ *  when the PIN source is not one lithsm_pin_source_check() accepts), and
+ *  opts->prompt lets the PIN be asked on the terminal.  A key file takes
+ *  no module or PIN source (LITHSM_ERR_INVALID_ARG).  opts may be NULL. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_signer_open_token(lithsm_signer **out,
                                                const char *uri,
                                                const lithsm_token_opts *opts);
+
+/** Checks that `source` is a PIN source lithsm reads (README "PINs"):
+ *  "file:PATH" (PATH not empty, not starting with '|'; file:///abs is
+ *  /abs) or "env:NAME" (NAME 1 to 64 bytes, no '=').  Only the form is
+ *  checked: the file or variable is read when a token needs the PIN.
+ *  Returns LITHSM_OK, or LITHSM_ERR_INVALID_ARG (NULL included) with a
+ *  message that never echoes `source`: it may be a PIN given by mistake. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_pin_source_check(const char *source);
 
 /** Generates a key pair on the token labelled `token`, with the wallet
  *  template (private key: sensitive, never extractable, sign only), label

@@ -1,6 +1,6 @@
 /*
  * keygen.c - lithsm_keygen: a key pair made inside a PKCS#11 token by the
- * lithsm provider (EVP_PKEY_keygen with the "lithsm-uri" parameter), with
+ * lithsm provider (EVP_PKEY_keygen with LITHSM_PKEY_PARAM_URI), with
  * the wallet template.  The private key never leaves the token: what comes
  * back is its URI and its public key.
  */
@@ -15,9 +15,6 @@
 #include <openssl/ui.h>
 
 #include "keys/keys.h"
-
-/* The provider's key generation parameter (provider/lithsm_prov.h). */
-#define KEYGEN_PARAM_URI "lithsm-uri"
 
 /* PKCS#11 labels are at most 32 bytes in CK_TOKEN_INFO; key labels are
  * the provider's limit (63). */
@@ -61,21 +58,19 @@ static lithsm_err prompt_login(OSSL_STORE_CTX **store, lithsm_p11_ctx *c,
                                const char *uri)
 {
     OSSL_STORE_INFO *info;
-    const char *data = NULL;
     unsigned long e;
-    int flags = 0;
 
-    *store = OSSL_STORE_open_ex(uri, c->libctx, "provider=lithsm", UI_OpenSSL(),
-                                NULL, NULL, NULL, NULL);
+    *store = OSSL_STORE_open_ex(uri, c->libctx, LITHSM_PROVIDER_PROPQ,
+                                UI_OpenSSL(), NULL, NULL, NULL, NULL);
     if (*store == NULL || OSSL_STORE_expect(*store, OSSL_STORE_INFO_PKEY) != 1)
         return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
                                        "cannot open the token");
     info = OSSL_STORE_load(*store);
     OSSL_STORE_INFO_free(info);
-    /* Only "no key" is fine; a PIN or token error is the answer. */
-    e = ERR_peek_last_error_all(NULL, NULL, NULL, &data, &flags);
-    if (e != 0 && !((flags & ERR_TXT_STRING) && data != NULL &&
-                    strncmp(data, "no EC key", 9) == 0))
+    /* Only the provider's "no key" is fine; a PIN or token error is the
+     * answer. */
+    e = ERR_peek_last_error();
+    if (e != 0 && !lithsm_p11_error_is(c, e, LITHSM_R_OBJECT_NOT_FOUND))
         return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
                                        "cannot log in to the token");
     ERR_clear_error();
@@ -121,10 +116,11 @@ lithsm_err lithsm_keygen(char **uri_out, uint8_t pubkey_out[65],
             goto done;
     }
 
-    gctx = EVP_PKEY_CTX_new_from_name(c.libctx, "EC", "provider=lithsm");
+    gctx = EVP_PKEY_CTX_new_from_name(c.libctx, "EC", LITHSM_PROVIDER_PROPQ);
     params[0] =
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-    params[1] = OSSL_PARAM_construct_utf8_string(KEYGEN_PARAM_URI, full, 0);
+    params[1] =
+        OSSL_PARAM_construct_utf8_string(LITHSM_PKEY_PARAM_URI, full, 0);
     params[2] = OSSL_PARAM_construct_end();
     if (gctx == NULL || EVP_PKEY_keygen_init(gctx) <= 0 ||
         EVP_PKEY_CTX_set_params(gctx, params) <= 0) {

@@ -1,25 +1,16 @@
 /*
- * signer.c - secp256k1 signers: a software key (raw or PEM file) today,
- * a PKCS#11 token later, behind one small table of operations.
+ * signer.c - secp256k1 signers behind one small table of operations: a
+ * software key (raw, or read from a PEM file by signer_pem.c) or a PKCS#11
+ * token key (signer_pkcs11.c).  Opening a key is decided here, in one
+ * place: the files of each kind never call back.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
 #include "keys/keys.h"
-
-/* A PEM private key is a few hundred bytes; refuse anything much larger. */
-#define KEY_FILE_MAX (64u * 1024u)
 
 struct lithsm_signer {
     const lithsm_signer_ops *ops;
@@ -175,158 +166,64 @@ lithsm_err lithsm_signer_from_secret(lithsm_signer **out,
     (*out)->impl = (*out)->secret;
     return LITHSM_OK;
 }
-
 /* ------------------------------------------------------------------------
- * PEM files
+ * Opening a key: a PEM file or a pkcs11: URI
  */
 
-/* Never prompt on the terminal for a passphrase: a library must not. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+static lithsm_err open_pem(lithsm_signer **out, const char *path)
 {
-    (void)buf;
-    (void)size;
-    (void)rwflag;
-    (void)u;
-    return -1;
-}
-
-/* Reads the whole file (bounded) into a buffer the caller wipes and frees.
- * stdio buffering is off so no other copy of the key stays in memory. */
-static lithsm_err read_key_file(char **out, size_t *len_out, const char *path)
-{
-    FILE *fp;
-    char *data = NULL;
-    size_t len = 0, n;
+    uint8_t secret[32];
     lithsm_err err;
 
-    *out = NULL;
-    fp = fopen(path, "rb");
-    if (fp == NULL)
-        return lithsm_fail(LITHSM_ERR_IO, "key file %s: %s", path,
-                           strerror(errno));
-    setvbuf(fp, NULL, _IONBF, 0);
-    data = malloc(KEY_FILE_MAX + 1);
-    if (data == NULL) {
-        err = lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
-        goto fail;
-    }
-    while ((n = fread(data + len, 1, KEY_FILE_MAX + 1 - len, fp)) > 0) {
-        len += n;
-        if (len > KEY_FILE_MAX)
-            break;
-    }
-    if (ferror(fp)) {
-        err = lithsm_fail(LITHSM_ERR_IO, "key file %s: %s", path,
-                          strerror(errno));
-        goto fail;
-    }
-    if (len > KEY_FILE_MAX) {
-        err = lithsm_fail(LITHSM_ERR_KEY,
-                          "key file %s: larger than %u bytes, not a PEM key",
-                          path, KEY_FILE_MAX);
-        goto fail;
-    }
-    fclose(fp);
-    data[len] = '\0';
-    *out = data;
-    *len_out = len;
-    return LITHSM_OK;
-
-fail:
-    if (data != NULL) {
-        lithsm_memzero(data, len);
-        free(data);
-    }
-    fclose(fp);
+    err = lithsm_pem_secret(secret, path);
+    if (err == LITHSM_OK)
+        err = lithsm_signer_from_secret(out, secret);
+    lithsm_memzero(secret, sizeof(secret));
     return err;
 }
 
-/* Checks the key is EC on secp256k1 and copies its 32-byte scalar. */
-static lithsm_err pkey_secret(uint8_t secret[32], EVP_PKEY *pkey,
-                              const char *path)
+static lithsm_err open_pkcs11(lithsm_signer **out, const char *uri,
+                              const lithsm_token_opts *opts)
 {
-    char curve[64];
-    size_t curve_len = 0;
-    BIGNUM *d = NULL;
-    lithsm_err err = LITHSM_OK;
+    uint8_t pub[65];
+    void *impl = NULL;
+    lithsm_err err;
 
-    if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) {
-        const char *type = EVP_PKEY_get0_type_name(pkey);
+    err = lithsm_p11_signer_open(&impl, pub, uri, opts);
+    if (err != LITHSM_OK)
+        return err;
+    /* Takes ownership of impl, also on failure. */
+    return lithsm_signer_new(out, &lithsm_p11_signer_ops, impl, pub,
+                             sizeof(pub));
+}
 
-        return lithsm_fail(LITHSM_ERR_KEY,
-                           "key file %s: key type %s, not an EC key on "
-                           "secp256k1",
-                           path, type != NULL ? type : "unknown");
-    }
-    if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve,
-                                        sizeof(curve), &curve_len))
-        return lithsm_fail(LITHSM_ERR_KEY,
-                           "key file %s: EC key without a named curve "
-                           "(explicit parameters are not supported)",
-                           path);
-    if (strcmp(curve, "secp256k1") != 0)
-        return lithsm_fail(LITHSM_ERR_KEY,
-                           "key file %s: EC key on curve %s, not secp256k1",
-                           path, curve);
-    if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_PRIV_KEY, &d))
-        return lithsm_fail(LITHSM_ERR_KEY, "key file %s: no private key in it",
-                           path);
-    if (BN_bn2binpad(d, secret, 32) != 32)
-        err = lithsm_fail(LITHSM_ERR_KEY,
-                          "key file %s: private key is not 32 bytes", path);
-    BN_clear_free(d);
-    return err;
+/* opts NULL: a pkcs11: URI is used as it is. */
+static lithsm_err open_key(lithsm_signer **out, const char *uri,
+                           const lithsm_token_opts *opts)
+{
+    if (out == NULL || uri == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "signer: NULL argument");
+    *out = NULL;
+    /* Token keys: sign_rs through the lithsm provider. */
+    if (strncmp(uri, "pkcs11:", 7) == 0)
+        return open_pkcs11(out, uri, opts);
+    if (opts != NULL && (opts->module != NULL || opts->pin_source != NULL))
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "a PKCS#11 module or PIN source applies to "
+                           "pkcs11: URIs only, not to key files");
+    return open_pem(out, uri);
 }
 
 lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri)
 {
-    char *pem = NULL;
-    size_t pem_len = 0;
-    BIO *bio = NULL;
-    EVP_PKEY *pkey = NULL;
-    uint8_t secret[32];
-    lithsm_err err;
+    return open_key(out, uri, NULL);
+}
 
-    if (out == NULL || uri == NULL)
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "signer: NULL argument");
-    *out = NULL;
+lithsm_err lithsm_signer_open_token(lithsm_signer **out, const char *uri,
+                                    const lithsm_token_opts *opts)
+{
+    static const lithsm_token_opts none = { NULL, NULL, 0 };
 
-    /* Token keys: sign_rs through the lithsm provider (signer_pkcs11.c). */
-    if (strncmp(uri, "pkcs11:", 7) == 0)
-        return lithsm_signer_open_pkcs11(out, uri);
-
-    if ((err = read_key_file(&pem, &pem_len, uri)) != LITHSM_OK)
-        return err;
-    bio = BIO_new_mem_buf(pem, (int)pem_len);
-    if (bio == NULL) {
-        err = lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
-        goto done;
-    }
-    pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-    if (pkey == NULL) {
-        if (strstr(pem, "ENCRYPTED") != NULL)
-            err = lithsm_fail(LITHSM_ERR_KEY,
-                              "key file %s: passphrase-protected keys are "
-                              "not supported",
-                              uri);
-        else
-            err = lithsm_fail(LITHSM_ERR_KEY,
-                              "key file %s: no PEM private key in it", uri);
-        goto done;
-    }
-    if ((err = pkey_secret(secret, pkey, uri)) != LITHSM_OK)
-        goto done;
-    err = lithsm_signer_from_secret(out, secret);
-
-done:
-    lithsm_memzero(secret, sizeof(secret));
-    EVP_PKEY_free(pkey);
-    BIO_free(bio);
-    if (pem != NULL) {
-        lithsm_memzero(pem, pem_len);
-        free(pem);
-    }
-    /* Leave no OpenSSL errors from a failed decode on this thread. */
-    ERR_clear_error();
-    return err;
+    /* Even without options the URI goes through lithsm_p11_uri's checks. */
+    return open_key(out, uri, opts != NULL ? opts : &none);
 }

@@ -1,13 +1,14 @@
 /*
  * uri_fuzzer.c - untrusted pkcs11: URIs, up to the point where a module
  * would be loaded: p11-kit's parser (the provider's first step), then the
- * URI lithsm builds from a URI and lithsm_token_opts (lib/signer_pkcs11.c),
+ * URI lithsm builds from a URI and lithsm_token_opts (lib/keys/token.c),
  * whose PIN-source rules must hold for whatever p11-kit later reads:
  *  - a pin-source option is only file:PATH or env:NAME, never echoed;
  *  - it is refused when the URI has its own pin-source or pin-value, so
  *    the URI p11-kit parses has exactly the option's pin-source and no
  *    pin-value; the same for module-path;
- *  - the percent-encoding of the options decodes back to the same bytes.
+ *  - the percent-encoding of the options decodes back to the same bytes;
+ *  - lithsm_pin_source_check accepts those two forms only, never echoing.
  * Input: the text after "pkcs11:"; also used as a module path and a PIN
  * source.
  */
@@ -153,10 +154,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_opts(uri, NULL, PIN_SOURCE);
     fuzz_opts(uri, MODULE, "env:LITHSM_PIN");
     for (i = 0; i < sizeof(bad_sources) / sizeof(bad_sources[0]); i++) {
+        MUST(lithsm_pin_source_check(bad_sources[i]) == LITHSM_ERR_INVALID_ARG);
         opts.pin_source = bad_sources[i];
         MUST(lithsm_p11_uri(&out, uri, &opts) == LITHSM_ERR_INVALID_ARG);
         MUST(out == NULL);
     }
+
+    /* The input as a PIN source: only the two forms pass, and a refusal
+     * never echoes it. */
+    if (lithsm_pin_source_check(text) == LITHSM_OK)
+        MUST(strncmp(text, "file:", 5) == 0 || strncmp(text, "env:", 4) == 0);
+    else if (size >= 4 && strstr(MESSAGES, text) == NULL)
+        MUST(strstr(lithsm_last_error(), text) == NULL);
 
     /* The input as the options: encoded, then decoded by p11-kit, to the
      * same bytes. */

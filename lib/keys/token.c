@@ -1,0 +1,184 @@
+/*
+ * token.c - what the token signer (signer_pkcs11.c) and key generation
+ * (keygen.c) share: a library context with the lithsm and default
+ * providers, the provider's errors turned into lithsm details, and the
+ * pkcs11: URI built from a URI and lithsm_token_opts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/provider.h>
+
+#include "keys/keys.h"
+#include "keys/pin_source.h"
+
+lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
+{
+    memset(c, 0, sizeof(*c));
+    ERR_set_mark();
+    c->libctx = OSSL_LIB_CTX_new();
+    if (c->libctx != NULL) {
+        c->lithsm = OSSL_PROVIDER_load(c->libctx, LITHSM_PROVIDER_NAME);
+        c->deflt = OSSL_PROVIDER_load(c->libctx, "default");
+    }
+    ERR_clear_last_mark();
+    if (c->lithsm == NULL || c->deflt == NULL)
+        return lithsm_p11_fail_openssl(
+            LITHSM_ERR_PKCS11, "cannot load the lithsm OpenSSL provider "
+                               "(installed in OpenSSL's modules directory, "
+                               "or named by OPENSSL_MODULES)");
+    return LITHSM_OK;
+}
+
+void lithsm_p11_ctx_close(lithsm_p11_ctx *c)
+{
+    OSSL_PROVIDER_unload(c->deflt);
+    OSSL_PROVIDER_unload(c->lithsm);
+    OSSL_LIB_CTX_free(c->libctx);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Turns this thread's OpenSSL errors into one lithsm detail message: the
+ * provider's own text (PIN incorrect, object not found...) when there is
+ * one, else the last error's reason.  The queue is left empty. */
+lithsm_err lithsm_p11_fail_openssl(lithsm_err err, const char *what)
+{
+    char text[256] = "";
+    const char *data = NULL;
+    unsigned long e, last = 0;
+    int flags = 0;
+
+    while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+        last = e;
+        /* The provider's messages are the most specific: keep the last. */
+        if (data != NULL && (flags & ERR_TXT_STRING) && *data != '\0' &&
+            ERR_GET_LIB(e) != ERR_LIB_SYS)
+            snprintf(text, sizeof(text), "%s", data);
+    }
+    if (text[0] == '\0' && last != 0)
+        ERR_error_string_n(last, text, sizeof(text));
+    if (text[0] == '\0')
+        return lithsm_fail(err, "pkcs11: %s", what);
+    return lithsm_fail(err, "pkcs11: %s: %s", what, text);
+}
+
+/* The provider's errors carry an error library number that OpenSSL hands
+ * out at each load of a provider, so there is no constant to compare with.
+ * OpenSSL names that library after the provider (ERR_lib_error_string gives
+ * the name it was loaded by), which tells the provider's errors from other
+ * libraries' errors that use the same reason number.  In an OpenSSL built
+ * without error strings the name is absent: no error is recognised and the
+ * caller reports it, failing closed. */
+int lithsm_p11_error_is(const lithsm_p11_ctx *c, unsigned long e, int reason)
+{
+    const char *lib = ERR_lib_error_string(e);
+
+    return e != 0 && c->lithsm != NULL && ERR_GET_REASON(e) == reason &&
+           lib != NULL && strcmp(lib, OSSL_PROVIDER_get0_name(c->lithsm)) == 0;
+}
+
+void lithsm_p11_pct(lithsm_buf *b, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)value; *c != '\0'; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr("-._~/:", *c) != NULL) {
+            lithsm_buf_putc(b, (char)*c);
+        } else {
+            lithsm_buf_putc(b, '%');
+            lithsm_buf_putc(b, hex[*c >> 4]);
+            lithsm_buf_putc(b, hex[*c & 15]);
+        }
+    }
+}
+
+/* Does the URI have attribute `name`, in its path (';'-separated) or its
+ * query ('&'-separated)?  p11-kit reads pin-source and pin-value in both. */
+static int uri_has(const char *uri, const char *name)
+{
+    const char *a = uri + strlen("pkcs11:");
+    size_t n = strlen(name);
+
+    for (;;) {
+        if (strncmp(a, name, n) == 0 && a[n] == '=')
+            return 1;
+        a += strcspn(a, ";?&#");
+        if (*a == '\0' || *a == '#')
+            return 0;
+        a++;
+    }
+}
+
+/* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
+ * without an error, silently dropping object= and the query appended here
+ * (module-path, pin-source). */
+static int has_empty_path_attribute(const char *uri)
+{
+    const char *path = uri + strlen("pkcs11:");
+    const char *twice = strstr(path, ";;");
+    size_t len = strcspn(path, "?#");
+
+    return len > 0 && (path[0] == ';' || path[len - 1] == ';' ||
+                       (twice != NULL && (size_t)(twice - path) < len));
+}
+
+lithsm_err lithsm_p11_uri(char **out, const char *uri,
+                          const lithsm_token_opts *opts)
+{
+    lithsm_buf b;
+    char sep = strchr(uri, '?') != NULL ? '&' : '?';
+    const char *ps = opts != NULL ? opts->pin_source : NULL;
+    const char *mod = opts != NULL ? opts->module : NULL;
+
+    *out = NULL;
+    if (strncmp(uri, "pkcs11:", 7) != 0)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "pkcs11: not a pkcs11: URI");
+
+    if (ps != NULL) {
+        lithsm_err err = lithsm_pin_source_check(ps);
+
+        if (err != LITHSM_OK)
+            return err;
+        if (uri_has(uri, "pin-source") || uri_has(uri, "pin-value"))
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                               "pkcs11: a PIN source is given both in the URI "
+                               "and as an option");
+    }
+    if (mod != NULL && uri_has(uri, "module-path"))
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "pkcs11: a module is given both in the URI "
+                           "(module-path) and as an option");
+    if (has_empty_path_attribute(uri))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "pkcs11 URI: an empty attribute (';;') is not "
+                           "allowed");
+    lithsm_buf_init(&b);
+    lithsm_buf_puts(&b, uri);
+    if (mod != NULL) {
+        lithsm_buf_putc(&b, sep);
+        lithsm_buf_puts(&b, "module-path=");
+        lithsm_p11_pct(&b, mod);
+        sep = '&';
+    }
+    if (ps != NULL) {
+        lithsm_buf_putc(&b, sep);
+        lithsm_buf_puts(&b, "pin-source=");
+        lithsm_p11_pct(&b, ps);
+    }
+    return lithsm_buf_finish(&b, out, NULL);
+}
+
+lithsm_err lithsm_pin_source_check(const char *source)
+{
+    /* Never a PIN: only the two source forms are accepted, and the value
+     * is not echoed. */
+    if (!lithsm_pin_source_valid(source))
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "pkcs11: the PIN source must be file:PATH or "
+                           "env:NAME");
+    return LITHSM_OK;
+}
