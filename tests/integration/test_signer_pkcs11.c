@@ -120,51 +120,35 @@ static int contains(const char *hay, const char *needle)
     return strstr(hay, needle) != NULL;
 }
 
-int main(void)
+/* The key the token should hold, from its exported public key: sets
+ * pem_key, secp_key and want_addr, and pub. */
+static int load_expected(const char *pem_path, uint8_t pub[65])
 {
-    const char *uri = env("LITHSM_TEST_URI");
-    const char *pem_path = env("LITHSM_TEST_PUBPEM");
-    const char *p256 = env("LITHSM_TEST_P256_URI");
-    const char *badpin = env("LITHSM_TEST_BADPIN_URI");
-    const char *count = getenv("LITHSM_TEST_COUNT");
-    const char *tokendir = getenv("LITHSM_TEST_TOKENDIR");
-    lithsm_signer *signer = NULL, *other = NULL;
-    lithsm_eth_address addr;
-    uint8_t pub[65], signer_pub[65];
     size_t pub_len = 0;
-    pthread_t th[THREADS];
-    job jobs[THREADS];
-    job one;
     FILE *fp;
-    pid_t pid;
-    int i, bad, status = 0;
 
     secp = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     fp = fopen(pem_path, "r");
     pem_key = fp != NULL ? PEM_read_PUBKEY(fp, NULL, NULL, NULL) : NULL;
     if (fp != NULL)
         fclose(fp);
-    if (secp == NULL || pem_key == NULL ||
-        !EVP_PKEY_get_octet_string_param(pem_key,
-                                         OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                         pub, sizeof(pub), &pub_len) ||
-        pub_len != 65 || !secp256k1_ec_pubkey_parse(secp, &secp_key, pub, 65) ||
-        lithsm_eth_address_from_pubkey(&want_addr, pub, 65) != LITHSM_OK) {
-        printf("not ok 1 - cannot run: cannot read %s\n1..1\n", pem_path);
-        return 1;
-    }
+    return secp != NULL && pem_key != NULL &&
+           EVP_PKEY_get_octet_string_param(pem_key,
+                                           OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                           pub, 65, &pub_len) &&
+           pub_len == 65 &&
+           secp256k1_ec_pubkey_parse(secp, &secp_key, pub, 65) &&
+           lithsm_eth_address_from_pubkey(&want_addr, pub, 65) == LITHSM_OK;
+}
 
-    ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
-              "open the token key by pkcs11: URI");
-    if (signer == NULL) {
-        printf("# %s\n", lithsm_last_error());
-        return tap_done();
-    }
-    lithsm_signer_address(&addr, signer);
-    ok_mem_eq(&addr, &want_addr, sizeof(addr),
-              "address equals the one from the exported public key");
-    lithsm_signer_pubkey(signer_pub, signer);
-    ok_mem_eq(signer_pub, pub, 65, "public key equals the exported one");
+/* Many signatures, from one thread, then several, then a forked child. */
+static void test_signing(lithsm_signer *signer, const char *count)
+{
+    pthread_t th[THREADS];
+    job jobs[THREADS];
+    job one;
+    pid_t pid;
+    int i, bad, status = 0;
 
     one.signer = signer;
     one.n = count != NULL ? (int)strtol(count, NULL, 10) : 0;
@@ -207,7 +191,12 @@ int main(void)
     one.bad = 0;
     sign_many(&one);
     ok_int_eq(one.bad, 0, "the parent still signs after the fork");
-    lithsm_signer_free(signer);
+}
+
+/* Keys that must not open, and what the errors say. */
+static void test_refusals(const char *p256, const char *badpin)
+{
+    lithsm_signer *other = NULL;
 
     ok_int_eq(lithsm_signer_open(&other, p256), LITHSM_ERR_KEY,
               "a P-256 key is refused as a wallet");
@@ -241,27 +230,65 @@ int main(void)
     ok(contains(lithsm_last_error(), "not trying it again"),
        "... and it is not sent to the token again");
     printf("# %s\n", lithsm_last_error());
+}
 
-    /* Last: the token disappears under an open signer (its directory is
-     * emptied).  Signing must fail with an error, not crash. */
-    if (tokendir != NULL) {
-        char cmd[512];
-        lithsm_eth_sig sig;
-        uint8_t hash[32] = { 1 };
+/* Last: the token disappears under an open signer (its directory is
+ * emptied).  Signing must fail with an error, not crash. */
+static void test_token_gone(const char *uri, const char *tokendir)
+{
+    lithsm_signer *signer = NULL;
+    lithsm_eth_sig sig;
+    uint8_t hash[32] = { 1 };
+    char cmd[512];
 
-        ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
-                  "open the key again");
-        if (signer != NULL) {
-            ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
-                      "sign before the token disappears");
-            snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", tokendir);
-            ok(system(cmd) == 0, "token directory emptied");
-            ok(lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK,
-               "signing after the token disappeared fails cleanly");
-            printf("# %s\n", lithsm_last_error());
-            lithsm_signer_free(signer);
-        }
+    ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
+              "open the key again");
+    if (signer == NULL)
+        return;
+    ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
+              "sign before the token disappears");
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", tokendir);
+    ok(system(cmd) == 0, "token directory emptied");
+    ok(lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK,
+       "signing after the token disappeared fails cleanly");
+    printf("# %s\n", lithsm_last_error());
+    lithsm_signer_free(signer);
+}
+
+int main(void)
+{
+    const char *uri = env("LITHSM_TEST_URI");
+    const char *pem_path = env("LITHSM_TEST_PUBPEM");
+    const char *p256 = env("LITHSM_TEST_P256_URI");
+    const char *badpin = env("LITHSM_TEST_BADPIN_URI");
+    const char *count = getenv("LITHSM_TEST_COUNT");
+    const char *tokendir = getenv("LITHSM_TEST_TOKENDIR");
+    lithsm_signer *signer = NULL;
+    lithsm_eth_address addr;
+    uint8_t pub[65], signer_pub[65];
+
+    if (!load_expected(pem_path, pub)) {
+        printf("not ok 1 - cannot run: cannot read %s\n1..1\n", pem_path);
+        return 1;
     }
+
+    ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
+              "open the token key by pkcs11: URI");
+    if (signer == NULL) {
+        printf("# %s\n", lithsm_last_error());
+        return tap_done();
+    }
+    lithsm_signer_address(&addr, signer);
+    ok_mem_eq(&addr, &want_addr, sizeof(addr),
+              "address equals the one from the exported public key");
+    lithsm_signer_pubkey(signer_pub, signer);
+    ok_mem_eq(signer_pub, pub, 65, "public key equals the exported one");
+
+    test_signing(signer, count);
+    lithsm_signer_free(signer);
+    test_refusals(p256, badpin);
+    if (tokendir != NULL)
+        test_token_gone(uri, tokendir);
 
     EVP_PKEY_free(pem_key);
     secp256k1_context_destroy(secp);
