@@ -1,6 +1,6 @@
 /*
  * p11_pin.c - the PIN of a token: the first line of a pin-source=file:PATH
- * file, the variable of pin-source=env:NAME (grammar: keys/pin_source.h),
+ * file, the variable of pin-source=env:NAME (grammar: keys/uri_rules.h),
  * else the application's passphrase callback (a prompt).  The PIN goes
  * straight into the caller's buffer, wiped after login; it is never put in
  * a message.
@@ -16,7 +16,7 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
-#include "keys/pin_source.h"
+#include "keys/uri_rules.h"
 #include "p11.h"
 
 static void raise_needs_pin(lithsm_provctx *pc, const char *token)

@@ -34,7 +34,7 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 
-#include "keys/pin_source.h"
+#include "keys/uri_rules.h"
 #include "lithsm_prov.h"
 
 #ifndef LITHSM_DEFAULT_MODULE
@@ -55,20 +55,10 @@ OSSL_provider_init_fn OSSL_provider_init;
 
 const char *lithsm_prov_parse_uri(const char *text, P11KitUri *uri)
 {
-    const char *path = text + strlen("pkcs11:");
-    size_t i, path_len = strcspn(path, "?#");
     int rc;
 
-    /* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
-     * without an error, silently dropping object= and the whole query
-     * (module-path, pin-source): refuse it instead. */
-    if (strncmp(text, "pkcs11:", 7) == 0 && path_len > 0) {
-        if (path[0] == ';' || path[path_len - 1] == ';')
-            return "an empty attribute (';;') is not allowed";
-        for (i = 0; i + 1 < path_len; i++)
-            if (path[i] == ';' && path[i + 1] == ';')
-                return "an empty attribute (';;') is not allowed";
-    }
+    if (lithsm_p11_uri_has_empty_attribute(text))
+        return "an empty attribute (';;') is not allowed";
     rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_ANY, uri);
     if (rc != P11_KIT_URI_OK)
         return p11_kit_uri_message(rc);

@@ -9,7 +9,7 @@
  *                  context with the lithsm provider, its errors, the final
  *                  pkcs11: URI built from a URI and lithsm_token_opts
  * keygen.c         key pairs made on a token
- * pin_source.c     the PIN-source grammar, also compiled into the provider
+ * uri_rules.c     the PIN-source grammar, also compiled into the provider
  *
  * signer.c calls into signer_pem.c and signer_pkcs11.c, never the other way
  * round; those two return what a signer is made of (a secret, or ops, impl

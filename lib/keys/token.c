@@ -12,7 +12,7 @@
 #include <openssl/provider.h>
 
 #include "keys/keys.h"
-#include "keys/pin_source.h"
+#include "keys/uri_rules.h"
 
 lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
 {
@@ -113,19 +113,6 @@ static int uri_has(const char *uri, const char *name)
     }
 }
 
-/* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
- * without an error, silently dropping object= and the query appended here
- * (module-path, pin-source). */
-static int has_empty_path_attribute(const char *uri)
-{
-    const char *path = uri + strlen("pkcs11:");
-    const char *twice = strstr(path, ";;");
-    size_t len = strcspn(path, "?#");
-
-    return len > 0 && (path[0] == ';' || path[len - 1] == ';' ||
-                       (twice != NULL && (size_t)(twice - path) < len));
-}
-
 lithsm_err lithsm_p11_uri(char **out, const char *uri,
                           const lithsm_token_opts *opts)
 {
@@ -152,7 +139,7 @@ lithsm_err lithsm_p11_uri(char **out, const char *uri,
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "pkcs11: a module is given both in the URI "
                            "(module-path) and as an option");
-    if (has_empty_path_attribute(uri))
+    if (lithsm_p11_uri_has_empty_attribute(uri))
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "pkcs11 URI: an empty attribute (';;') is not "
                            "allowed");

@@ -1,10 +1,10 @@
 /*
- * pin_source.c - the grammar of a PIN source (pin_source.h).
+ * uri_rules.c - the grammar of a PIN source (uri_rules.h).
  */
 #include <stddef.h>
 #include <string.h>
 
-#include "keys/pin_source.h"
+#include "keys/uri_rules.h"
 
 /* Longest variable name accepted after env:. */
 #define ENV_NAME_MAX 64
@@ -44,4 +44,19 @@ int lithsm_pin_source_valid(const char *source)
     lithsm_pin_source_kind kind = lithsm_pin_source_parse(source, NULL);
 
     return kind == LITHSM_PIN_SOURCE_FILE || kind == LITHSM_PIN_SOURCE_ENV;
+}
+
+int lithsm_p11_uri_has_empty_attribute(const char *uri)
+{
+    const char *path = uri + strlen("pkcs11:");
+    size_t i, len = strcspn(path, "?#");
+
+    if (strncmp(uri, "pkcs11:", 7) != 0 || len == 0)
+        return 0;
+    if (path[0] == ';' || path[len - 1] == ';')
+        return 1;
+    for (i = 0; i + 1 < len; i++)
+        if (path[i] == ';' && path[i + 1] == ';')
+            return 1;
+    return 0;
 }

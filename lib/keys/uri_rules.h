@@ -10,8 +10,8 @@
  * Anything else is refused, and never echoed: it may be a PIN given by
  * mistake.
  */
-#ifndef LITHSM_PIN_SOURCE_H
-#define LITHSM_PIN_SOURCE_H
+#ifndef LITHSM_URI_RULES_H
+#define LITHSM_URI_RULES_H
 
 typedef enum {
     LITHSM_PIN_SOURCE_INVALID = 0, /* neither form */
@@ -28,4 +28,10 @@ lithsm_pin_source_kind lithsm_pin_source_parse(const char *source,
 /* Is `source` one of the two good forms? */
 int lithsm_pin_source_valid(const char *source);
 
-#endif /* LITHSM_PIN_SOURCE_H */
+/* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
+ * without an error, silently dropping object= and the whole query
+ * (module-path, pin-source): 1 if the path of `uri` ("pkcs11:...") has one,
+ * so that it is refused. */
+int lithsm_p11_uri_has_empty_attribute(const char *uri);
+
+#endif /* LITHSM_URI_RULES_H */
