@@ -500,7 +500,6 @@ static void test_merge(void)
     lithsm_requests *q = NULL;
     lithsm_recap *r = NULL;
     char *j, *nb = NULL;
-    const char *keys[3];
 
     /* Same resource and ability: {} is replaced, data is appended
      * (siwe-recap merge() through add_to_siwe_message). */
@@ -551,10 +550,16 @@ static void test_merge(void)
        "NULL ReCap covers nothing");
     lithsm_free(j);
     lithsm_recap_free(r);
-    r = NULL;
     lithsm_requests_free(q);
+}
 
-    /* Zero requests: the empty ReCap. */
+/* Zero requests: the empty ReCap. */
+static void test_no_requests(void)
+{
+    lithsm_requests *q = NULL;
+    lithsm_recap *r = NULL;
+    char *j;
+
     ok(lithsm_requests_new(&q) == LITHSM_OK &&
            lithsm_recap_from_requests(&r, q) == LITHSM_OK,
        "empty requests");
@@ -566,8 +571,15 @@ static void test_merge(void)
     lithsm_requests_free(q);
     ok(lithsm_recap_from_requests(&r, NULL) == LITHSM_ERR_INVALID_ARG,
        "NULL requests");
+}
 
-    /* all_abilities: PKP ids normalized, repeats appended. */
+/* all_abilities: PKP ids normalized, repeats appended. */
+static void test_all_abilities(void)
+{
+    lithsm_recap *r = NULL;
+    const char *keys[3];
+    char *j;
+
     keys[0] = "lit-pkp://0x01";
     keys[1] = "lit-litaction://*";
     keys[2] = "lit-pkp://01";
@@ -597,9 +609,25 @@ static void test_merge(void)
     lithsm_recap_free(r);
 }
 
+/* Condition lists that lithsm_acc_hash refuses with LITHSM_ERR_PARSE. */
+static const struct bad_acc {
+    const char *json;
+    const char *what;
+} bad_accs[] = {
+    { "[\"x\"]", "acc: string element rejected" },
+    { "[{\"chain\":\"ethereum\"}]",
+      "acc: condition without returnValueTest rejected" },
+    { "[[{\"a\":1}]]", "acc: invalid condition inside a group rejected" },
+    { "[{\"returnValueTest\":null}]", "acc: null returnValueTest rejected" },
+    { "[null]", "acc: null element rejected" },
+    { "[{\"operator\":\"or\"}", "acc: truncated JSON rejected" },
+    { "[\"\xc3\"]", "acc: invalid UTF-8 rejected" },
+};
+
 static void test_acc_extra(void)
 {
     char hash[65], want[65];
+    size_t i;
     char *canon = NULL;
     const char *expect =
         "[{\"operator\":\"and\"},[{\"chain\":\"ethereum\",\"parameters\":null,"
@@ -626,25 +654,14 @@ static void test_acc_extra(void)
     canon = NULL;
     ok(lithsm_acc_hash(hash, &canon, "{}") == LITHSM_ERR_PARSE && canon == NULL,
        "acc: object rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[\"x\"]") == LITHSM_ERR_PARSE,
-       "acc: string element rejected");
-    ok(strstr(lithsm_last_error(), "invalid access control condition") != NULL,
-       "acc: error names the invalid condition");
-    ok(lithsm_acc_hash(hash, NULL, "[{\"chain\":\"ethereum\"}]") ==
-           LITHSM_ERR_PARSE,
-       "acc: condition without returnValueTest rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[[{\"a\":1}]]") == LITHSM_ERR_PARSE,
-       "acc: invalid condition inside a group rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[{\"returnValueTest\":null}]") ==
-           LITHSM_ERR_PARSE,
-       "acc: null returnValueTest rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[null]") == LITHSM_ERR_PARSE,
-       "acc: null element rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[{\"operator\":\"or\"}") ==
-           LITHSM_ERR_PARSE,
-       "acc: truncated JSON rejected");
-    ok(lithsm_acc_hash(hash, NULL, "[\"\xc3\"]") == LITHSM_ERR_PARSE,
-       "acc: invalid UTF-8 rejected");
+    for (i = 0; i < N_OF(bad_accs); i++) {
+        ok(lithsm_acc_hash(hash, NULL, bad_accs[i].json) == LITHSM_ERR_PARSE,
+           bad_accs[i].what);
+        if (i == 0)
+            ok(strstr(lithsm_last_error(),
+                      "invalid access control condition") != NULL,
+               "acc: error names the invalid condition");
+    }
     ok(lithsm_acc_hash(NULL, NULL, "[]") == LITHSM_ERR_INVALID_ARG,
        "acc: NULL output");
     ok(lithsm_acc_hash(hash, NULL, NULL) == LITHSM_ERR_INVALID_ARG,
@@ -658,6 +675,8 @@ int main(void)
     test_recap_vectors();
     test_other_vectors();
     test_merge();
+    test_no_requests();
+    test_all_abilities();
     test_acc_extra();
     return tap_done();
 }
