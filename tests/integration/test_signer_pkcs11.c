@@ -120,53 +120,51 @@ static int contains(const char *hay, const char *needle)
     return strstr(hay, needle) != NULL;
 }
 
-/* The exported public key: parsed for libsecp256k1 and OpenSSL, and the
- * address it gives; 0 if it cannot be read. */
-static int load_public_key(uint8_t pub[65], const char *pem_path)
+int main(void)
 {
+    const char *uri = env("LITHSM_TEST_URI");
+    const char *pem_path = env("LITHSM_TEST_PUBPEM");
+    const char *p256 = env("LITHSM_TEST_P256_URI");
+    const char *badpin = env("LITHSM_TEST_BADPIN_URI");
+    const char *count = getenv("LITHSM_TEST_COUNT");
+    const char *tokendir = getenv("LITHSM_TEST_TOKENDIR");
+    lithsm_signer *signer = NULL, *other = NULL;
+    lithsm_eth_address addr;
+    uint8_t pub[65], signer_pub[65];
     size_t pub_len = 0;
+    pthread_t th[THREADS];
+    job jobs[THREADS];
+    job one;
     FILE *fp;
+    pid_t pid;
+    int i, bad, status = 0;
 
     secp = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     fp = fopen(pem_path, "r");
     pem_key = fp != NULL ? PEM_read_PUBKEY(fp, NULL, NULL, NULL) : NULL;
     if (fp != NULL)
         fclose(fp);
-    return secp != NULL && pem_key != NULL &&
-           EVP_PKEY_get_octet_string_param(pem_key,
-                                           OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                           pub, 65, &pub_len) &&
-           pub_len == 65 &&
-           secp256k1_ec_pubkey_parse(secp, &secp_key, pub, 65) &&
-           lithsm_eth_address_from_pubkey(&want_addr, pub, 65) == LITHSM_OK;
-}
-
-/* The wallet key by its URI, checked against the exported key; NULL if it
- * does not open. */
-static lithsm_signer *open_wallet(const char *uri, const uint8_t pub[65])
-{
-    lithsm_signer *signer = NULL;
-    lithsm_eth_address addr;
-    uint8_t signer_pub[65];
+    if (secp == NULL || pem_key == NULL ||
+        !EVP_PKEY_get_octet_string_param(pem_key,
+                                         OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                         pub, sizeof(pub), &pub_len) ||
+        pub_len != 65 || !secp256k1_ec_pubkey_parse(secp, &secp_key, pub, 65) ||
+        lithsm_eth_address_from_pubkey(&want_addr, pub, 65) != LITHSM_OK) {
+        printf("not ok 1 - cannot run: cannot read %s\n1..1\n", pem_path);
+        return 1;
+    }
 
     ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
               "open the token key by pkcs11: URI");
     if (signer == NULL) {
         printf("# %s\n", lithsm_last_error());
-        return NULL;
+        return tap_done();
     }
     lithsm_signer_address(&addr, signer);
     ok_mem_eq(&addr, &want_addr, sizeof(addr),
               "address equals the one from the exported public key");
     lithsm_signer_pubkey(signer_pub, signer);
     ok_mem_eq(signer_pub, pub, 65, "public key equals the exported one");
-    return signer;
-}
-
-/* `count` (LITHSM_TEST_COUNT, default 1000) signatures, each checked. */
-static void test_sign_many(lithsm_signer *signer, const char *count)
-{
-    job one;
 
     one.signer = signer;
     one.n = count != NULL ? (int)strtol(count, NULL, 10) : 0;
@@ -178,13 +176,6 @@ static void test_sign_many(lithsm_signer *signer, const char *count)
     ok_int_eq(one.bad, 0,
               "every token signature is low-s, recovers to the address "
               "and verifies (libsecp256k1, OpenSSL default provider)");
-}
-
-static void test_threads(lithsm_signer *signer)
-{
-    pthread_t th[THREADS];
-    job jobs[THREADS];
-    int i, bad = 0;
 
     for (i = 0; i < THREADS; i++) {
         jobs[i].signer = signer;
@@ -192,39 +183,31 @@ static void test_threads(lithsm_signer *signer)
         jobs[i].bad = 0;
         pthread_create(&th[i], NULL, sign_many, &jobs[i]);
     }
+    bad = 0;
     for (i = 0; i < THREADS; i++) {
         pthread_join(th[i], NULL);
         bad += jobs[i].bad;
     }
     ok_int_eq(bad, 0, "4 threads sign at once on one signer, all valid");
-}
 
-/* SoftHSM2 runs with library.reset_on_fork = true: the child must
- * initialise the module again and log in before it signs. */
-static void test_fork(lithsm_signer *signer)
-{
-    job one = { signer, 10, 0 };
-    int status = 0;
-    pid_t pid;
-
+    /* SoftHSM2 runs with library.reset_on_fork = true: the child must
+     * initialise the module again and log in before it signs. */
     fflush(stdout);
     pid = fork();
     if (pid == 0) {
+        one.n = 10;
+        one.bad = 0;
         sign_many(&one);
         _exit(one.bad == 0 ? 0 : 1);
     }
     ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
            WEXITSTATUS(status) == 0,
        "a forked child signs with the parent's signer (re-initialised)");
+    one.n = 10;
     one.bad = 0;
     sign_many(&one);
     ok_int_eq(one.bad, 0, "the parent still signs after the fork");
-}
-
-/* Keys that do not open, each with an error that says why. */
-static void test_open_errors(const char *p256, const char *badpin)
-{
-    lithsm_signer *other = NULL;
+    lithsm_signer_free(signer);
 
     ok_int_eq(lithsm_signer_open(&other, p256), LITHSM_ERR_KEY,
               "a P-256 key is refused as a wallet");
@@ -258,56 +241,28 @@ static void test_open_errors(const char *p256, const char *badpin)
     ok(contains(lithsm_last_error(), "not trying it again"),
        "... and it is not sent to the token again");
     printf("# %s\n", lithsm_last_error());
-}
 
-/* Last: the token disappears under an open signer (its directory is
- * emptied).  Signing must fail with an error, not crash. */
-static void test_token_gone(const char *uri, const char *tokendir)
-{
-    lithsm_signer *signer = NULL;
-    char cmd[512];
-    lithsm_eth_sig sig;
-    uint8_t hash[32] = { 1 };
+    /* Last: the token disappears under an open signer (its directory is
+     * emptied).  Signing must fail with an error, not crash. */
+    if (tokendir != NULL) {
+        char cmd[512];
+        lithsm_eth_sig sig;
+        uint8_t hash[32] = { 1 };
 
-    ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
-              "open the key again");
-    if (signer == NULL)
-        return;
-    ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
-              "sign before the token disappears");
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", tokendir);
-    ok(system(cmd) == 0, "token directory emptied");
-    ok(lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK,
-       "signing after the token disappeared fails cleanly");
-    printf("# %s\n", lithsm_last_error());
-    lithsm_signer_free(signer);
-}
-
-int main(void)
-{
-    const char *uri = env("LITHSM_TEST_URI");
-    const char *pem_path = env("LITHSM_TEST_PUBPEM");
-    const char *p256 = env("LITHSM_TEST_P256_URI");
-    const char *badpin = env("LITHSM_TEST_BADPIN_URI");
-    const char *count = getenv("LITHSM_TEST_COUNT");
-    const char *tokendir = getenv("LITHSM_TEST_TOKENDIR");
-    lithsm_signer *signer;
-    uint8_t pub[65];
-
-    if (!load_public_key(pub, pem_path)) {
-        printf("not ok 1 - cannot run: cannot read %s\n1..1\n", pem_path);
-        return 1;
+        ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
+                  "open the key again");
+        if (signer != NULL) {
+            ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
+                      "sign before the token disappears");
+            snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", tokendir);
+            ok(system(cmd) == 0, "token directory emptied");
+            ok(lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK,
+               "signing after the token disappeared fails cleanly");
+            printf("# %s\n", lithsm_last_error());
+            lithsm_signer_free(signer);
+        }
     }
-    signer = open_wallet(uri, pub);
-    if (signer == NULL)
-        return tap_done();
-    test_sign_many(signer, count);
-    test_threads(signer);
-    test_fork(signer);
-    lithsm_signer_free(signer);
-    test_open_errors(p256, badpin);
-    if (tokendir != NULL)
-        test_token_gone(uri, tokendir);
+
     EVP_PKEY_free(pem_key);
     secp256k1_context_destroy(secp);
     return tap_done();
