@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "util/util.h"
+#include "lit/lit.h"
 
 /* The canonical condition keys, in the order the SDK writes them. */
 static const char *const cond_keys[] = {
@@ -116,15 +116,12 @@ lithsm_err lithsm_acc_hash(char hash_hex_out[65], char **canonical_out,
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "access control conditions: missing argument");
     hash_hex_out[0] = '\0';
-    err = lithsm_json_parse(&conds, conditions_json, strlen(conditions_json),
-                            "access control conditions");
+    err = lithsm_lit_json_parse_as(
+        &conds, conditions_json, strlen(conditions_json),
+        "access control conditions", json_type_array,
+        "access control conditions: must be a JSON array");
     if (err != LITHSM_OK)
         return err;
-    if (!json_object_is_type(conds, json_type_array)) {
-        json_object_put(conds);
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "access control conditions: must be a JSON array");
-    }
     lithsm_buf_init(&b);
     lithsm_buf_putc(&b, '[');
     n = json_object_array_length(conds);

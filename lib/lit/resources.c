@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "util/util.h"
+#include "lit/lit.h"
 
 #define PREFIX_ACC "lit-accesscontrolcondition"
 #define PREFIX_PKP "lit-pkp"
@@ -89,18 +89,27 @@ lithsm_err lithsm_ability_from_name(lithsm_ability *out, const char *name)
         name);
 }
 
+int lithsm_ability_for_prefix(lithsm_ability *out, const char *prefix, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < N_ABILITIES; i++) {
+        const char *p = ability_table[i].prefix;
+
+        if (strlen(p) == n && memcmp(p, prefix, n) == 0) {
+            *out = (lithsm_ability)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The static prefix string for `p[0..n)`, or NULL if it is not a Lit one. */
 static const char *known_prefix(const char *p, size_t n)
 {
-    static const char *const prefixes[] = { PREFIX_ACC, PREFIX_PKP,
-                                            PREFIX_ACTION, PREFIX_RLI };
-    size_t i;
+    lithsm_ability a;
 
-    for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-        if (strlen(prefixes[i]) == n && memcmp(prefixes[i], p, n) == 0)
-            return prefixes[i];
-    }
-    return NULL;
+    return lithsm_ability_for_prefix(&a, p, n) ? ability_table[a].prefix : NULL;
 }
 
 static int is_hex_digit(char c)
@@ -253,6 +262,22 @@ void lithsm_requests_free(lithsm_requests *reqs)
     free(reqs);
 }
 
+lithsm_err lithsm_lit_json_parse_as(json_object **out, const char *text,
+                                    size_t len, const char *what,
+                                    json_type type, const char *type_error)
+{
+    lithsm_err err = lithsm_json_parse(out, text, len, what);
+
+    if (err != LITHSM_OK)
+        return err;
+    if (!json_object_is_type(*out, type)) {
+        json_object_put(*out);
+        *out = NULL;
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s", type_error);
+    }
+    return LITHSM_OK;
+}
+
 /* Parses the nota-bene object and writes it back compact, key order kept. */
 static lithsm_err data_normalize(char **out, const char *data_json)
 {
@@ -261,14 +286,11 @@ static lithsm_err data_normalize(char **out, const char *data_json)
     lithsm_err err;
 
     *out = NULL;
-    err = lithsm_json_parse(&obj, data_json, strlen(data_json), "request data");
+    err = lithsm_lit_json_parse_as(&obj, data_json, strlen(data_json),
+                                   "request data", json_type_object,
+                                   "request data: must be a JSON object");
     if (err != LITHSM_OK)
         return err;
-    if (!json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "request data: must be a JSON object");
-    }
     lithsm_buf_init(&b);
     lithsm_buf_json_value(&b, obj);
     json_object_put(obj);

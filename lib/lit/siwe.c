@@ -9,6 +9,7 @@
  * that parses gives back the identical text through lithsm_siwe_to_text().
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,11 @@ static int valid_line(const char *s)
     return lithsm_utf8_valid(s, i);
 }
 
+static int is_version_1(const char *s)
+{
+    return strcmp(s, "1") == 0;
+}
+
 /* JS siwe leaves out an optional line whose value is "" (falsy). */
 static int present(const char *s)
 {
@@ -191,52 +197,71 @@ static int present(const char *s)
 /* ------------------------------------------------------------------------
  * Writing
  */
+/* When a field's check applies. */
+enum presence {
+    REQUIRED,   /* always: NULL fails */
+    IF_SET,     /* unless NULL */
+    IF_PRESENT, /* unless NULL or "" (JS leaves the line out) */
+};
+
+/* The writer's checks of the text fields, in the order they are made. */
+static const struct field_rule {
+    size_t offset; /* of the const char * in lithsm_siwe */
+    enum presence when;
+    int (*valid)(const char *);
+    const char *error;
+} field_rules[] = {
+    { offsetof(lithsm_siwe, scheme), IF_PRESENT, valid_scheme,
+      "SIWE: scheme must be an RFC 3986 scheme such as \"https\"" },
+    { offsetof(lithsm_siwe, domain), REQUIRED, valid_domain,
+      "SIWE: domain must be a non-empty RFC 3986 authority (host[:port], no "
+      "spaces or slashes)" },
+    { offsetof(lithsm_siwe, address), REQUIRED, address_shape,
+      "SIWE: address must be \"0x\" and 40 hex digits" },
+    { offsetof(lithsm_siwe, address), REQUIRED, valid_eip55,
+      "SIWE: address is not EIP-55 checksummed" },
+    { offsetof(lithsm_siwe, statement), IF_SET, valid_line,
+      "SIWE: statement must be one line of UTF-8 text without control "
+      "characters" },
+    { offsetof(lithsm_siwe, uri), REQUIRED, valid_uri,
+      "SIWE: uri must be an RFC 3986 URI with a scheme" },
+    { offsetof(lithsm_siwe, version), REQUIRED, is_version_1,
+      "SIWE: version must be \"1\"" },
+    { offsetof(lithsm_siwe, nonce), REQUIRED, valid_nonce,
+      "SIWE: nonce must be at least 8 alphanumeric characters" },
+    { offsetof(lithsm_siwe, issued_at), REQUIRED, valid_time,
+      "SIWE: issued_at must be an RFC 3339 date-time" },
+    { offsetof(lithsm_siwe, expiration_time), IF_PRESENT, valid_time,
+      "SIWE: expiration_time must be an RFC 3339 date-time" },
+    { offsetof(lithsm_siwe, not_before), IF_PRESENT, valid_time,
+      "SIWE: not_before must be an RFC 3339 date-time" },
+    { offsetof(lithsm_siwe, request_id), IF_SET, valid_line,
+      "SIWE: request_id must be one line of UTF-8 text without control "
+      "characters" },
+};
+
+static int rule_applies(const struct field_rule *rule, const char *v)
+{
+    if (rule->when == REQUIRED)
+        return 1;
+    if (rule->when == IF_SET)
+        return v != NULL;
+    return present(v);
+}
+
 static lithsm_err check_fields(const lithsm_siwe *f)
 {
     size_t i;
 
-    if (present(f->scheme) && !valid_scheme(f->scheme))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: scheme must be an RFC 3986 scheme such as "
-                           "\"https\"");
-    if (f->domain == NULL || !valid_domain(f->domain))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: domain must be a non-empty RFC 3986 "
-                           "authority (host[:port], no spaces or slashes)");
-    if (f->address == NULL || !address_shape(f->address))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: address must be \"0x\" and 40 hex digits");
-    if (!valid_eip55(f->address))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: address is not EIP-55 checksummed");
-    if (f->statement != NULL && !valid_line(f->statement))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: statement must be one line of UTF-8 text "
-                           "without control characters");
-    if (f->uri == NULL || !valid_uri(f->uri))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: uri must be an RFC 3986 URI with a scheme");
-    if (f->version == NULL || strcmp(f->version, "1") != 0)
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: version must be \"1\"");
-    if (f->nonce == NULL || !valid_nonce(f->nonce))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: nonce must be at least 8 alphanumeric "
-                           "characters");
-    if (f->issued_at == NULL || !valid_time(f->issued_at))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: issued_at must be an RFC 3339 date-time");
-    if (present(f->expiration_time) && !valid_time(f->expiration_time))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: expiration_time must be an RFC 3339 "
-                           "date-time");
-    if (present(f->not_before) && !valid_time(f->not_before))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: not_before must be an RFC 3339 date-time");
-    if (f->request_id != NULL && !valid_line(f->request_id))
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "SIWE: request_id must be one line of UTF-8 text "
-                           "without control characters");
+    for (i = 0; i < sizeof(field_rules) / sizeof(field_rules[0]); i++) {
+        const struct field_rule *rule = &field_rules[i];
+        const char *v = *(const char *const *)((const char *)f + rule->offset);
+
+        if (!rule_applies(rule, v))
+            continue;
+        if (v == NULL || !rule->valid(v))
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG, "%s", rule->error);
+    }
     if (f->n_resources > 0 && f->resources == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "SIWE: resources is NULL but n_resources is %zu",
@@ -419,30 +444,91 @@ static lithsm_err parse_header(lithsm_siwe *f, char *line)
     return LITHSM_OK;
 }
 
-/* The value of an RFC 3339 time line, checked. */
+#define NOT_A_TIME "is not an RFC 3339 date-time"
+
+/* The error for a field whose value is not what it `must` be. */
+static lithsm_err bad_value(const line_reader *r, const char *name,
+                            const char *must)
+{
+    return lithsm_fail(LITHSM_ERR_PARSE, "SIWE line %u: %s %s", r->line, name,
+                       must);
+}
+
+/* The value of an optional RFC 3339 time line, checked. */
 static lithsm_err time_value(const char **field, char *v, const char *name,
                              const line_reader *r)
 {
     if (!valid_time(v))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line %u: %s is not an RFC 3339 date-time",
-                           r->line, name);
+        return bad_value(r, name, NOT_A_TIME);
     *field = v;
     return LITHSM_OK;
 }
 
-static lithsm_err parse_times_and_rest(lithsm_siwe_msg *m, line_reader *r)
+/* The next line is empty (line `n` of the text, after the `what`). */
+static lithsm_err empty_line(line_reader *r, unsigned n, const char *what)
+{
+    const char *line = next_line(r);
+
+    if (line == NULL || line[0] != '\0')
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "SIWE line %u: expected an empty line after the %s",
+                           n, what);
+    return LITHSM_OK;
+}
+
+static int valid_chain_id(const char *s)
+{
+    uint64_t v;
+
+    return parse_chain_id(&v, s);
+}
+
+/* The lines after the statement that every message has, in order. */
+enum { TAG_URI, TAG_VERSION, TAG_CHAIN_ID, TAG_NONCE, TAG_ISSUED_AT, N_TAGS };
+static const struct tag_line {
+    const char *tag;
+    const char *name;
+    int (*valid)(const char *);
+    const char *must; /* what the error says the value must be */
+} tag_lines[N_TAGS] = {
+    { "URI: ", "URI", valid_uri, "is not an RFC 3986 URI" },
+    { "Version: ", "Version", is_version_1, "must be 1" },
+    { "Chain ID: ", "Chain ID", valid_chain_id,
+      "must be a decimal number below 2^64 without sign or leading zeros" },
+    { "Nonce: ", "Nonce", valid_nonce,
+      "must be at least 8 alphanumeric characters" },
+    { "Issued At: ", "Issued At", valid_time, NOT_A_TIME },
+};
+
+/* The checked values of the tag lines into f. */
+static lithsm_err parse_tag_lines(lithsm_siwe *f, line_reader *r)
+{
+    const char *value[N_TAGS];
+    size_t i;
+
+    for (i = 0; i < N_TAGS; i++) {
+        const struct tag_line *t = &tag_lines[i];
+
+        value[i] = tagged_line(r, t->tag, t->name);
+        if (value[i] == NULL)
+            return LITHSM_ERR_PARSE;
+        if (!t->valid(value[i]))
+            return bad_value(r, t->name, t->must);
+    }
+    f->uri = value[TAG_URI];
+    f->version = value[TAG_VERSION];
+    (void)parse_chain_id(&f->chain_id, value[TAG_CHAIN_ID]); /* checked */
+    f->nonce = value[TAG_NONCE];
+    f->issued_at = value[TAG_ISSUED_AT];
+    return LITHSM_OK;
+}
+
+static lithsm_err parse_optional_lines(lithsm_siwe_msg *m, line_reader *r)
 {
     lithsm_siwe *f = &m->fields;
     char *line, *v;
     size_t i, n;
     lithsm_err err;
-
-    v = tagged_line(r, "Issued At: ", "Issued At");
-    if (v == NULL)
-        return LITHSM_ERR_PARSE;
-    if ((err = time_value(&f->issued_at, v, "Issued At", r)) != LITHSM_OK)
-        return err;
 
     /* Optional lines, each at most once and in this order. */
     line = next_line(r);
@@ -514,7 +600,7 @@ static lithsm_err parse_lines(lithsm_siwe_msg *m, size_t len)
 {
     lithsm_siwe *f = &m->fields;
     line_reader r;
-    char *line, *v;
+    char *line;
 
     r.p = m->text;
     r.end = m->text + len;
@@ -539,59 +625,20 @@ static lithsm_err parse_lines(lithsm_siwe_msg *m, size_t len)
 
     /* An empty line, then either "<statement>" and an empty line, or just
      * a second empty line. */
-    line = next_line(&r);
-    if (line == NULL || line[0] != '\0')
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line 3: expected an empty line after the "
-                           "address");
+    if (empty_line(&r, 3, "address") != LITHSM_OK)
+        return LITHSM_ERR_PARSE;
     line = next_line(&r);
     if (line == NULL)
         return lithsm_fail(LITHSM_ERR_PARSE, "SIWE: missing URI");
     if (line[0] != '\0') {
         f->statement = line;
-        line = next_line(&r);
-        if (line == NULL || line[0] != '\0')
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "SIWE line 5: expected an empty line after "
-                               "the statement");
+        if (empty_line(&r, 5, "statement") != LITHSM_OK)
+            return LITHSM_ERR_PARSE;
     }
 
-    v = tagged_line(&r, "URI: ", "URI");
-    if (v == NULL)
+    if (parse_tag_lines(f, &r) != LITHSM_OK)
         return LITHSM_ERR_PARSE;
-    if (!valid_uri(v))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line %u: URI is not an RFC 3986 URI", r.line);
-    f->uri = v;
-
-    v = tagged_line(&r, "Version: ", "Version");
-    if (v == NULL)
-        return LITHSM_ERR_PARSE;
-    if (strcmp(v, "1") != 0)
-        return lithsm_fail(LITHSM_ERR_PARSE, "SIWE line %u: Version must be 1",
-                           r.line);
-    f->version = v;
-
-    v = tagged_line(&r, "Chain ID: ", "Chain ID");
-    if (v == NULL)
-        return LITHSM_ERR_PARSE;
-    if (!parse_chain_id(&f->chain_id, v))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line %u: Chain ID must be a decimal number "
-                           "below 2^64 without sign or leading zeros",
-                           r.line);
-
-    v = tagged_line(&r, "Nonce: ", "Nonce");
-    if (v == NULL)
-        return LITHSM_ERR_PARSE;
-    if (!valid_nonce(v))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "SIWE line %u: Nonce must be at least 8 "
-                           "alphanumeric characters",
-                           r.line);
-    f->nonce = v;
-
-    return parse_times_and_rest(m, &r);
+    return parse_optional_lines(m, &r);
 }
 
 lithsm_err lithsm_siwe_parse(lithsm_siwe_msg **out, const char *text,

@@ -24,8 +24,8 @@ work=$here
 if [ ! -w "$here" ]; then
     work=$(mktemp -d "${TMPDIR:-/tmp}/lithsm-interop.XXXXXX")
     trap 'rm -rf "$work"' EXIT
-    cp "$here/package.json" "$here/package-lock.json" \
-        "$here/gen-vectors.mjs" "$work/"
+    cp "$here/package.json" "$here/package-lock.json" "$here"/gen-*.mjs \
+        "$work/"
 fi
 out=${INTEROP_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/lithsm-interop-vectors.XXXXXX")}
 
