@@ -222,7 +222,94 @@ lithsm_err lithsm_vcheck_session_signature(lithsm_vstate *st)
 
 /* ------------------------------------------------------------------------
  * Step 3: the signed body (11.2 step 2).
+ *
+ * The entries of a map sign one message but for the nodeAddress value at
+ * its end (..."nodeAddress":"<url>"}).  The body parsed last is kept as a
+ * template: a message with the same bytes up to that value, then a value
+ * that needs no escape and '"}', parses to the same body with that
+ * nodeAddress, so it is not parsed again.
  */
+
+#define NODE_ADDRESS_KEY "\"nodeAddress\":\""
+
+/* The content of a JSON string that needs no escape (no control character,
+ * '"' or '\\', and valid UTF-8): its JSON text is itself. */
+static int plain_string(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+            return 0;
+    return lithsm_utf8_valid(s, n);
+}
+
+/* Where the nodeAddress value starts in the text of a body that parsed,
+ * when the text ends with "nodeAddress":"<value>"} and the value is plain;
+ * 0 otherwise.  The key's quote is not escaped (an even run of backslashes
+ * before it), so in text that parsed it opens the key of the top object's
+ * last member. */
+static size_t template_at(const char *text, size_t len, const char *value)
+{
+    size_t key_len = strlen(NODE_ADDRESS_KEY), value_len = strlen(value);
+    size_t at, key, backslashes = 0;
+
+    if (len < key_len + value_len + 3 || !plain_string(value, value_len))
+        return 0;
+    at = len - 2 - value_len;
+    key = at - key_len;
+    if (memcmp(text + len - 2, "\"}", 2) != 0 ||
+        memcmp(text + at, value, value_len) != 0 ||
+        memcmp(text + key, NODE_ADDRESS_KEY, key_len) != 0)
+        return 0;
+    while (backslashes < key && text[key - 1 - backslashes] == '\\')
+        backslashes++;
+    return backslashes % 2 == 0 ? at : 0;
+}
+
+/* Keeps the text of the body just read as the template, when it can be. */
+static void keep_template(lithsm_vstate *st)
+{
+    lithsm_vcache *c = st->cache;
+    size_t at = template_at(st->signed_message, st->signed_message_len,
+                            st->node_address);
+    char *copy = at > 0 ? realloc(c->tmpl, at) : NULL;
+
+    if (copy == NULL)
+        return; /* no template: the next body is parsed */
+    memcpy(copy, st->signed_message, at);
+    c->tmpl = copy;
+    c->tmpl_at = at;
+}
+
+/* 1 when the signed message is the template's with another plain
+ * nodeAddress value, which is then copied to c->node_address. */
+static int reuse_template(lithsm_vstate *st)
+{
+    lithsm_vcache *c = st->cache;
+    const char *text = st->signed_message, *value;
+    size_t len = st->signed_message_len, value_len;
+
+    if (c->tmpl_at == 0 || len < c->tmpl_at + 2 || len > LITHSM_MAX_INPUT ||
+        memcmp(text + len - 2, "\"}", 2) != 0 ||
+        memcmp(text, c->tmpl, c->tmpl_at) != 0)
+        return 0;
+    value = text + c->tmpl_at;
+    value_len = len - 2 - c->tmpl_at;
+    if (!plain_string(value, value_len))
+        return 0;
+    if (value_len >= c->node_address_room) {
+        char *grown = realloc(c->node_address, value_len + 1);
+
+        if (grown == NULL)
+            return 0;
+        c->node_address = grown;
+        c->node_address_room = value_len + 1;
+    }
+    memcpy(c->node_address, value, value_len);
+    c->node_address[value_len] = '\0';
+    return 1;
+}
 
 /* Each resource-ability request must be
  * {"resource":{"resource":s,"resourcePrefix":s},"ability":s}. */
@@ -238,18 +325,13 @@ static int request_ok(const json_object *req)
            lithsm_vget_str(req, "ability", NULL) != NULL;
 }
 
-void lithsm_vcheck_body(lithsm_vstate *st)
+/* The members of the parsed body, checked and kept in st. */
+static void read_body(lithsm_vstate *st)
 {
     static const char *const strs[] = { "sessionKey", "issuedAt", "expiration",
                                         "nodeAddress" };
     size_t i, n;
 
-    if (lithsm_json_parse(&st->body, st->signed_message, st->signed_message_len,
-                          "signedMessage") != LITHSM_OK) {
-        lithsm_vreject(st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED, "%s",
-                       lithsm_last_error());
-        return;
-    }
     if (!json_object_is_type(st->body, json_type_object)) {
         lithsm_vreject(st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
                        "signedMessage is not a JSON object");
@@ -297,6 +379,33 @@ void lithsm_vcheck_body(lithsm_vstate *st)
         }
     }
     st->n_caps = json_object_array_length(st->caps);
+}
+
+void lithsm_vcheck_body(lithsm_vstate *st)
+{
+    lithsm_vcache *c = st->cache;
+    int reused = reuse_template(st);
+
+    if (!reused) {
+        json_object_put(c->body);
+        c->body = NULL;
+        c->tmpl_at = 0;
+        if (lithsm_json_parse(&c->body, st->signed_message,
+                              st->signed_message_len,
+                              "signedMessage") != LITHSM_OK) {
+            lithsm_vreject(st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED, "%s",
+                           lithsm_last_error());
+            return;
+        }
+    }
+    st->body = c->body;
+    read_body(st);
+    if (st->rejected)
+        return;
+    if (reused)
+        st->node_address = c->node_address;
+    else
+        keep_template(st);
 }
 
 /* ------------------------------------------------------------------------

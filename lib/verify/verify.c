@@ -163,6 +163,9 @@ void lithsm_vcache_free(lithsm_vcache *cache)
     free(cache->caps);
     EVP_PKEY_free(cache->pkey);
     EVP_MD_CTX_free(cache->md);
+    json_object_put(cache->body);
+    free(cache->tmpl);
+    free(cache->node_address);
     memset(cache, 0, sizeof(*cache));
 }
 
@@ -249,7 +252,6 @@ static lithsm_err verify_entry(lithsm_verify_result *result,
     err = run_steps(&st);
     conclude(result, err, st.rejected);
     free(st.vcaps);
-    json_object_put(st.body);
     return err;
 }
 

@@ -106,6 +106,15 @@ typedef struct lithsm_vcache {
     uint8_t pub[32];
     struct evp_pkey_st *pkey;
     struct evp_md_ctx_st *md;
+    /* The signed body parsed last (owned) and, when it can serve as a
+     * template for the next entries, its text up to the nodeAddress value
+     * (tmpl_at bytes; 0: no template).  node_address holds the value of an
+     * entry whose body is the template's. */
+    json_object *body;
+    char *tmpl;
+    size_t tmpl_at;
+    char *node_address;
+    size_t node_address_room;
 } lithsm_vcache;
 
 void lithsm_vcap_free(lithsm_vcap *c);
@@ -126,7 +135,7 @@ typedef struct lithsm_vstate {
     const char *signed_message;
     size_t signed_message_len;
 
-    /* Its signed JSON body (owned). */
+    /* Its signed JSON body (borrowed from the cache). */
     json_object *body;
     const char *session_key;
     size_t session_key_len;
