@@ -163,18 +163,20 @@ static EVP_PKEY *session_pkey(lithsm_vcache *cache, const uint8_t pub[32])
     return cache->pkey;
 }
 
+/* A fresh digest context each time: OpenSSL 3.0 re-initialising a used one
+ * keeps the key it had, whatever key is passed. */
 static lithsm_err ed25519_verify(lithsm_vstate *st, EVP_PKEY *pkey,
                                  const uint8_t sig[ED25519_SIG_LEN])
 {
-    lithsm_vcache *cache = st->cache;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
     lithsm_err err = LITHSM_OK;
 
-    if (cache->md == NULL && (cache->md = EVP_MD_CTX_new()) == NULL)
+    if (md == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "verify: out of memory");
-    if (EVP_DigestVerifyInit(cache->md, NULL, NULL, NULL, pkey) != 1)
+    if (EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey) != 1)
         err = lithsm_fail(LITHSM_ERR_CRYPTO,
                           "verify: OpenSSL cannot set up ed25519");
-    else if (EVP_DigestVerify(cache->md, sig, ED25519_SIG_LEN,
+    else if (EVP_DigestVerify(md, sig, ED25519_SIG_LEN,
                               (const unsigned char *)st->signed_message,
                               st->signed_message_len) != 1)
         lithsm_vreject(
@@ -182,6 +184,7 @@ static lithsm_err ed25519_verify(lithsm_vstate *st, EVP_PKEY *pkey,
             "the ed25519 signature does not verify over signedMessage "
             "with the key in \"address\"");
     ERR_clear_error();
+    EVP_MD_CTX_free(md);
     return err;
 }
 

@@ -162,7 +162,6 @@ void lithsm_vcache_free(lithsm_vcache *cache)
         lithsm_vcap_free(cache->caps[i]);
     free(cache->caps);
     EVP_PKEY_free(cache->pkey);
-    EVP_MD_CTX_free(cache->md);
     json_object_put(cache->body);
     free(cache->tmpl);
     free(cache->node_address);
@@ -336,9 +335,16 @@ static lithsm_err verify_entries(lithsm_verify_entry *entries, json_object *map,
     for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
         lithsm_verify_entry *e = &entries[i++];
 
+        json_object *value = json_object_iter_peek_value(&it);
+
         no_verdict_yet(&e->result);
-        err = verify_entry(&e->result, json_object_iter_peek_value(&it),
-                           e->node_url, now_ms, grace_ms, &cache);
+        /* A JSON null has no object to check: the text "null" alone gets
+         * its verdict and detail from the parse. */
+        err = value == NULL
+                  ? lithsm_verify_session_sig(&e->result, "null", 4,
+                                              e->node_url, now_ms, grace_ms)
+                  : verify_entry(&e->result, value, e->node_url, now_ms,
+                                 grace_ms, &cache);
         if (err != LITHSM_OK)
             break;
     }

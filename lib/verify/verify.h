@@ -105,7 +105,6 @@ typedef struct lithsm_vcache {
     /* The last session public key and its OpenSSL key. */
     uint8_t pub[32];
     struct evp_pkey_st *pkey;
-    struct evp_md_ctx_st *md;
     /* The signed body parsed last (owned) and, when it can serve as a
      * template for the next entries, its text up to the nodeAddress value
      * (tmpl_at bytes; 0: no template).  node_address holds the value of an
