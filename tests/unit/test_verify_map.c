@@ -129,6 +129,29 @@ static void entries_for(char **out, json_object *body, const char *const *urls,
     }
 }
 
+/* Node 2's entry signed again over `body` as it is now, with the
+ * SessionSig "address" `address` (NULL: the signing key's). */
+static void resign_node2(char **entries, json_object *body, const char *address)
+{
+    const char *msg;
+
+    free(entries[1]);
+    set_str(body, "nodeAddress", NODE2);
+    msg = json_object_to_json_string_ext(body, JSON_FLAGS);
+    entries[1] = outer_for(msg, strlen(msg), address);
+}
+
+/* check_map() of the map of `three` over n entries, which are freed. */
+static void check_three(char **entries, size_t n, const char *want_words,
+                        const char *what)
+{
+    char *map = map_of(three, entries, n);
+
+    check_map(map, want_words, what);
+    free(map);
+    free_all(entries, n);
+}
+
 /* ------------------------------------------------------------------------
  * Tests
  */
@@ -177,28 +200,20 @@ static void test_accepts(void)
 static void test_one_tampered(void)
 {
     json_object *body = base_body();
-    char *entries[3], *map;
+    char *entries[3];
 
     entries_for(entries, body, three, 3);
     /* The first digit of node 2's ed25519 signature. */
     entries[1][8] = entries[1][8] == '0' ? '1' : '0';
-    map = map_of(three, entries, 3);
-    check_map(map, "ok,session_signature_invalid,ok",
-              "one entry's signature altered");
-    free(map);
-    free_all(entries, 3);
+    check_three(entries, 3, "ok,session_signature_invalid,ok",
+                "one entry's signature altered");
 
     /* Node 2 alone carries a wallet AuthSig signed by another key. */
     entries_for(entries, body, three, 3);
-    free(entries[1]);
     cap_sign(body, 1, owner, cap_msg(body, 1), 0, "0x");
-    set_str(body, "nodeAddress", NODE2);
-    entries[1] = resign(body);
-    map = map_of(three, entries, 3);
-    check_map(map, "ok,authsig_signature_invalid,ok",
-              "one entry's wallet AuthSig altered");
-    free(map);
-    free_all(entries, 3);
+    resign_node2(entries, body, NULL);
+    check_three(entries, 3, "ok,authsig_signature_invalid,ok",
+                "one entry's wallet AuthSig altered");
     json_object_put(body);
 }
 
@@ -216,40 +231,30 @@ static void test_other_session_key(void)
     json_object *body = base_body();
     uint8_t pub[32];
     size_t len = sizeof(pub);
-    char hex[65], *entries[3], *map;
-    const char *msg;
+    char hex[65], *entries[3];
 
     if (other == NULL || EVP_PKEY_get_raw_public_key(other, pub, &len) != 1 ||
         lithsm_hex_encode(hex, sizeof(hex), pub, sizeof(pub)) != LITHSM_OK)
         exit(99);
     EVP_PKEY_free(other);
     entries_for(entries, body, three, 3);
-    free(entries[1]);
-    set_str(body, "nodeAddress", NODE2);
-    msg = json_object_to_json_string_ext(body, JSON_FLAGS);
-    entries[1] = outer_for(msg, strlen(msg), hex);
-    map = map_of(three, entries, 3);
-    check_map(map, "ok,session_signature_invalid,ok",
-              "an entry naming another session key");
-    free(map);
-    free_all(entries, 3);
+    resign_node2(entries, body, hex);
+    check_three(entries, 3, "ok,session_signature_invalid,ok",
+                "an entry naming another session key");
     json_object_put(body);
 }
 
 static void test_shared_capability_tampered(void)
 {
     json_object *body = base_body();
-    char *entries[3], *map;
+    char *entries[3];
 
     cap_sign(body, 1, owner, cap_msg(body, 1), 0, "0x");
     entries_for(entries, body, three, 3);
-    map = map_of(three, entries, 3);
-    check_map(map,
-              "authsig_signature_invalid,authsig_signature_invalid,"
-              "authsig_signature_invalid",
-              "the shared wallet AuthSig altered");
-    free(map);
-    free_all(entries, 3);
+    check_three(entries, 3,
+                "authsig_signature_invalid,authsig_signature_invalid,"
+                "authsig_signature_invalid",
+                "the shared wallet AuthSig altered");
     json_object_put(body);
 
     body = base_body();
@@ -257,13 +262,10 @@ static void test_shared_capability_tampered(void)
                                "\"Auth/Auth\":[{\"delegate_to\":[]}]}},"
                                "\"prf\":[]}");
     entries_for(entries, body, three, 3);
-    map = map_of(three, entries, 3);
-    check_map(map,
-              "delegatee_not_authorized,delegatee_not_authorized,"
-              "delegatee_not_authorized",
-              "a shared delegation that shuts the wallet out");
-    free(map);
-    free_all(entries, 3);
+    check_three(entries, 3,
+                "delegatee_not_authorized,delegatee_not_authorized,"
+                "delegatee_not_authorized",
+                "a shared delegation that shuts the wallet out");
     json_object_put(body);
 }
 
@@ -272,7 +274,7 @@ static void test_shared_capability_tampered(void)
 static void test_capability_moves(void)
 {
     json_object *body = base_body(), *caps;
-    char *entries[3], *map;
+    char *entries[3];
 
     cap_sign(body, 0, wallet, cap_msg(body, 0), 0, "0x");
     set_str(body, "nodeAddress", NODE1);
@@ -289,12 +291,9 @@ static void test_capability_moves(void)
     json_object_array_del_idx(caps, 1, 1);
     set_str(body, "nodeAddress", NODE3);
     entries[2] = resign(body);
-    map = map_of(three, entries, 3);
-    check_map(map,
-              "delegation_signature_invalid,delegation_signature_invalid,ok",
-              "a bad delegation at index 0, then 1, then gone");
-    free(map);
-    free_all(entries, 3);
+    check_three(entries, 3,
+                "delegation_signature_invalid,delegation_signature_invalid,ok",
+                "a bad delegation at index 0, then 1, then gone");
     json_object_put(body);
 }
 
@@ -307,27 +306,24 @@ static void test_bodies(void)
     char *entries[3], *map, *text;
 
     entries_for(entries, body, three, 3);
-    free(entries[1]);
     set_str(body, "issuedAt", "2024-06-01T12:06:00.000Z");
-    set_str(body, "nodeAddress", NODE2);
-    entries[1] = resign(body);
+    resign_node2(entries, body, NULL);
     map = map_of(three, entries, 3);
     check_map(map, "ok,session_not_yet_valid,ok",
               "a body that differs before nodeAddress");
     free(map);
     free(entries[1]);
-    set_str(body, "issuedAt", "2024-06-01T12:00:00.000Z");
+    json_object_put(body);
 
     /* The same URL written with escapes: parsed, and the same node. */
+    body = base_body();
+    set_str(body, "nodeAddress", NODE2);
     msg = json_object_to_json_string_ext(body, JSON_FLAGS);
     text = replace(msg, "\"https://node2.example:7470\"",
                    "\"https:\\/\\/node2.example:74\\u00370\"");
     entries[1] = outer_for(text, strlen(text), NULL);
     free(text);
-    map = map_of(three, entries, 3);
-    check_map(map, "ok,ok,ok", "a nodeAddress written with escapes");
-    free(map);
-    free_all(entries, 3);
+    check_three(entries, 3, "ok,ok,ok", "a nodeAddress written with escapes");
     json_object_put(body);
 }
 
@@ -337,7 +333,7 @@ static void test_bodies(void)
 static void test_lookalike_bodies(void)
 {
     json_object *body = base_body();
-    char *entries[2], *map, *text;
+    char *entries[2], *text;
     size_t i;
     static const char *const keys[] = { ",\"a\\\"nodeAddress\":\"",
                                         ",\"nodeAddress\":\"" };
@@ -361,13 +357,28 @@ static void test_lookalike_bodies(void)
             entries[k] = outer_for(msg, strlen(msg), NULL);
             free(msg);
         }
-        map = map_of(three, entries, 2);
-        check_map(map, words[i], what[i]);
-        free(map);
-        free_all(entries, 2);
+        check_three(entries, 2, words[i], what[i]);
     }
     free(text);
     json_object_put(body);
+}
+
+/* agrees() on the map {url_a: entry_a, url_b: entry_b}. */
+static int pair_agrees(const char *url_a, char *entry_a, const char *url_b,
+                       char *entry_b, int64_t now, int64_t grace)
+{
+    const char *urls[2];
+    char *entries[2], *map, words[256];
+    int same;
+
+    urls[0] = url_a;
+    urls[1] = url_b;
+    entries[0] = entry_a;
+    entries[1] = entry_b;
+    map = map_of(urls, entries, 2);
+    same = agrees(map, now, grace, words, sizeof(words));
+    free(map);
+    return same;
 }
 
 /* Every golden vector next to an accepted entry for node 3, both orders. */
@@ -377,7 +388,6 @@ static void test_vectors_in_maps(void)
     char *last_node = xstrdup(json_object_to_json_string_ext(
         vector_sessionsig("accept_valid_last_node"), JSON_FLAGS));
     size_t i, n = json_object_array_length(list), bad = 0;
-    char words[1024];
 
     for (i = 0; i < n; i++) {
         json_object *in = json_object_object_get(
@@ -386,27 +396,15 @@ static void test_vectors_in_maps(void)
             json_object_get_string(json_object_object_get(in, "node_url"));
         int64_t now =
             ms(json_object_get_string(json_object_object_get(in, "now")));
-        char *entries[2], *map;
-        const char *urls[2];
+        char *entry;
 
         if (strcmp(url, NODE3) == 0)
             continue;
-        entries[0] = xstrdup(json_object_to_json_string_ext(
+        entry = xstrdup(json_object_to_json_string_ext(
             json_object_object_get(in, "sessionSig"), JSON_FLAGS));
-        entries[1] = last_node;
-        urls[0] = url;
-        urls[1] = NODE3;
-        map = map_of(urls, entries, 2);
-        bad += !agrees(map, now, 0, words, sizeof(words));
-        free(map);
-        entries[1] = entries[0];
-        entries[0] = last_node;
-        urls[1] = url;
-        urls[0] = NODE3;
-        map = map_of(urls, entries, 2);
-        bad += !agrees(map, now, 60000, words, sizeof(words));
-        free(map);
-        free(entries[1]);
+        bad += !pair_agrees(url, entry, NODE3, last_node, now, 0);
+        bad += !pair_agrees(NODE3, last_node, url, entry, now, 60000);
+        free(entry);
     }
     ok_int_eq(bad, 0, "every vector in a map: the verdict it has alone");
     free(last_node);
