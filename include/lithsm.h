@@ -588,6 +588,7 @@ typedef struct lithsm_verify_entry {
  *  each result's reason).  Otherwise *entries_out is NULL and *n_out 0:
  *  LITHSM_ERR_INVALID_ARG (NULL argument, negative grace_ms),
  *  LITHSM_ERR_PARSE (not JSON, or not an object with at least one entry),
+ *  LITHSM_ERR_RANGE (over 4 MiB, or an integer beyond 2^53),
  *  LITHSM_ERR_NOMEM, LITHSM_ERR_CRYPTO (OpenSSL failed). */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_verify_session_sigs_map(
