@@ -526,7 +526,7 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
                    const lithsm_sessionsigs_params *params);
 
 /* ------------------------------------------------------------------------
- * Verifier: one SessionSig as one Lit node checks it
+ * Verifier: SessionSigs as Lit nodes check them
  */
 typedef enum {
     LITHSM_VERIFY_OK = 0,
@@ -578,6 +578,33 @@ LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_verify_session_sig(
     lithsm_verify_result *result, const char *session_sig_json, size_t json_len,
     const char *node_url, int64_t now_ms, int64_t grace_ms);
+
+/** One node's verdict on its entry of a SessionSigs map. */
+typedef struct lithsm_verify_entry {
+    const char *node_url; /* the map's key (in the same allocation) */
+    lithsm_verify_result result;
+} lithsm_verify_entry;
+
+/** Checks every entry of a SessionSigs map {node URL: SessionSig} (JSON
+ *  text, as lithsm_sessionsigs() writes it) as its own node would at time
+ *  `now_ms` with `grace_ms`: each entry gets exactly the verdict
+ *  lithsm_verify_session_sig() gives for it and its URL.  A capability
+ *  shared by entries (the same sig, signedMessage and address text, such as
+ *  the delegation and the wallet AuthSig) is checked once per call.
+ *
+ *  Out:  *entries_out: *n_out results in the map's order; one allocation
+ *        (node URLs included), the caller frees it with lithsm_free().
+ *  In:   map_json, json_len: the map (borrowed, not retained).
+ *  Returns LITHSM_OK once every entry has a verdict (accept or reject: see
+ *  each result's reason).  Otherwise *entries_out is NULL and *n_out 0:
+ *  LITHSM_ERR_INVALID_ARG (NULL argument, negative grace_ms),
+ *  LITHSM_ERR_PARSE (not JSON, or not an object with at least one entry),
+ *  LITHSM_ERR_RANGE (over 4 MiB, or an integer beyond 2^53),
+ *  LITHSM_ERR_NOMEM, LITHSM_ERR_CRYPTO (OpenSSL failed). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_verify_session_sigs_map(
+    lithsm_verify_entry **entries_out, size_t *n_out, const char *map_json,
+    size_t json_len, int64_t now_ms, int64_t grace_ms);
 
 #ifdef __cplusplus
 }

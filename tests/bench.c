@@ -4,10 +4,13 @@
  *
  * For 3, 30 and 100 node URLs: whole session-sigs calls per second (wallet
  * AuthSig with a software key + one signature per node), node signatures per
- * second, and verifications of one session sig as a node checks it.  Raw
- * OpenSSL Ed25519 signing of a message of the same size is timed in the same
- * run, so the per-node cost reads as a ratio to the primitive.  Peak memory
- * is the process's maximum resident set size.
+ * second, verifications of one session sig as a node checks it, and
+ * whole-map verification (every entry for its own node, the shared
+ * capabilities once per map) in session sigs per second, each next to the
+ * JS SDK's per-session-sig validation rate.  Raw OpenSSL Ed25519 signing of
+ * a message of the same size is timed in the same run, so the per-node cost
+ * reads as a ratio to the primitive.  Peak memory is the process's maximum
+ * resident set size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +226,9 @@ static double median(double *v, double *spread)
 }
 
 static fixture *work_fixture;
-static char *work_entry;
+static char *work_entry, *work_map;
+
+#define VERIFY_NOW_MS 1717243500000LL
 
 static void work_session_sigs(void *arg)
 {
@@ -241,10 +246,27 @@ static void work_verify(void *arg)
 
     (void)arg;
     if (lithsm_verify_session_sig(&r, work_entry, strlen(work_entry),
-                                  work_fixture->urls[0], 1717243500000LL,
+                                  work_fixture->urls[0], VERIFY_NOW_MS,
                                   60000) != LITHSM_OK ||
         r.reason != LITHSM_VERIFY_OK)
         die("verify", LITHSM_ERR_SIGNATURE);
+}
+
+/* The whole map, every entry for its own node. */
+static void work_verify_map(void *arg)
+{
+    lithsm_verify_entry *entries = NULL;
+    size_t n = 0, i;
+
+    (void)arg;
+    if (lithsm_verify_session_sigs_map(&entries, &n, work_map, strlen(work_map),
+                                       VERIFY_NOW_MS, 60000) != LITHSM_OK ||
+        n != work_fixture->n_nodes)
+        die("verify map", LITHSM_ERR_SIGNATURE);
+    for (i = 0; i < n; i++)
+        if (entries[i].result.reason != LITHSM_VERIFY_OK)
+            die("verify map entry", LITHSM_ERR_SIGNATURE);
+    lithsm_free(entries);
 }
 
 /* The JS SDK's figures: from a js-anchor JSON of the same session when
@@ -277,6 +299,74 @@ static double js_figure(const char *path, const char *a, const char *b,
     return fallback;
 }
 
+/* The Ed25519 signer of the first node's message, the per-node primitive. */
+static void raw_init(raw_signer *raw, const char *sigs, const char *url)
+{
+    json_object *map = NULL, *e;
+    uint8_t seed[32];
+
+    if (lithsm_json_parse(&map, sigs, strlen(sigs), "bench") != 0 ||
+        !json_object_object_get_ex(map, url, &e))
+        die("parse", LITHSM_ERR_PARSE);
+    raw->msg_len = strlen(lithsm_json_get_str(e, "signedMessage"));
+    raw->msg = malloc(raw->msg_len);
+    memcpy(raw->msg, lithsm_json_get_str(e, "signedMessage"), raw->msg_len);
+    json_object_put(map);
+    memset(seed, 0x11, 32);
+    raw->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+    raw->ctx = EVP_MD_CTX_new();
+}
+
+static void raw_free(raw_signer *raw)
+{
+    EVP_PKEY_free(raw->pkey);
+    EVP_MD_CTX_free(raw->ctx);
+    free(raw->msg);
+}
+
+/* One size: the figures of REPS interleaved runs, and their lines. */
+static void bench_size(size_t n_nodes, double js_ms, double js_verify)
+{
+    fixture f;
+    raw_signer raw;
+    double calls[REPS], raws[REPS], verifies[REPS], maps[REPS];
+    double c, rw, v, m, sc, sr, sv, sm, node_rate;
+    int i;
+
+    fixture_init(&f, n_nodes);
+    work_map = session_sigs(&f);
+    work_entry = first_entry(work_map, f.urls[0]);
+    work_fixture = &f;
+    raw_init(&raw, work_map, f.urls[0]);
+    for (i = 0; i < REPS; i++) {
+        calls[i] = rate(work_session_sigs, &f);
+        raws[i] = rate(work_raw, &raw);
+        verifies[i] = rate(work_verify, NULL);
+        maps[i] = rate(work_verify_map, NULL) * (double)n_nodes;
+    }
+    c = median(calls, &sc);
+    rw = median(raws, &sr);
+    v = median(verifies, &sv);
+    m = median(maps, &sm);
+    node_rate = c * (double)n_nodes;
+    printf("%3zu nodes: %7.1f session-sigs calls/s (spread %.0f%%), "
+           "%6.0f node sigs/s = %.0fx the JS SDK per node (%.1f ms), "
+           "%.2fx of raw Ed25519 (%.0f/s, spread %.0f%%, %zu-byte "
+           "messages); %5.0f verifications/s (spread %.0f%%) = %.0fx JS "
+           "(%.1f/s)\n",
+           n_nodes, c, sc * 100, node_rate, node_rate * js_ms / 1000.0, js_ms,
+           node_rate / rw, rw, sr * 100, raw.msg_len, v, sv * 100,
+           v / js_verify, js_verify);
+    printf("%3zu nodes: whole-map verification %6.0f session sigs/s "
+           "(%.1f maps/s, spread %.0f%%) = %.0fx JS per session sig "
+           "(%.1f/s)\n",
+           n_nodes, m, m / (double)n_nodes, sm * 100, m / js_verify, js_verify);
+    raw_free(&raw);
+    lithsm_free(work_entry);
+    lithsm_free(work_map);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     static const size_t sizes[] = { 3, 30, 100 };
@@ -286,7 +376,6 @@ int main(void)
     double js_verify = js_figure(anchor, "d_verify_session_sig",
                                  "session_sigs_per_s", NULL, 29);
     size_t k;
-    int i;
     struct rusage ru;
 
     printf("lithsm bench: one core, median of %d interleaved runs of %.2f s; "
@@ -295,57 +384,11 @@ int main(void)
            anchor ? anchor
                   : "reference/performance.md (set "
                     "LITHSM_JS_ANCHOR=anchor.json for this run's)");
-    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-        fixture f;
-        raw_signer raw;
-        char *sigs;
-        double calls[REPS], raws[REPS], verifies[REPS];
-        double c, rw, v, sc, sr, sv, node_rate, js_ms;
-        json_object *map = NULL, *e;
-        uint8_t seed[32];
-
-        fixture_init(&f, sizes[k]);
-        sigs = session_sigs(&f);
-        work_entry = first_entry(sigs, f.urls[0]);
-        work_fixture = &f;
-        if (lithsm_json_parse(&map, sigs, strlen(sigs), "bench") != 0 ||
-            !json_object_object_get_ex(map, f.urls[0], &e))
-            die("parse", LITHSM_ERR_PARSE);
-        raw.msg_len = strlen(lithsm_json_get_str(e, "signedMessage"));
-        raw.msg = malloc(raw.msg_len);
-        memcpy(raw.msg, lithsm_json_get_str(e, "signedMessage"), raw.msg_len);
-        json_object_put(map);
-        memset(seed, 0x11, 32);
-        raw.pkey =
-            EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
-        raw.ctx = EVP_MD_CTX_new();
-
-        for (i = 0; i < REPS; i++) {
-            calls[i] = rate(work_session_sigs, &f);
-            raws[i] = rate(work_raw, &raw);
-            verifies[i] = rate(work_verify, NULL);
-        }
-        c = median(calls, &sc);
-        rw = median(raws, &sr);
-        v = median(verifies, &sv);
-        node_rate = c * (double)sizes[k];
-        js_ms = js_figure(anchor, "a_getSessionSigs", js_keys[k], "ms_per_node",
-                          js_ref_ms_per_node[k]);
-        printf("%3zu nodes: %7.1f session-sigs calls/s (spread %.0f%%), "
-               "%6.0f node sigs/s = %.0fx the JS SDK per node (%.1f ms), "
-               "%.2fx of raw Ed25519 (%.0f/s, spread %.0f%%, %zu-byte "
-               "messages); %5.0f verifications/s (spread %.0f%%) = %.0fx JS "
-               "(%.1f/s)\n",
-               sizes[k], c, sc * 100, node_rate, node_rate * js_ms / 1000.0,
-               js_ms, node_rate / rw, rw, sr * 100, raw.msg_len, v, sv * 100,
-               v / js_verify, js_verify);
-        EVP_PKEY_free(raw.pkey);
-        EVP_MD_CTX_free(raw.ctx);
-        free(raw.msg);
-        lithsm_free(work_entry);
-        lithsm_free(sigs);
-        fixture_free(&f);
-    }
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+        bench_size(sizes[k],
+                   js_figure(anchor, "a_getSessionSigs", js_keys[k],
+                             "ms_per_node", js_ref_ms_per_node[k]),
+                   js_verify);
     getrusage(RUSAGE_SELF, &ru);
     printf("peak memory (max RSS): %ld KiB\n", ru.ru_maxrss);
     return 0;

@@ -11,16 +11,16 @@
  *    that is not a key) is removed and a new session key made: never
  *    trusted.
  *  - Reuse follows checkNeedToResignSessionKey (reference 10.2): a stored
- *    wallet AuthSig is reused while its SIWE parses, its EIP-191 signature
- *    recovers to the SIWE address (and, for a wallet signer, that is the
- *    signer's), now is inside [Not Before, Expiration Time), its URI is
+ *    wallet AuthSig is reused while a node would take it as a capability
+ *    now (lithsm_authsig_verify: its SIWE parses, now is inside [Not
+ *    Before, Expiration Time), its EIP-191 signature recovers to the SIWE
+ *    address and its "address" field is that address, as 11.3), for a
+ *    wallet signer that address is the signer's, its URI is
  *    lit:session:<stored key> and resources[0] is a ReCap covering every
  *    request.  Otherwise the same session key gets a new wallet AuthSig
- *    (the SDK keeps its session key too).  lithsm also asks that the
- *    AuthSig's "address" field equals the SIWE address (a rate-limited node
- *    checks it, 11.5).  For algo "LIT_BLS" (a PKP) lithsm cannot check the
- *    BLS signature: it checks Issued At <= now and the rest, and the node
- *    checks the signature.
+ *    (the SDK keeps its session key too).  For algo "LIT_BLS" (a PKP)
+ *    lithsm cannot check the BLS signature: it checks Issued At <= now and
+ *    the rest, and the node checks the signature.
  *  - The SessionSig expires at the requested expiration, or at the wallet
  *    SIWE's Expiration Time when that comes first (a reused AuthSig): a
  *    SessionSig never outlives the AuthSig it carries.  A fresh AuthSig has
@@ -44,6 +44,7 @@
 #include <json-c/json.h>
 
 #include "store/store.h"
+#include "verify/verify.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 #define ENTRY_PREFIX "{\"sessionKey\":\""
@@ -90,21 +91,6 @@ static json_object *parse_authsig(const char *text)
     return obj;
 }
 
-static int recovers_to(const char *sig_hex, const char *msg,
-                       const lithsm_eth_address *want)
-{
-    uint8_t sig[LITHSM_ETH_SIG_LEN], hash[32];
-    lithsm_eth_address got;
-
-    if (lithsm_hex_decode(sig, sizeof(sig), sig_hex, strlen(sig_hex)) !=
-        LITHSM_OK)
-        return 0;
-    lithsm_eip191_hash(hash, (const uint8_t *)msg, strlen(msg));
-    if (lithsm_eth_recover(&got, hash, sig, sizeof(sig)) != LITHSM_OK)
-        return 0;
-    return memcmp(got.bytes, want->bytes, sizeof(got.bytes)) == 0;
-}
-
 static int covers_all(const char *urn, const lithsm_requests *reqs)
 {
     lithsm_recap *recap = NULL;
@@ -125,60 +111,54 @@ static int covers_all(const char *urn, const lithsm_requests *reqs)
     return ok;
 }
 
+/* The AuthSig's "algo": 1 for a PKP's "LIT_BLS", 0 for an ECDSA one (no
+ * algo, or "ed25519" as the SDK writes), -1 for anything else. */
+static int authsig_is_bls(json_object *obj)
+{
+    json_object *v;
+    const char *algo;
+
+    if (!json_object_object_get_ex(obj, "algo", &v))
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return -1;
+    algo = json_object_get_string(v);
+    if (strcmp(algo, "ed25519") == 0)
+        return 0;
+    return strcmp(algo, "LIT_BLS") == 0 ? 1 : -1;
+}
+
 /* 1 when the wallet AuthSig can be used for session key `pk_hex` and these
- * requests at fl->now; 0 when it must be signed again. */
+ * requests at fl->now; 0 when it must be signed again.  The AuthSig rule
+ * is a node's (lithsm_authsig_verify); a BLS signature is left to the node,
+ * which no one can check here, and its Issued At must not be ahead. */
 static int authsig_reusable(const flow *fl, const char *authsig,
                             const char *pk_hex)
 {
-    json_object *obj = parse_authsig(authsig), *algo_v;
-    lithsm_siwe_msg *msg = NULL;
+    json_object *obj = parse_authsig(authsig);
+    lithsm_authsig_check check;
     const lithsm_siwe *f;
-    lithsm_eth_address siwe_addr;
-    const char *sig, *text, *address, *algo = NULL;
+    const char *sig, *text;
     int64_t t;
-    int ok = 0;
+    int bls, ok = 0;
 
-    if (obj == NULL)
-        return 0;
+    memset(&check, 0, sizeof(check));
+    if (obj == NULL || (bls = authsig_is_bls(obj)) < 0)
+        goto done;
     sig = lithsm_json_get_str(obj, "sig");
     text = lithsm_json_get_str(obj, "signedMessage");
-    address = lithsm_json_get_str(obj, "address");
-    if (json_object_object_get_ex(obj, "algo", &algo_v)) {
-        if (!json_object_is_type(algo_v, json_type_string))
-            goto done;
-        algo = json_object_get_string(algo_v);
-    }
-    if (lithsm_siwe_parse(&msg, text, strlen(text)) != LITHSM_OK)
+    if (lithsm_authsig_verify(&check, sig, strlen(sig), text, strlen(text),
+                              lithsm_json_get_str(obj, "address"), fl->now,
+                              !bls) != LITHSM_OK ||
+        check.verdict != LITHSM_AUTHSIG_VALID)
         goto done;
-    f = lithsm_siwe_msg_fields(msg);
-    if (lithsm_eth_address_parse(&siwe_addr, f->address, 0) != LITHSM_OK ||
-        strcasecmp(address, f->address) != 0)
+    f = lithsm_siwe_msg_fields(check.siwe);
+    if (fl->have_wallet && memcmp(check.siwe_address.bytes, fl->wallet.bytes,
+                                  sizeof(fl->wallet.bytes)) != 0)
         goto done;
-    if (fl->have_wallet &&
-        memcmp(siwe_addr.bytes, fl->wallet.bytes, sizeof(siwe_addr.bytes)) != 0)
+    if (bls &&
+        (lithsm_time_parse(&t, f->issued_at) != LITHSM_OK || t > fl->now))
         goto done;
-
-    /* siwe verify: now < Expiration Time, now >= Not Before. */
-    if (f->expiration_time != NULL) {
-        if (lithsm_time_parse(&t, f->expiration_time) != LITHSM_OK ||
-            fl->now >= t)
-            goto done;
-    }
-    if (f->not_before != NULL &&
-        (lithsm_time_parse(&t, f->not_before) != LITHSM_OK || fl->now < t))
-        goto done;
-
-    if (algo == NULL || strcmp(algo, "ed25519") == 0) {
-        if (!recovers_to(sig, text, &siwe_addr))
-            goto done;
-    } else if (strcmp(algo, "LIT_BLS") == 0) {
-        /* No BLS verifier here: the node checks the signature. */
-        if (lithsm_time_parse(&t, f->issued_at) != LITHSM_OK || t > fl->now)
-            goto done;
-    } else {
-        goto done;
-    }
-
     if (strncmp(f->uri, "lit:session:", 12) != 0 ||
         strcmp(f->uri + 12, pk_hex) != 0)
         goto done;
@@ -187,7 +167,7 @@ static int authsig_reusable(const flow *fl, const char *authsig,
     ok = 1;
 
 done:
-    lithsm_siwe_msg_free(msg);
+    lithsm_authsig_check_clear(&check);
     json_object_put(obj);
     return ok;
 }

@@ -1,215 +1,17 @@
 /*
  * test_flow.c - lithsm_get_session_sigs with the file store: reuse, every
  * re-sign rule, corrupt entries, the auth callback, failures.  Times are
- * fixed through now_ms; every result is checked as each node would.
+ * fixed through now_ms; every result is checked as each node would
+ * (flow_fixture.c).  Several processes and a connected client are in
+ * test_flow_procs.c.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
-#include "store/store.h"
+#include "flow_fixture.h"
 #include "tap.h"
-
-#define T0 1735689600000LL /* 2025-01-01T00:00:00.000Z */
-#define HOUR 3600000LL
-#define NONCE \
-    "0x5a6ec2b5ba3ef1ba1ba2cd2a3ecb3e5d5c1c8c8d97f3d0aa12f1f7b1a5e0a0f1"
-
-static const char *const nodes[] = {
-    "https://127.0.0.1:7470",
-    "https://127.0.0.1:7471",
-    "http://127.0.0.1:7472",
-};
-#define N_NODES 3
-
-static char base[256];
-static char store_dir[300];
-static lithsm_signer *wallet, *other_wallet;
-
-/* What one call gave, read from the first node's entry. */
-typedef struct result {
-    lithsm_err err;
-    char pk[65];
-    char wallet_sig[140];
-    char wallet_siwe[4096];
-    char issued[32], expiration[32];
-    int n_caps;
-    int all_ok; /* every node accepts its entry at now */
-} result;
-
-static void copy_str(char *out, size_t n, json_object *obj, const char *key)
-{
-    json_object *v;
-
-    out[0] = '\0';
-    if (json_object_object_get_ex(obj, key, &v) &&
-        json_object_is_type(v, json_type_string))
-        snprintf(out, n, "%s", json_object_get_string(v));
-}
-
-static int verify_all(json_object *map, int64_t now)
-{
-    size_t i;
-    int all = 1;
-
-    for (i = 0; i < N_NODES; i++) {
-        json_object *entry;
-        lithsm_verify_result vr;
-        lithsm_buf b;
-        char *text = NULL;
-
-        if (!json_object_object_get_ex(map, nodes[i], &entry))
-            return 0;
-        lithsm_buf_init(&b);
-        lithsm_buf_json_value(&b, entry);
-        if (lithsm_buf_finish(&b, &text, NULL) != LITHSM_OK)
-            return 0;
-        if (lithsm_verify_session_sig(&vr, text, strlen(text), nodes[i], now,
-                                      60000) != LITHSM_OK ||
-            vr.reason != LITHSM_VERIFY_OK) {
-            printf("# node %s: %s (%s)\n", nodes[i], vr.word, vr.detail);
-            all = 0;
-        }
-        free(text);
-    }
-    return all;
-}
-
-static void read_result(result *r, const char *json, int64_t now)
-{
-    json_object *map = json_tokener_parse(json), *entry, *msg = NULL, *caps;
-    json_object *last;
-
-    if (map == NULL || !json_object_object_get_ex(map, nodes[0], &entry))
-        goto done;
-    copy_str(r->pk, sizeof(r->pk), entry, "address");
-    if (!json_object_object_get_ex(entry, "signedMessage", &msg))
-        goto done;
-    msg = json_tokener_parse(json_object_get_string(msg));
-    if (msg == NULL || !json_object_object_get_ex(msg, "capabilities", &caps))
-        goto done;
-    r->n_caps = (int)json_object_array_length(caps);
-    last = json_object_array_get_idx(caps, (size_t)r->n_caps - 1);
-    copy_str(r->wallet_sig, sizeof(r->wallet_sig), last, "sig");
-    copy_str(r->wallet_siwe, sizeof(r->wallet_siwe), last, "signedMessage");
-    copy_str(r->issued, sizeof(r->issued), msg, "issuedAt");
-    copy_str(r->expiration, sizeof(r->expiration), msg, "expiration");
-    r->all_ok = verify_all(map, now);
-done:
-    json_object_put(msg);
-    json_object_put(map);
-}
-
-static lithsm_requests *make_requests(int with_acc, int only_pkp)
-{
-    lithsm_requests *reqs = NULL;
-
-    if (lithsm_requests_new(&reqs) != LITHSM_OK)
-        return NULL;
-    if (lithsm_requests_add(reqs, "lit-pkp://*", "pkp-signing", NULL) !=
-        LITHSM_OK)
-        goto fail;
-    if (!only_pkp &&
-        lithsm_requests_add(reqs, "lit-litaction://*", "lit-action-execution",
-                            NULL) != LITHSM_OK)
-        goto fail;
-    if (with_acc && lithsm_requests_add(reqs, "lit-accesscontrolcondition://*",
-                                        "access-control-condition-decryption",
-                                        NULL) != LITHSM_OK)
-        goto fail;
-    return reqs;
-fail:
-    lithsm_requests_free(reqs);
-    return NULL;
-}
-
-static void base_params(lithsm_flow_params *p, lithsm_store *st,
-                        const lithsm_requests *reqs, int64_t now)
-{
-    memset(p, 0, sizeof(*p));
-    p->node_urls = nodes;
-    p->n_nodes = N_NODES;
-    p->nonce = NONCE;
-    p->wallet = wallet;
-    p->requests = reqs;
-    p->store = st;
-    p->store_scope = "test";
-    p->now_ms = now;
-}
-
-static result run(const lithsm_flow_params *p)
-{
-    result r;
-    char *json = NULL;
-
-    memset(&r, 0, sizeof(r));
-    r.err = lithsm_get_session_sigs(&json, NULL, p);
-    if (r.err != LITHSM_OK) {
-        printf("# lithsm_get_session_sigs: %s\n", lithsm_last_error());
-        return r;
-    }
-    read_result(&r, json, p->now_ms ? p->now_ms : lithsm_time_now_ms());
-    free(json);
-    return r;
-}
-
-static void entry_path(char *out, size_t n, lithsm_signer *signer,
-                       const char *scope)
-{
-    lithsm_eth_address a;
-    char hex[41];
-
-    lithsm_signer_address(&a, signer);
-    if (lithsm_hex_encode(hex, sizeof(hex), a.bytes, 20) != LITHSM_OK)
-        hex[0] = '\0';
-    snprintf(out, n, "%s/%s.0x%s.session", store_dir, scope, hex);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
-
-    if (f == NULL)
-        return NULL;
-    buf = calloc(1, 1 << 16);
-    n = buf ? fread(buf, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    return buf;
-}
-
-static int write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-
-    if (f == NULL)
-        return 0;
-    ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
-}
-
-static int file_mode(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
-}
-
-/* ------------------------------------------------------------------------ */
 
 static void test_reuse_and_resign(lithsm_store *st)
 {
@@ -315,14 +117,18 @@ static void test_reuse_and_resign(lithsm_store *st)
     lithsm_requests_free(fewer);
 }
 
-/* Each damaged entry is thrown away and a new session key made. */
-static void test_corrupt_entries(lithsm_store *st)
-{
-    lithsm_requests *reqs = make_requests(0, 0);
+/* A good entry of scope "corrupt", to be damaged in every way. */
+typedef struct corrupt_ctx {
     lithsm_flow_params p;
-    result a, b, c;
-    char path[400], other_path[400], *good, *buf;
+    char path[400];
+    result a;   /* the call that wrote it */
+    char *good; /* its text */
     size_t len;
+} corrupt_ctx;
+
+/* Each damaged entry is thrown away and a new session key made. */
+static void test_corrupt_entries(corrupt_ctx *x)
+{
     static const struct {
         const char *what;
         const char *text;
@@ -340,134 +146,164 @@ static void test_corrupt_entries(lithsm_store *st)
           "07070707070707070000000000000000000000000000000000000000000000000"
           "000000000000000\",\"walletSig\":{},\"version\":1}" },
     };
+    result b, c;
     size_t i;
-
-    base_params(&p, st, reqs, T0);
-    p.store_scope = "corrupt";
-    entry_path(path, sizeof(path), wallet, "corrupt");
-    a = run(&p);
-    ok_int_eq(a.err, LITHSM_OK, "corrupt: a good entry first");
-    good = read_file(path);
-    if (good == NULL) {
-        ok(0, "read the entry");
-        lithsm_requests_free(reqs);
-        return;
-    }
-    len = strlen(good);
 
     for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
         char what[120];
 
-        ok(write_file(path, garbage[i].text, strlen(garbage[i].text)),
+        ok(write_file(x->path, garbage[i].text, strlen(garbage[i].text)),
            "write a damaged entry");
-        b = run(&p);
+        b = run(&x->p);
         snprintf(what, sizeof(what), "%s: recovered", garbage[i].what);
         ok(b.err == LITHSM_OK && b.all_ok, what);
         snprintf(what, sizeof(what), "%s: a new session key", garbage[i].what);
-        ok(strcmp(b.pk, a.pk) != 0 && strlen(b.pk) == 64, what);
-        c = run(&p);
+        ok(strcmp(b.pk, x->a.pk) != 0 && strlen(b.pk) == 64, what);
+        c = run(&x->p);
         snprintf(what, sizeof(what), "%s: the new entry is reused",
                  garbage[i].what);
         ok(strcmp(c.pk, b.pk) == 0 && strcmp(c.wallet_sig, b.wallet_sig) == 0,
            what);
     }
+}
 
-    /* Truncated at many points: never trusted, always recovered. */
-    {
-        int all = 1, fresh = 1;
-        size_t cut;
+/* Truncated at many points: never trusted, always recovered; then the
+ * whole entry put back is trusted again. */
+static void test_truncated_entries(corrupt_ctx *x)
+{
+    int all = 1, fresh = 1;
+    size_t cut;
+    result b;
 
-        for (cut = 1; cut < len; cut += len / 7 + 1) {
-            if (!write_file(path, good, cut)) {
-                all = 0;
-                break;
-            }
-            b = run(&p);
-            if (b.err != LITHSM_OK || !b.all_ok)
-                all = 0;
-            if (strcmp(b.pk, a.pk) == 0 && cut < 15 + 128)
-                fresh = 0;
+    for (cut = 1; cut < x->len; cut += x->len / 7 + 1) {
+        if (!write_file(x->path, x->good, cut)) {
+            all = 0;
+            break;
         }
-        ok(all, "truncated entries: every call recovers");
-        ok(fresh, "truncated secrets are never used");
+        b = run(&x->p);
+        if (b.err != LITHSM_OK || !b.all_ok)
+            all = 0;
+        if (strcmp(b.pk, x->a.pk) == 0 && cut < 15 + 128)
+            fresh = 0;
     }
+    ok(all, "truncated entries: every call recovers");
+    ok(fresh, "truncated secrets are never used");
 
     /* The old good entry, put back: valid again, so reused. */
-    ok(write_file(path, good, len), "put the first entry back");
-    b = run(&p);
-    ok_str_eq(b.pk, a.pk, "a whole entry is trusted again");
-    ok_str_eq(b.wallet_sig, a.wallet_sig, "with its wallet AuthSig");
+    ok(write_file(x->path, x->good, x->len), "put the first entry back");
+    b = run(&x->p);
+    ok_str_eq(b.pk, x->a.pk, "a whole entry is trusted again");
+    ok_str_eq(b.wallet_sig, x->a.wallet_sig, "with its wallet AuthSig");
+}
 
-    /* Version 2, a NUL byte, too large: discarded. */
-    buf = malloc(len + 8);
+/* Version 2, a NUL byte, too large: discarded. */
+static void test_damaged_values(corrupt_ctx *x)
+{
+    result b;
+    char *buf = malloc(x->len + 8);
+
     if (buf != NULL) {
-        char *v = strstr(strcpy(buf, good), "\"version\":1");
+        char *v = strstr(strcpy(buf, x->good), "\"version\":1");
 
         if (v != NULL)
             v[10] = '2';
-        ok(write_file(path, buf, len), "write a version 2 entry");
-        b = run(&p);
-        ok(b.err == LITHSM_OK && strcmp(b.pk, a.pk) != 0,
+        ok(write_file(x->path, buf, x->len), "write a version 2 entry");
+        b = run(&x->p);
+        ok(b.err == LITHSM_OK && strcmp(b.pk, x->a.pk) != 0,
            "an unknown version is discarded");
-        memcpy(buf, good, len);
-        buf[len - 3] = '\0';
-        ok(write_file(path, buf, len), "write an entry with a NUL byte");
-        b = run(&p);
-        ok(b.err == LITHSM_OK && strcmp(b.pk, a.pk) != 0,
+        memcpy(buf, x->good, x->len);
+        buf[x->len - 3] = '\0';
+        ok(write_file(x->path, buf, x->len), "write an entry with a NUL byte");
+        b = run(&x->p);
+        ok(b.err == LITHSM_OK && strcmp(b.pk, x->a.pk) != 0,
            "an entry with a NUL byte is discarded");
         free(buf);
     }
     buf = malloc(LITHSM_STORE_VALUE_MAX + 10);
     if (buf != NULL) {
-        memcpy(buf, good, len);
-        memset(buf + len, ' ', LITHSM_STORE_VALUE_MAX + 10 - len);
-        ok(write_file(path, buf, LITHSM_STORE_VALUE_MAX + 10),
+        memcpy(buf, x->good, x->len);
+        memset(buf + x->len, ' ', LITHSM_STORE_VALUE_MAX + 10 - x->len);
+        ok(write_file(x->path, buf, LITHSM_STORE_VALUE_MAX + 10),
            "write an oversized entry");
-        b = run(&p);
-        ok(b.err == LITHSM_OK && strcmp(b.pk, a.pk) != 0 && b.all_ok,
+        b = run(&x->p);
+        ok(b.err == LITHSM_OK && strcmp(b.pk, x->a.pk) != 0 && b.all_ok,
            "an oversized entry is discarded");
         free(buf);
     }
+}
 
-    /* A good key with another key's wallet AuthSig: the URI check fails,
-     * the stored key is kept and signed for again. */
-    {
-        lithsm_session_key *k = NULL;
-        uint8_t seed[32];
-        char secret[129], pk[65];
+/* A good key with another key's wallet AuthSig: the URI check fails, the
+ * stored key is kept and signed for again. */
+static void test_other_key_entry(corrupt_ctx *x)
+{
+    lithsm_session_key *k = NULL;
+    uint8_t seed[32];
+    char secret[129], pk[65];
+    result b;
 
-        memset(seed, 0x42, sizeof(seed));
-        if (lithsm_session_key_from_seed(&k, seed) == LITHSM_OK &&
-            lithsm_session_key_secret_hex(secret, k) == LITHSM_OK) {
-            lithsm_session_key_public_hex(pk, k);
-            memcpy(good + 15, secret, 128);
-            ok(write_file(path, good, len),
-               "write the entry with another session key");
-            b = run(&p);
-            ok_str_eq(b.pk, pk, "the stored session key is used");
-            ok(strcmp(b.wallet_sig, a.wallet_sig) != 0,
-               "with a new wallet AuthSig (the old URI names another key)");
-            ok(b.all_ok, "every node accepts");
-        }
-        lithsm_session_key_free(k);
+    memset(seed, 0x42, sizeof(seed));
+    if (lithsm_session_key_from_seed(&k, seed) == LITHSM_OK &&
+        lithsm_session_key_secret_hex(secret, k) == LITHSM_OK) {
+        lithsm_session_key_public_hex(pk, k);
+        memcpy(x->good + 15, secret, 128);
+        ok(write_file(x->path, x->good, x->len),
+           "write the entry with another session key");
+        b = run(&x->p);
+        ok_str_eq(b.pk, pk, "the stored session key is used");
+        ok(strcmp(b.wallet_sig, x->a.wallet_sig) != 0,
+           "with a new wallet AuthSig (the old URI names another key)");
+        ok(b.all_ok, "every node accepts");
     }
+    lithsm_session_key_free(k);
+}
 
-    /* Another wallet's entry copied under this wallet's name. */
-    p.wallet = other_wallet;
+/* Another wallet's entry copied under this wallet's name. */
+static void test_other_wallet_entry(corrupt_ctx *x)
+{
+    char other_path[400], *copy;
+    result b, c;
+
+    x->p.wallet = other_wallet;
     entry_path(other_path, sizeof(other_path), other_wallet, "corrupt");
-    c = run(&p);
+    c = run(&x->p);
     ok_int_eq(c.err, LITHSM_OK, "another wallet's session sigs");
-    free(good);
-    good = read_file(other_path);
-    ok(good != NULL && write_file(path, good, strlen(good)),
+    copy = read_file(other_path);
+    ok(copy != NULL && write_file(x->path, copy, strlen(copy)),
        "copy its entry under the first wallet's name");
-    p.wallet = wallet;
-    b = run(&p);
+    x->p.wallet = wallet;
+    b = run(&x->p);
     ok_str_eq(b.pk, c.pk, "the copied session key is kept");
     ok(strcmp(b.wallet_sig, c.wallet_sig) != 0,
        "but another wallet's AuthSig is never used for this wallet");
     ok(b.all_ok, "every node accepts");
-    free(good);
+    free(copy);
+}
+
+/* Damaged, foreign and truncated entries, in the order they were made. */
+static void test_bad_entries(lithsm_store *st)
+{
+    lithsm_requests *reqs = make_requests(0, 0);
+    corrupt_ctx x;
+
+    memset(&x, 0, sizeof(x));
+    base_params(&x.p, st, reqs, T0);
+    x.p.store_scope = "corrupt";
+    entry_path(x.path, sizeof(x.path), wallet, "corrupt");
+    x.a = run(&x.p);
+    ok_int_eq(x.a.err, LITHSM_OK, "corrupt: a good entry first");
+    x.good = read_file(x.path);
+    if (x.good == NULL) {
+        ok(0, "read the entry");
+        lithsm_requests_free(reqs);
+        return;
+    }
+    x.len = strlen(x.good);
+    test_corrupt_entries(&x);
+    test_truncated_entries(&x);
+    test_damaged_values(&x);
+    test_other_key_entry(&x);
+    test_other_wallet_entry(&x);
+    free(x.good);
     lithsm_requests_free(reqs);
 }
 
@@ -719,287 +555,18 @@ static void test_misuse(void)
     lithsm_requests_free(reqs);
 }
 
-/* ------------------------------------------------------------------------
- * Several processes sharing one store directory
- */
-
-/* Runs `calls` flows in a child with its own store; the exit status counts
- * the failures (and, with want_pk, results on another session key or
- * wallet AuthSig). */
-static pid_t spawn(int calls, int64_t now, const char *scope, int vary,
-                   const result *want)
-{
-    pid_t pid;
-
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        lithsm_requests *a = make_requests(0, 0), *b = make_requests(1, 0);
-        lithsm_store *st = NULL;
-        lithsm_flow_params p;
-        int i, bad = 0;
-
-        if (lithsm_store_file_new(&st, store_dir) != LITHSM_OK)
-            _exit(100);
-        for (i = 0; i < calls; i++) {
-            result r;
-
-            base_params(&p, st, vary && (i + getpid()) % 2 ? b : a, now);
-            p.store_scope = scope;
-            r = run(&p);
-            if (r.err != LITHSM_OK || !r.all_ok)
-                bad++;
-            else if (want != NULL &&
-                     (strcmp(r.pk, want->pk) != 0 ||
-                      strcmp(r.wallet_sig, want->wallet_sig) != 0))
-                bad++;
-        }
-        lithsm_store_free(st);
-        lithsm_requests_free(a);
-        lithsm_requests_free(b);
-        lithsm_signer_free(wallet);
-        lithsm_signer_free(other_wallet);
-        _exit(bad > 99 ? 99 : bad);
-    }
-    return pid;
-}
-
-static int child_ok(pid_t pid)
-{
-    int status;
-
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return 0;
-    if (WEXITSTATUS(status) != 0)
-        printf("#   child exit status %d\n", WEXITSTATUS(status));
-    return WEXITSTATUS(status) == 0;
-}
-
-static void test_processes(lithsm_store *st)
-{
-    lithsm_requests *reqs = make_requests(0, 0);
-    lithsm_flow_params p;
-    pid_t pids[4];
-    result a, b;
-    int i, all = 1;
-
-    base_params(&p, st, reqs, T0);
-    p.store_scope = "mp";
-    a = run(&p);
-    ok_int_eq(a.err, LITHSM_OK, "processes: the parent makes an entry");
-    ok(child_ok(spawn(2, T0 + HOUR, "mp", 0, &a)),
-       "processes: another process reuses its session key and AuthSig");
-
-    for (i = 0; i < 4; i++)
-        pids[i] = spawn(12, T0, "race", 1, NULL);
-    for (i = 0; i < 4; i++)
-        all &= child_ok(pids[i]);
-    ok(all, "processes: 4 processes re-signing one entry at once all get "
-            "session sigs every node accepts");
-    p.store_scope = "race";
-    a = run(&p);
-    b = run(&p);
-    ok(a.err == LITHSM_OK && a.all_ok, "processes: the raced entry is usable");
-    ok_str_eq(b.pk, a.pk, "processes: and reused afterwards");
-    lithsm_requests_free(reqs);
-}
-
-/* ------------------------------------------------------------------------
- * Through a connected client: a fake node on loopback answers handshakes
- * (one child process per node, killed at the end).
- */
-#define FAKE_HASH \
-    "0x1111111111111111111111111111111111111111111111111111111111111111"
-
-static char *find_nocase(char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-
-    for (; *hay != '\0'; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return hay;
-    return NULL;
-}
-
-static void serve_handshakes(int lfd)
-{
-    static const char body[] =
-        "{\"serverPublicKey\":\"s\",\"subnetPublicKey\":\"n\","
-        "\"networkPublicKey\":\"n\",\"networkPublicKeySet\":\"n\","
-        "\"hdRootPubkeys\":[\"h\"],\"latestBlockhash\":\"" FAKE_HASH "\"}";
-    char req[8192], head[256];
-
-    alarm(60); /* never outlive a broken test */
-    for (;;) {
-        size_t len = 0;
-        char *end = NULL, *cl;
-        long want = 0;
-        int fd = accept(lfd, NULL, NULL);
-
-        if (fd < 0)
-            continue;
-        /* Read the head, then Content-Length bytes of body. */
-        while (len + 1 < sizeof(req)) {
-            ssize_t n = read(fd, req + len, sizeof(req) - 1 - len);
-
-            if (n <= 0)
-                break;
-            len += (size_t)n;
-            req[len] = '\0';
-            end = strstr(req, "\r\n\r\n");
-            if (end == NULL)
-                continue;
-            cl = find_nocase(req, "\r\ncontent-length:");
-            want = cl ? strtol(cl + 17, NULL, 10) : 0;
-            if ((long)(len - (size_t)(end + 4 - req)) >= want)
-                break;
-        }
-        snprintf(head, sizeof(head),
-                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                 sizeof(body) - 1);
-        if (write(fd, head, strlen(head)) < 0 ||
-            write(fd, body, sizeof(body) - 1) < 0)
-            printf("# fake node: write failed\n");
-        close(fd);
-    }
-}
-
-/* A fake node on 127.0.0.1, its URL in url_out; the child's pid or -1. */
-static pid_t fake_node(char *url_out, size_t n)
-{
-    struct sockaddr_in sa;
-    socklen_t sl = sizeof(sa);
-    pid_t pid;
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-        listen(lfd, 16) != 0 ||
-        getsockname(lfd, (struct sockaddr *)&sa, &sl) != 0) {
-        if (lfd >= 0)
-            close(lfd);
-        return -1;
-    }
-    snprintf(url_out, n, "http://127.0.0.1:%u", ntohs(sa.sin_port));
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0)
-        serve_handshakes(lfd);
-    close(lfd);
-    return pid;
-}
-
-static void test_client(lithsm_store *st)
-{
-    lithsm_requests *reqs = make_requests(0, 0);
-    char urls[2][64], *json = NULL;
-    const char *list[2];
-    lithsm_client_params cp;
-    lithsm_client *client = NULL;
-    lithsm_flow_params p;
-    pid_t pids[2];
-    json_object *map = NULL, *entry;
-    int i, n_ok = 0;
-
-    for (i = 0; i < 2; i++) {
-        pids[i] = fake_node(urls[i], sizeof(urls[i]));
-        list[i] = urls[i];
-    }
-    if (pids[0] < 0 || pids[1] < 0) {
-        ok(0, "client: start two fake nodes");
-        goto done;
-    }
-    memset(&cp, 0, sizeof(cp));
-    cp.node_urls = list;
-    cp.n_nodes = 2;
-    cp.retries = -1;
-    if (lithsm_client_connect(&client, &cp) != LITHSM_OK) {
-        printf("# connect: %s\n", lithsm_last_error());
-        ok(0, "client: connect to the fake nodes");
-        goto done;
-    }
-    base_params(&p, st, reqs, 0);
-    p.node_urls = NULL;
-    p.n_nodes = 0;
-    p.nonce = NULL;
-    p.store_scope = "client";
-    ok_int_eq(lithsm_get_session_sigs(&json, client, &p), LITHSM_OK,
-              "client: session sigs for the connected nodes");
-    map = json ? json_tokener_parse(json) : NULL;
-    for (i = 0; i < 2; i++) {
-        lithsm_verify_result vr;
-        const char *text;
-
-        if (map == NULL || !json_object_object_get_ex(map, urls[i], &entry))
-            continue;
-        text = json_object_to_json_string_ext(
-            entry, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (lithsm_verify_session_sig(&vr, text, strlen(text), urls[i],
-                                      lithsm_time_now_ms(),
-                                      60000) == LITHSM_OK &&
-            vr.reason == LITHSM_VERIFY_OK)
-            n_ok++;
-    }
-    ok_int_eq(n_ok, 2, "client: one accepted SessionSig per connected node");
-    ok(json != NULL && strstr(json, "Nonce: " FAKE_HASH) != NULL,
-       "client: the nonce is the handshake's latestBlockhash");
-
-done:
-    json_object_put(map);
-    free(json);
-    lithsm_client_free(client);
-    for (i = 0; i < 2; i++)
-        if (pids[i] > 0) {
-            kill(pids[i], SIGTERM);
-            waitpid(pids[i], NULL, 0);
-        }
-    lithsm_requests_free(reqs);
-}
-
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    uint8_t secret[32];
     lithsm_store *st = NULL;
-    char cmd[400];
 
-    snprintf(base, sizeof(base), "%s/lithsm-flow-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (mkdtemp(base) == NULL) {
-        printf("Bail out! cannot make a temporary directory\n");
+    if (flow_setup(&st) != 0)
         return 99;
-    }
-    snprintf(store_dir, sizeof(store_dir), "%s/store", base);
-    memset(secret, 0x01, sizeof(secret));
-    if (lithsm_signer_from_secret(&wallet, secret) != LITHSM_OK) {
-        printf("Bail out! wallet key\n");
-        return 99;
-    }
-    memset(secret, 0x02, sizeof(secret));
-    if (lithsm_signer_from_secret(&other_wallet, secret) != LITHSM_OK) {
-        printf("Bail out! second wallet key\n");
-        return 99;
-    }
-    if (lithsm_store_file_new(&st, store_dir) != LITHSM_OK) {
-        printf("Bail out! store: %s\n", lithsm_last_error());
-        return 99;
-    }
     test_reuse_and_resign(st);
-    test_corrupt_entries(st);
+    test_bad_entries(st);
     test_no_store();
     test_capabilities(st);
     test_callback(st);
     test_misuse();
-    test_processes(st);
-    test_client(st);
-    lithsm_store_free(st);
-    lithsm_signer_free(wallet);
-    lithsm_signer_free(other_wallet);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", base);
+    flow_teardown(st);
     return tap_done();
 }

@@ -1,246 +1,17 @@
 /*
  * test_verify.c - the SessionSig verifier against the golden accept/reject
- * vectors, plus cases built here: the session body is re-signed with the
- * vectors' session seed (0x11 * 32) and capabilities with the vectors'
- * wallet (0x01 * 32) and capacity-owner (0x02 * 32) keys.
+ * vectors, plus cases built here on the SessionSig and its signed message
+ * (verify_fixture.c re-signs them with the vectors' keys).  The
+ * capabilities are in test_verify_caps.c, whole maps in test_verify_map.c.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-#include <openssl/evp.h>
-
-#include "util/util.h"
-#include "lithsm.h"
+#include "verify_fixture.h"
 #include "tap.h"
 
-#define BASE_VECTOR "accept_valid_first_node"
-#define NODE1 "https://node1.example:7470"
-#define NOW "2024-06-01T12:05:00.000Z"
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-
-static json_object *vectors;  /* the whole verify-negative.json */
-static EVP_PKEY *session_key; /* ed25519 from seed 0x11 * 32 */
-static lithsm_signer *wallet; /* 0x01 * 32 */
-static lithsm_signer *owner;  /* 0x02 * 32, the capacity owner */
-static int64_t now_ms;
-static lithsm_verify_result last;
-
-static char *xstrdup(const char *s)
-{
-    char *d = lithsm_strdup(s);
-
-    if (d == NULL) {
-        fprintf(stderr, "out of memory\n");
-        exit(99);
-    }
-    return d;
-}
-
-static int64_t ms(const char *t)
-{
-    int64_t v = 0;
-
-    if (lithsm_time_parse(&v, t) != LITHSM_OK) {
-        fprintf(stderr, "bad time %s\n", t);
-        exit(99);
-    }
-    return v;
-}
-
-static json_object *load_vectors(void)
-{
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    json_object *root;
-
-    snprintf(path, sizeof(path), "%s/tests/vectors/verify-negative.json",
-             top != NULL ? top : ".");
-    root = json_object_from_file(path);
-    if (root == NULL) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(99);
-    }
-    return root;
-}
-
-static json_object *vector(const char *name)
-{
-    json_object *list = json_object_object_get(vectors, "vectors");
-    size_t i, n = json_object_array_length(list);
-
-    for (i = 0; i < n; i++) {
-        json_object *v = json_object_array_get_idx(list, i);
-
-        if (strcmp(json_object_get_string(json_object_object_get(v, "name")),
-                   name) == 0)
-            return v;
-    }
-    fprintf(stderr, "no vector %s\n", name);
-    exit(99);
-}
-
-static json_object *vector_sessionsig(const char *name)
-{
-    return json_object_object_get(
-        json_object_object_get(vector(name), "inputs"), "sessionSig");
-}
-
-/* Verifies and returns the reason word; the result stays in `last`. */
-static const char *verify_len(const char *json, size_t len, const char *node,
-                              int64_t now, int64_t grace)
-{
-    lithsm_err err;
-
-    err = lithsm_verify_session_sig(&last, json, len, node, now, grace);
-    if (err != LITHSM_OK) {
-        printf("# verify failed: %s\n", lithsm_last_error());
-        return "(error)";
-    }
-    printf("# %s: %s\n", last.word, last.detail);
-    return last.word;
-}
-
-static const char *verify(const char *json, const char *node, int64_t now,
-                          int64_t grace)
-{
-    return verify_len(json, strlen(json), node, now, grace);
-}
-
-/* ------------------------------------------------------------------------
- * Building SessionSigs
- */
-
-/* The outer SessionSig over `msg`, signed with the session seed. */
-static char *outer_for(const char *msg, size_t len, const char *addr)
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t sig[64];
-    size_t sig_len = sizeof(sig);
-    char hex[129], pub_hex[65];
-    uint8_t pub[32];
-    size_t pub_len = sizeof(pub);
-    json_object *o = json_object_new_object();
-    char *text;
-
-    if (md == NULL || o == NULL ||
-        EVP_DigestSignInit(md, NULL, NULL, NULL, session_key) != 1 ||
-        EVP_DigestSign(md, sig, &sig_len, (const uint8_t *)msg, len) != 1 ||
-        EVP_PKEY_get_raw_public_key(session_key, pub, &pub_len) != 1 ||
-        lithsm_hex_encode(hex, sizeof(hex), sig, sizeof(sig)) != LITHSM_OK ||
-        lithsm_hex_encode(pub_hex, sizeof(pub_hex), pub, sizeof(pub)) !=
-            LITHSM_OK) {
-        fprintf(stderr, "signing failed\n");
-        exit(99);
-    }
-    EVP_MD_CTX_free(md);
-    json_object_object_add(o, "sig", json_object_new_string(hex));
-    json_object_object_add(o, "derivedVia",
-                           json_object_new_string("litSessionSignViaNacl"));
-    json_object_object_add(o, "signedMessage",
-                           json_object_new_string_len(msg, (int)len));
-    json_object_object_add(
-        o, "address", json_object_new_string(addr != NULL ? addr : pub_hex));
-    json_object_object_add(o, "algo", json_object_new_string("ed25519"));
-    text = xstrdup(json_object_to_json_string_ext(o, JSON_FLAGS));
-    json_object_put(o);
-    return text;
-}
-
-static char *resign(json_object *body)
-{
-    const char *msg = json_object_to_json_string_ext(body, JSON_FLAGS);
-
-    return outer_for(msg, strlen(msg), NULL);
-}
-
-/* A fresh copy of the base vector's signed body. */
-static json_object *base_body(void)
-{
-    json_object *ss = vector_sessionsig(BASE_VECTOR);
-    const char *msg =
-        json_object_get_string(json_object_object_get(ss, "signedMessage"));
-    json_object *body = json_tokener_parse(msg);
-
-    if (body == NULL)
-        exit(99);
-    return body;
-}
-
-static void set_str(json_object *obj, const char *key, const char *val)
-{
-    json_object_object_add(obj, key, json_object_new_string(val));
-}
-
-static json_object *cap(json_object *body, size_t i)
-{
-    return json_object_array_get_idx(
-        json_object_object_get(body, "capabilities"), i);
-}
-
-static const char *cap_msg(json_object *body, size_t i)
-{
-    return json_object_get_string(
-        json_object_object_get(cap(body, i), "signedMessage"));
-}
-
-/* `s` with the first `from` replaced by `to`; caller frees. */
-static char *replace(const char *s, const char *from, const char *to)
-{
-    const char *at = strstr(s, from);
-    size_t a, f = strlen(from), t = strlen(to), n = strlen(s);
-    char *out;
-
-    if (at == NULL) {
-        fprintf(stderr, "replace: \"%s\" not found\n", from);
-        exit(99);
-    }
-    a = (size_t)(at - s);
-    out = malloc(n - f + t + 1);
-    if (out == NULL)
-        exit(99);
-    memcpy(out, s, a);
-    memcpy(out + a, to, t);
-    memcpy(out + a + t, at + f, n - a - f + 1);
-    return out;
-}
-
-/* Sets capability i's SIWE to `siwe` and signs it with `signer`; `v_adjust`
- * is subtracted from v, `prefix` is put before the hex. */
-static void cap_sign(json_object *body, size_t i, lithsm_signer *signer,
-                     const char *siwe, int v_adjust, const char *prefix)
-{
-    uint8_t hash[32];
-    lithsm_eth_sig sig;
-    char hex[2 * LITHSM_ETH_SIG_LEN + 1], text[2 * LITHSM_ETH_SIG_LEN + 3];
-
-    lithsm_eip191_hash(hash, (const uint8_t *)siwe, strlen(siwe));
-    if (lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK)
-        exit(99);
-    sig.bytes[64] = (uint8_t)(sig.bytes[64] - v_adjust);
-    if (lithsm_hex_encode(hex, sizeof(hex), sig.bytes, sizeof(sig.bytes)) !=
-        LITHSM_OK)
-        exit(99);
-    snprintf(text, sizeof(text), "%s%s", prefix, hex);
-    set_str(cap(body, i), "signedMessage", siwe);
-    set_str(cap(body, i), "sig", text);
-}
-
-/* Re-signs the body and verifies it at NOW on NODE1. */
-static const char *check_body(json_object *body, int64_t grace)
-{
-    char *text = resign(body);
-    const char *word = verify(text, NODE1, now_ms, grace);
-
-    free(text);
-    return word;
-}
-
-/* ------------------------------------------------------------------------
- * Tests
- */
 static void test_vectors(void)
 {
     json_object *list = json_object_object_get(vectors, "vectors");
@@ -305,15 +76,12 @@ static void test_grace(void)
               "1 ms before the expiration: ok");
 }
 
+/* Not a SessionSig at all, or one of another algorithm. */
 static void test_outer_shape(void)
 {
     json_object *ss = vector_sessionsig(BASE_VECTOR);
     json_object *o;
-    const char *good_sig =
-        json_object_get_string(json_object_object_get(ss, "sig"));
-    const char *addr =
-        json_object_get_string(json_object_object_get(ss, "address"));
-    char buf[512], *t;
+    char buf[512];
     size_t i;
     static const char *const garbage[] = {
         "",
@@ -367,6 +135,19 @@ static void test_outer_shape(void)
         verify(json_object_to_json_string_ext(o, JSON_FLAGS), NODE1, now_ms, 0),
         "malformed", "derivedVia missing: malformed");
     json_object_put(o);
+}
+
+/* The forms of "sig" and "address" the node takes or refuses. */
+static void test_outer_sig_and_address(void)
+{
+    json_object *ss = vector_sessionsig(BASE_VECTOR);
+    json_object *o;
+    const char *good_sig =
+        json_object_get_string(json_object_object_get(ss, "sig"));
+    const char *addr =
+        json_object_get_string(json_object_object_get(ss, "address"));
+    char buf[512], *t;
+    size_t i;
 
     /* sig forms */
     o = json_tokener_parse(json_object_to_json_string(ss));
@@ -450,11 +231,10 @@ static void test_session_key(void)
     json_object_put(body);
 }
 
+/* The members of the signed message. */
 static void test_body(void)
 {
     json_object *body;
-    char *t;
-    const char *msg;
 
     /* Extra fields are tolerated. */
     body = base_body();
@@ -518,6 +298,14 @@ static void test_body(void)
     ok_str_eq(check_body(body, 0), "signed_message_malformed",
               "a request without resourcePrefix");
     json_object_put(body);
+}
+
+/* The signed text itself, and the session key it names. */
+static void test_body_text(void)
+{
+    json_object *body;
+    char *t;
+    const char *msg;
 
     /* The signed text is a JSON array, or holds a NUL. */
     t = outer_for("[1,2]", 5, NULL);
@@ -642,253 +430,6 @@ static void test_times(void)
     }
 }
 
-static void test_capabilities(void)
-{
-    json_object *body, *caps, *c;
-    char *siwe;
-
-    body = base_body();
-    json_object_object_add(body, "capabilities", json_object_new_array());
-    ok_str_eq(check_body(body, 0), "capabilities_missing", "no capabilities");
-    ok_str_eq(last.node_error, "NodeSIWECapabilityInvalid",
-              "capabilities_missing: NodeSIWECapabilityInvalid");
-    json_object_put(body);
-
-    body = base_body();
-    json_object_array_put_idx(json_object_object_get(body, "capabilities"), 0,
-                              json_object_new_int(42));
-    ok_str_eq(check_body(body, 0), "capability_malformed",
-              "a capability that is a number");
-    json_object_put(body);
-
-    body = base_body();
-    json_object_object_del(cap(body, 1), "address");
-    ok_str_eq(check_body(body, 0), "capability_malformed",
-              "a capability without address");
-    json_object_put(body);
-
-    body = base_body();
-    set_str(cap(body, 0), "signedMessage", "hello");
-    ok_str_eq(check_body(body, 0), "capability_malformed",
-              "a capability whose SIWE does not parse");
-    json_object_put(body);
-
-    /* A wallet SIWE whose address is not EIP-55 fails the strict parse. */
-    body = base_body();
-    siwe =
-        replace(cap_msg(body, 1), "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1",
-                "0x1a642f0e3c3af545e7acbd38b07251b3990914f1");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
-    ok_str_eq(check_body(body, 0), "capability_malformed",
-              "a wallet SIWE with a lowercase address");
-    free(siwe);
-    json_object_put(body);
-
-    /* Signature forms the node accepts. */
-    body = base_body();
-    cap_sign(body, 1, wallet, cap_msg(body, 1), 0, "");
-    ok_str_eq(check_body(body, 0), "ok", "wallet sig without 0x: ok");
-    cap_sign(body, 1, wallet, cap_msg(body, 1), 27, "0x");
-    ok_str_eq(check_body(body, 0), "ok", "wallet sig with v = 0/1: ok");
-    set_str(cap(body, 1), "address",
-            "0x1a642f0e3c3af545e7acbd38b07251b3990914f1");
-    ok_str_eq(check_body(body, 0), "ok", "address field in lowercase: ok");
-    set_str(cap(body, 1), "address",
-            "0x1a642f0e3c3af545e7acbd38b07251b3990914f");
-    ok_str_eq(check_body(body, 0), "authsig_address_mismatch",
-              "address field of 39 digits");
-    set_str(cap(body, 1), "address",
-            "0x1A642f0E3c3aF545E7AcBD38b07251B3990914F1");
-    ok_str_eq(check_body(body, 0), "authsig_address_mismatch",
-              "address field with a wrong checksum");
-    set_str(cap(body, 1), "sig", "0x1234");
-    ok_str_eq(check_body(body, 0), "authsig_signature_invalid",
-              "wallet sig of 2 bytes");
-    ok_int_eq(last.http_status, 404, "authsig_signature_invalid: HTTP 404");
-    json_object_put(body);
-
-    /* Signed by the wrong key. */
-    body = base_body();
-    cap_sign(body, 1, owner, cap_msg(body, 1), 0, "0x");
-    ok_str_eq(check_body(body, 0), "authsig_signature_invalid",
-              "wallet SIWE signed by another key");
-    json_object_put(body);
-
-    /* Not Before in the future, for each role. */
-    body = base_body();
-    siwe = replace(cap_msg(body, 1), "\nResources:",
-                   "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
-    ok_str_eq(check_body(body, 0), "authsig_not_yet_valid",
-              "wallet SIWE Not Before ahead");
-    free(siwe);
-    siwe = replace(cap_msg(body, 1), "12:10:00.000Z", "12:05:00.000Z");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
-    ok_str_eq(check_body(body, 0), "ok", "wallet SIWE Not Before = now: ok");
-    free(siwe);
-    json_object_put(body);
-
-    body = base_body();
-    siwe = replace(cap_msg(body, 0), "\nResources:",
-                   "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:");
-    cap_sign(body, 0, owner, siwe, 0, "0x");
-    ok_str_eq(check_body(body, 0), "delegation_not_yet_valid",
-              "delegation Not Before ahead");
-    ok_int_eq(last.http_status, 400, "delegation_not_yet_valid: HTTP 400");
-    free(siwe);
-    json_object_put(body);
-
-    /* Delegation address field names another valid account. */
-    body = base_body();
-    set_str(cap(body, 0), "address",
-            "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1");
-    ok_str_eq(check_body(body, 0), "delegation_address_mismatch",
-              "delegation address field of another account");
-    json_object_put(body);
-
-    /* Capability at the exact expiration instant is expired. */
-    body = base_body();
-    siwe = replace(cap_msg(body, 1), "Expiration Time: 2024-06-02T12:00:00",
-                   "Expiration Time: 2024-06-01T12:05:00");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
-    ok_str_eq(check_body(body, 0), "authsig_expired",
-              "wallet SIWE expiring exactly now");
-    ok_str_eq(check_body(body, 600000), "authsig_expired",
-              "grace does not apply to capabilities");
-    free(siwe);
-    json_object_put(body);
-
-    /* The wallet AuthSig must be last. */
-    body = base_body();
-    caps = json_object_object_get(body, "capabilities");
-    c = json_object_get(json_object_array_get_idx(caps, 0));
-    json_object_array_del_idx(caps, 0, 1);
-    json_object_array_add(caps, c);
-    ok_str_eq(check_body(body, 0), "session_uri_mismatch",
-              "delegation last: session_uri_mismatch");
-    json_object_array_del_idx(caps, 1, 1);
-    ok_str_eq(check_body(body, 0), "ok", "wallet AuthSig alone: ok");
-    json_object_array_add(caps,
-                          json_object_get(json_object_array_get_idx(caps, 0)));
-    ok_str_eq(check_body(body, 0), "ok", "wallet AuthSig twice: ok");
-    json_object_put(body);
-
-    /* A wallet SIWE with a second resource after the ReCap is still read
-     * from resources[0]. */
-    body = base_body();
-    siwe = xstrdup(cap_msg(body, 1));
-    {
-        char *more = malloc(strlen(siwe) + 64);
-
-        if (more == NULL)
-            exit(99);
-        snprintf(more, strlen(siwe) + 64, "%s\n- https://example.com/x", siwe);
-        cap_sign(body, 1, wallet, more, 0, "0x");
-        ok_str_eq(check_body(body, 0), "ok",
-                  "wallet SIWE with a second resource: ok");
-        free(more);
-    }
-    free(siwe);
-    json_object_put(body);
-
-    /* An unknown ability is not covered. */
-    body = base_body();
-    set_str(json_object_array_get_idx(
-                json_object_object_get(body, "resourceAbilityRequests"), 0),
-            "ability", "teleportation");
-    ok_str_eq(check_body(body, 0), "resource_not_covered",
-              "unknown ability: resource_not_covered");
-    json_object_put(body);
-
-    /* No requests at all: nothing to cover. */
-    body = base_body();
-    json_object_object_add(body, "resourceAbilityRequests",
-                           json_object_new_array());
-    ok_str_eq(check_body(body, 0), "ok", "no resource requests: ok");
-    json_object_put(body);
-}
-
-/* A delegation SIWE with its ReCap replaced by `recap_json`. */
-static void set_delegation_recap(json_object *body, const char *recap_json)
-{
-    const char *msg = cap_msg(body, 0);
-    const char *at = strstr(msg, "- urn:recap:");
-    char *b64 = NULL, *siwe;
-    size_t n;
-
-    if (at == NULL || lithsm_base64url_encode(&b64, (const uint8_t *)recap_json,
-                                              strlen(recap_json)) != LITHSM_OK)
-        exit(99);
-    n = (size_t)(at - msg) + strlen("- urn:recap:") + strlen(b64) + 1;
-    siwe = malloc(n);
-    if (siwe == NULL)
-        exit(99);
-    snprintf(siwe, n, "%.*s- urn:recap:%s", (int)(at - msg), msg, b64);
-    cap_sign(body, 0, owner, siwe, 0, "0x");
-    free(siwe);
-    lithsm_free(b64);
-}
-
-static void test_delegations(void)
-{
-    static const struct {
-        const char *recap, *word, *what;
-    } cases[] = {
-        { "{\"att\":{\"lit-ratelimitincrease://*\":{\"Auth/Auth\":[{}]}},"
-          "\"prf\":[]}",
-          "ok", "no delegate_to: anyone" },
-        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-          "\"delegate_to\":[]}]}},\"prf\":[]}",
-          "delegatee_not_authorized", "delegate_to []: nobody" },
-        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-          "\"delegate_to\":[\"1A642F0E3C3AF545E7ACBD38B07251B3990914F1\"]}]}},"
-          "\"prf\":[]}",
-          "ok", "delegate_to in uppercase" },
-        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-          "\"delegate_to\":[\"0x1a642f0e3c3af545e7acbd38b07251b3990914f1\"]}]}}"
-          ","
-          "\"prf\":[]}",
-          "delegatee_not_authorized",
-          "delegate_to with 0x (node compares "
-          "bare hex)" },
-        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-          "\"delegate_to\":\"1a642f0e3c3af545e7acbd38b07251b3990914f1\"}]}},"
-          "\"prf\":[]}",
-          "delegatee_not_authorized", "delegate_to a string" },
-        { "{\"att\":{\"lit-ratelimitincrease://1\":{\"Auth/Auth\":[{"
-          "\"delegate_to\":[\"3325a78425F17a7E487Eb5666b2bFd93aBb06c70\"]},{"
-          "\"delegate_to\":[\"1a642f0E3c3aF545E7AcBD38b07251B3990914F1\"]}]}},"
-          "\"prf\":[]}",
-          "ok", "the second nota bene lists the wallet" },
-        { "{\"att\":{\"lit-pkp://*\":{\"Auth/Auth\":[{\"delegate_to\":[]}]}},"
-          "\"prf\":[]}",
-          "ok", "restrictions on another resource do not count" },
-    };
-    size_t i;
-    char what[256];
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        json_object *body = base_body();
-
-        set_delegation_recap(body, cases[i].recap);
-        snprintf(what, sizeof(what), "delegation %s: %s", cases[i].what,
-                 cases[i].word);
-        ok_str_eq(check_body(body, 0), cases[i].word, what);
-        json_object_put(body);
-    }
-    ok_int_eq(last.http_status, 200, "accepted: HTTP 200");
-    {
-        json_object *body = base_body();
-
-        set_delegation_recap(body, cases[1].recap);
-        check_body(body, 0);
-        ok_int_eq(last.http_status, 402, "delegatee_not_authorized: 402");
-        ok_str_eq(last.node_error, "rate_limit_exceeded",
-                  "delegatee_not_authorized: rate_limit_exceeded");
-        json_object_put(body);
-    }
-}
-
 static void test_words_and_misuse(void)
 {
     lithsm_verify_result r;
@@ -957,26 +498,10 @@ static void test_words_and_misuse(void)
 
 int main(void)
 {
-    static const uint8_t seed[32] = { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                      0x11, 0x11, 0x11, 0x11 };
-    uint8_t secret[32];
     lithsm_eth_address a;
     char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
 
-    vectors = load_vectors();
-    now_ms = ms(NOW);
-    session_key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
-                                               sizeof(seed));
-    memset(secret, 0x01, sizeof(secret));
-    if (lithsm_signer_from_secret(&wallet, secret) != LITHSM_OK)
-        return 99;
-    memset(secret, 0x02, sizeof(secret));
-    if (lithsm_signer_from_secret(&owner, secret) != LITHSM_OK)
-        return 99;
-    if (session_key == NULL)
+    if (fixture_init() != 0)
         return 99;
     lithsm_signer_address(&a, wallet);
     lithsm_eth_address_to_text(text, &a);
@@ -990,17 +515,13 @@ int main(void)
     test_vectors();
     test_grace();
     test_outer_shape();
+    test_outer_sig_and_address();
     test_session_key();
     test_body();
+    test_body_text();
     test_node_address();
     test_times();
-    test_capabilities();
-    test_delegations();
     test_words_and_misuse();
-
-    lithsm_signer_free(wallet);
-    lithsm_signer_free(owner);
-    EVP_PKEY_free(session_key);
-    json_object_put(vectors);
+    fixture_free();
     return tap_done();
 }

@@ -19,7 +19,7 @@ static int verify_run(const cli_command *cmd, int argc, char **argv);
 const cli_command cmd_verify = {
     "verify",
     "check a SessionSig as a Lit node would",
-    "lithsm verify --session-sigs FILE --node URL [--now T] "
+    "lithsm verify --session-sigs FILE [--node URL] [--now T] "
     "[--grace SECONDS]\n"
     "       lithsm verify --session-sigs FILE --send (--network NAME |\n"
     "              --rpc URL --staking ADDR | --node URL...) "
@@ -28,7 +28,7 @@ const cli_command cmd_verify = {
     "    lithsm verify - check a SessionSig as a Lit node would\n"
     "\n"
     "SYNOPSIS\n"
-    "    lithsm verify --session-sigs FILE --node URL [--now T]\n"
+    "    lithsm verify --session-sigs FILE [--node URL] [--now T]\n"
     "                  [--grace SECONDS]\n"
     "    lithsm verify --session-sigs FILE --send (--network NAME |\n"
     "                  --rpc URL --staking ADDR | --node URL...)\n"
@@ -49,6 +49,15 @@ const cli_command cmd_verify = {
     "    answer, and TEXT says which capability or field failed.  The check\n"
     "    is local: no node is contacted.\n"
     "\n"
+    "    Without --node, every entry of the map is checked as the node it\n"
+    "    names would check it, and one verdict per node is printed, in the\n"
+    "    map's order, as a JSON array of the objects above:\n"
+    "\n"
+    "        [{\"node\":URL,\"verdict\":\"accept\"|\"reject\",...}...]\n"
+    "\n"
+    "    The capabilities the entries share (the delegation and the wallet\n"
+    "    AuthSig) are checked once for the whole map.\n"
+    "\n"
     "    With --send, it connects as 'lithsm handshake' does and sends each\n"
     "    entry of the map to the node it names, on the lithsm devnet's\n"
     "    check route POST <node>/web/lithsm/check_session_sig/v1 (Lit\n"
@@ -63,7 +72,8 @@ const cli_command cmd_verify = {
     "                          'lithsm session-sigs' prints it, or a single\n"
     "                          SessionSig object; '-' reads standard input.\n"
     "    --node URL            The node doing the check; its entry is taken\n"
-    "                          from the map.\n"
+    "                          from the map.  Without it, every entry is\n"
+    "                          checked for its own node.\n"
     "    --now T               The time of the check (RFC 3339); default\n"
     "                          now.\n"
     "    --grace SECONDS       The clock skew allowed on the session's\n"
@@ -87,9 +97,12 @@ const cli_command cmd_verify = {
     "EXIT STATUS\n"
     "    0 when the node would accept, 1 when it would reject, 2 when the\n"
     "    input is unusable (unreadable file, bad JSON, no entry for the\n"
-    "    node, bad time, usage error).  With --send: 0 when every node\n"
-    "    accepts, 1 when one rejects, 2 when a node gave no usable answer\n"
-    "    or the network cannot be reached.\n"
+    "    node, bad time, usage error).  Without --node: 0 when every node\n"
+    "    would accept, 1 when one would reject, 2 when the input is\n"
+    "    unusable (as above, a file that is not a map with at least one\n"
+    "    entry, or a single SessionSig, which needs --node).  With --send:\n"
+    "    0 when every node accepts, 1 when one rejects, 2 when a node gave\n"
+    "    no usable answer or the network cannot be reached.\n"
     "\n"
     "EXAMPLES\n"
     "    Make SessionSigs for one node (see lithsm session-sigs --help) and\n"
@@ -106,7 +119,12 @@ const cli_command cmd_verify = {
     "            --issued-at 2024-06-01T12:00:00.000Z > session-sigs.json\n"
     "        lithsm verify --session-sigs session-sigs.json \\\n"
     "            --node https://node1.example:7470 "
-    "--now 2024-06-02T11:00:00Z\n",
+    "--now 2024-06-02T11:00:00Z\n"
+    "\n"
+    "    Check every node's entry of the map at once:\n"
+    "\n"
+    "        lithsm verify --session-sigs session-sigs.json \\\n"
+    "            --now 2024-06-02T11:00:00Z\n",
     verify_run,
 };
 
@@ -139,11 +157,12 @@ static int pick_entry(const cli_command *cmd, const char *path,
     return 0;
 }
 
-static int print_result(const cli_command *cmd, const char *node,
-                        const lithsm_verify_result *res)
+/* {"node","verdict","reason","errorCode","status","detail"}, or NULL when
+ * memory runs out. */
+static json_object *verdict_json(const char *node,
+                                 const lithsm_verify_result *res)
 {
     json_object *out = json_object_new_object();
-    int rc;
 
     if (out == NULL || cli_json_add_str(out, "node", node) != 0 ||
         cli_json_add_str(out, "verdict",
@@ -155,12 +174,127 @@ static int print_result(const cli_command *cmd, const char *node,
         cli_json_add_str(out, "detail",
                          res->detail[0] != '\0' ? res->detail : NULL) != 0) {
         json_object_put(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Prints `out` (NULL: memory ran out) and drops it; 0 or VERIFY_UNUSABLE. */
+static int print_verdicts(const cli_command *cmd, json_object *out)
+{
+    int rc;
+
+    if (out == NULL) {
         cli_error(cmd, "out of memory");
         return VERIFY_UNUSABLE;
     }
     rc = cli_print_json(cmd, out);
     json_object_put(out);
     return rc != 0 ? VERIFY_UNUSABLE : 0;
+}
+
+/* The options of a local check. */
+typedef struct verify_opts {
+    const char *path, *now, *grace;
+    const char **nodes;
+    size_t n_nodes;
+    cli_net_opts net;
+    int send;
+    int64_t now_ms, grace_ms;
+} verify_opts;
+
+/* Reads FILE and parses it into *doc, a JSON object (map or SessionSig). */
+static int read_doc(const cli_command *cmd, const char *path, char **file,
+                    size_t *len, json_object **doc)
+{
+    char what[512];
+
+    if (cli_read_file(cmd, "SessionSigs file", path, file, len) != 0)
+        return VERIFY_UNUSABLE;
+    snprintf(what, sizeof(what), "SessionSigs file '%s'", path);
+    if (cli_parse_json(cmd, what, *file, *len, doc) != 0)
+        return VERIFY_UNUSABLE;
+    if (!json_object_is_type(*doc, json_type_object)) {
+        cli_error(cmd, "%s: not a SessionSigs map or SessionSig object", what);
+        return VERIFY_UNUSABLE;
+    }
+    return 0;
+}
+
+/* --node URL: the entry for that node (or the one SessionSig given). */
+static int verify_node(const cli_command *cmd, const verify_opts *o)
+{
+    const char *node = o->nodes[0], *text;
+    char *file = NULL;
+    size_t file_len, len;
+    json_object *doc = NULL;
+    lithsm_verify_result res;
+    lithsm_err err;
+    int rc = VERIFY_UNUSABLE;
+
+    if (read_doc(cmd, o->path, &file, &file_len, &doc) != 0 ||
+        pick_entry(cmd, o->path, file, file_len, doc, node, &text, &len) != 0)
+        goto done;
+    err = lithsm_verify_session_sig(&res, text, len, node, o->now_ms,
+                                    o->grace_ms);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot check the SessionSig");
+        goto done;
+    }
+    if (print_verdicts(cmd, verdict_json(node, &res)) != 0)
+        goto done;
+    rc = res.reason == LITHSM_VERIFY_OK ? VERIFY_ACCEPT : VERIFY_REJECT;
+done:
+    json_object_put(doc);
+    free(file);
+    return rc;
+}
+
+/* No --node: every entry for its own node, one verdict each, in the map's
+ * order. */
+static int verify_map(const cli_command *cmd, const verify_opts *o)
+{
+    char *file = NULL;
+    size_t len, i, n = 0;
+    json_object *doc = NULL, *out = NULL;
+    lithsm_verify_entry *entries = NULL;
+    lithsm_err err;
+    int rc = VERIFY_UNUSABLE, rejected = 0;
+
+    if (read_doc(cmd, o->path, &file, &len, &doc) != 0)
+        goto done;
+    if (json_object_object_get_ex(doc, "sig", NULL)) {
+        cli_usage_error(cmd,
+                        "'%s' holds one SessionSig: name its node with "
+                        "--node",
+                        o->path);
+        goto done;
+    }
+    err = lithsm_verify_session_sigs_map(&entries, &n, file, len, o->now_ms,
+                                         o->grace_ms);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot check the SessionSigs in '%s'",
+                      o->path);
+        goto done;
+    }
+    out = json_object_new_array();
+    for (i = 0; out != NULL && i < n; i++) {
+        json_object *v = verdict_json(entries[i].node_url, &entries[i].result);
+
+        if (v == NULL || json_object_array_add(out, v) != 0) {
+            json_object_put(v);
+            json_object_put(out);
+            out = NULL;
+        }
+        rejected |= entries[i].result.reason != LITHSM_VERIFY_OK;
+    }
+    if (print_verdicts(cmd, out) == 0)
+        rc = rejected ? VERIFY_REJECT : VERIFY_ACCEPT;
+done:
+    lithsm_free(entries);
+    json_object_put(doc);
+    free(file);
+    return rc;
 }
 
 /* --send: every entry of the map goes to its own node (the devnet's check
@@ -217,7 +351,9 @@ done:
     return rc;
 }
 
-static int verify_run(const cli_command *cmd, int argc, char **argv)
+/* Reads the options into *o; 0, VERIFY_UNUSABLE, or -1 after --help. */
+static int parse_options(const cli_command *cmd, int argc, char **argv,
+                         verify_opts *o)
 {
     enum { OPT_SESSION_SIGS = 256, OPT_NODE, OPT_NOW, OPT_GRACE, OPT_SEND };
     static const struct option opts[] = {
@@ -230,115 +366,92 @@ static int verify_run(const cli_command *cmd, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *path = NULL, *node = NULL, *now = NULL, *grace = NULL;
-    const char **nodes = NULL;
-    size_t n_nodes = 0;
-    cli_net_opts net;
-    int send = 0;
-    char now_text[LITHSM_TIME_LEN + 1], what[512];
-    int64_t now_ms;
-    uint64_t grace_s = 60;
-    char *file = NULL;
-    size_t file_len, len;
-    const char *text;
-    json_object *doc = NULL;
-    lithsm_verify_result res;
-    lithsm_err err;
     int c, rc = 0;
 
-    memset(&net, 0, sizeof(net));
     while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
         switch (c) {
         case OPT_SESSION_SIGS:
-            rc = cli_set_once(cmd, &path, "--session-sigs", optarg);
+            rc = cli_set_once(cmd, &o->path, "--session-sigs", optarg);
             break;
         case OPT_NODE:
             /* One node checks locally; --send takes several. */
-            rc = cli_push(cmd, &nodes, &n_nodes, optarg);
+            rc = cli_push(cmd, &o->nodes, &o->n_nodes, optarg);
             break;
         case OPT_SEND:
-            send = 1;
+            o->send = 1;
             break;
         case OPT_NOW:
-            rc = cli_set_once(cmd, &now, "--now", optarg);
+            rc = cli_set_once(cmd, &o->now, "--now", optarg);
             break;
         case OPT_GRACE:
-            rc = cli_set_once(cmd, &grace, "--grace", optarg);
+            rc = cli_set_once(cmd, &o->grace, "--grace", optarg);
             break;
         case 'h':
-            free(nodes);
-            return cli_print_help(cmd);
+            cli_print_help(cmd);
+            return -1;
         default:
-            rc = cli_net_is_option(c) ? cli_net_set(cmd, &net, c, optarg)
+            rc = cli_net_is_option(c) ? cli_net_set(cmd, &o->net, c, optarg)
                                       : CLI_EXIT_USAGE;
             break;
         }
     }
-    if (rc == 0 && path == NULL)
-        rc = cli_missing(cmd, "--session-sigs");
-    if (rc == 0 && send && (now != NULL || grace != NULL))
-        rc = cli_usage_error(cmd, "--now and --grace are for the local "
-                                  "check; with --send each node uses its "
-                                  "own clock");
-    if (rc == 0 && !send && cli_net_any(&net))
-        rc = cli_usage_error(cmd, "the network options go with --send");
-    if (rc == 0 && !send && n_nodes > 1)
-        rc = cli_usage_error(cmd, "option '--node' is given more than once");
-    if (rc != 0) {
-        free(nodes);
+    return rc == 0 ? 0 : VERIFY_UNUSABLE;
+}
+
+/* The combinations that make no sense. */
+static int check_options(const cli_command *cmd, const verify_opts *o)
+{
+    if (o->path == NULL)
+        return cli_missing(cmd, "--session-sigs");
+    if (o->send && (o->now != NULL || o->grace != NULL))
+        return cli_usage_error(cmd, "--now and --grace are for the local "
+                                    "check; with --send each node uses its "
+                                    "own clock");
+    if (!o->send && cli_net_any(&o->net))
+        return cli_usage_error(cmd, "the network options go with --send");
+    if (!o->send && o->n_nodes > 1)
+        return cli_usage_error(cmd, "option '--node' is given more than once");
+    return 0;
+}
+
+/* --now and --grace into now_ms and grace_ms. */
+static int resolve_clock(const cli_command *cmd, verify_opts *o)
+{
+    char now_text[LITHSM_TIME_LEN + 1];
+    uint64_t grace_s = 60;
+
+    o->now_ms = lithsm_time_now_ms();
+    if (o->now != NULL &&
+        cli_parse_time(cmd, "--now", o->now, now_text, &o->now_ms) != 0)
         return VERIFY_UNUSABLE;
-    }
-    if (send) {
-        rc = verify_send(cmd, path, &net, nodes, n_nodes);
-        free(nodes);
-        return rc;
-    }
-    node = n_nodes > 0 ? nodes[0] : NULL;
-    free(nodes);
-    if (node == NULL) {
-        cli_missing(cmd, "--node");
-        return VERIFY_UNUSABLE;
-    }
-    if (now != NULL) {
-        if (cli_parse_time(cmd, "--now", now, now_text, &now_ms) != 0)
-            return VERIFY_UNUSABLE;
-    } else {
-        now_ms = lithsm_time_now_ms();
-    }
-    if (grace != NULL) {
-        if (cli_parse_u64(cmd, "--grace", grace, &grace_s) != 0)
+    if (o->grace != NULL) {
+        if (cli_parse_u64(cmd, "--grace", o->grace, &grace_s) != 0)
             return VERIFY_UNUSABLE;
         if (grace_s > GRACE_MAX_SECONDS) {
             cli_usage_error(cmd, "option '--grace': %s seconds is over a year",
-                            grace);
+                            o->grace);
             return VERIFY_UNUSABLE;
         }
     }
+    o->grace_ms = (int64_t)grace_s * 1000;
+    return 0;
+}
 
-    if (cli_read_file(cmd, "SessionSigs file", path, &file, &file_len) != 0)
-        return VERIFY_UNUSABLE;
-    rc = VERIFY_UNUSABLE;
-    snprintf(what, sizeof(what), "SessionSigs file '%s'", path);
-    if (cli_parse_json(cmd, what, file, file_len, &doc) != 0)
-        goto done;
-    if (!json_object_is_type(doc, json_type_object)) {
-        cli_error(cmd, "%s: not a SessionSigs map or SessionSig object", what);
-        goto done;
-    }
-    if (pick_entry(cmd, path, file, file_len, doc, node, &text, &len) != 0)
-        goto done;
+static int verify_run(const cli_command *cmd, int argc, char **argv)
+{
+    verify_opts o;
+    int rc;
 
-    err = lithsm_verify_session_sig(&res, text, len, node, now_ms,
-                                    (int64_t)grace_s * 1000);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot check the SessionSig");
-        goto done;
-    }
-    if (print_result(cmd, node, &res) != 0)
-        goto done;
-    rc = res.reason == LITHSM_VERIFY_OK ? VERIFY_ACCEPT : VERIFY_REJECT;
-done:
-    json_object_put(doc);
-    free(file);
-    return rc;
+    memset(&o, 0, sizeof(o));
+    rc = parse_options(cmd, argc, argv, &o);
+    if (rc == 0 && check_options(cmd, &o) != 0)
+        rc = VERIFY_UNUSABLE;
+    if (rc == 0 && o.send)
+        rc = verify_send(cmd, o.path, &o.net, o.nodes, o.n_nodes);
+    else if (rc == 0 && resolve_clock(cmd, &o) != 0)
+        rc = VERIFY_UNUSABLE;
+    else if (rc == 0)
+        rc = o.n_nodes > 0 ? verify_node(cmd, &o) : verify_map(cmd, &o);
+    free(o.nodes);
+    return rc < 0 ? CLI_EXIT_OK : rc;
 }
