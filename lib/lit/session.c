@@ -235,11 +235,13 @@ static lithsm_err check_params(const lithsm_sessionsigs_params *p)
     for (i = 0; i < p->n_nodes; i++) {
         const char *u = p->node_urls[i];
 
-        if (u == NULL || u[0] == '\0' || !lithsm_utf8_valid(u, strlen(u)))
+        if (u == NULL || u[0] == '\0')
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                               "SessionSigs: node URL %zu is empty or not "
-                               "UTF-8",
-                               i + 1);
+                               "SessionSigs: node URL %zu is empty", i + 1);
+        /* The node client's rule: a URL no node could verify is refused
+         * here too. */
+        if (lithsm_node_url_check(u) != LITHSM_OK)
+            return LITHSM_ERR_INVALID_ARG;
         /* The result is a map keyed by URL: a repeat would be lost. */
         for (j = 0; j < i; j++)
             if (strcmp(u, p->node_urls[j]) == 0)
