@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
-
 #include "net/net.h"
 
 #define HANDSHAKE_PATH "/web/handshake/"
@@ -88,9 +86,11 @@ static lithsm_err random_hex(char *out, size_t out_len, size_t nbytes)
     uint8_t rnd[32];
     lithsm_err err;
 
-    if (nbytes > sizeof(rnd) || RAND_bytes(rnd, (int)nbytes) != 1)
-        return lithsm_fail(LITHSM_ERR_CRYPTO, "RAND_bytes failed");
-    err = lithsm_hex_encode(out, out_len, rnd, nbytes);
+    if (nbytes > sizeof(rnd))
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "random_hex: too long");
+    err = lithsm_random(rnd, nbytes);
+    if (err == LITHSM_OK)
+        err = lithsm_hex_encode(out, out_len, rnd, nbytes);
     lithsm_memzero(rnd, sizeof(rnd));
     return err;
 }
