@@ -266,7 +266,7 @@ char *devnet_start_line(const devnet *net)
         goto done;
     text = json_object_to_json_string_ext(obj, JSON_FLAGS);
     if (text != NULL)
-        out = devnet_dup_str(text);
+        out = strdup(text);
 done:
     json_object_put(nodes);
     json_object_put(obj);

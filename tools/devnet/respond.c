@@ -32,16 +32,6 @@ void devnet_hex_lower(char *out, const uint8_t *in, size_t n)
     out[2 * n] = '\0';
 }
 
-char *devnet_dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-
-    if (p != NULL)
-        memcpy(p, s, n);
-    return p;
-}
-
 enum MHD_Result devnet_respond(struct MHD_Connection *conn, unsigned status,
                                const char *type, const char *body, size_t len)
 {

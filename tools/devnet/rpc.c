@@ -132,7 +132,7 @@ static json_object *rpc_eth_call(const devnet *net, json_object *id,
         return devnet_rpc_error(id, -32602,
                                 "invalid params: [{to, data}, block]");
     if (strcasecmp(json_object_get_string(to), net->staking) != 0)
-        return rpc_result(id, devnet_dup_str("0x"));
+        return rpc_result(id, strdup("0x"));
     data_s = "";
     if ((json_object_object_get_ex(call, "data", &data) ||
          json_object_object_get_ex(call, "input", &data)) &&
@@ -175,10 +175,10 @@ enum MHD_Result devnet_rpc(devnet_node *node, struct MHD_Connection *conn,
             out = rpc_eth_call(node->net, id, v);
         } else if (strcmp(method, "eth_chainId") == 0) {
             snprintf(chain, sizeof(chain), "0x%x", DEVNET_CHAIN_ID);
-            out = rpc_result(id, devnet_dup_str(chain));
+            out = rpc_result(id, strdup(chain));
         } else if (strcmp(method, "net_version") == 0) {
             snprintf(chain, sizeof(chain), "%d", DEVNET_CHAIN_ID);
-            out = rpc_result(id, devnet_dup_str(chain));
+            out = rpc_result(id, strdup(chain));
         } else {
             out = devnet_rpc_error(id, -32601, "method not found");
         }

@@ -81,9 +81,6 @@ void devnet_set_err(char *err, size_t err_len, const char *fmt, ...)
 /* Lowercase hex of n bytes, NUL-terminated (out holds 2n + 1). */
 void devnet_hex_lower(char *out, const uint8_t *in, size_t n);
 
-/* A malloc'd copy of s, or NULL. */
-char *devnet_dup_str(const char *s);
-
 /* Queues an answer with a copy of body. */
 enum MHD_Result devnet_respond(struct MHD_Connection *conn, unsigned status,
                                const char *type, const char *body, size_t len);
