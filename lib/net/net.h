@@ -3,8 +3,8 @@
  * (abi.c, replies.c, handshake.c, discovery.c, client.c, http.c) and
  * reached by tests/unit/test_node.c and the fuzzers; not installed.
  */
-#ifndef LITHSM_NODE_INTERNAL_H
-#define LITHSM_NODE_INTERNAL_H
+#ifndef LITHSM_NET_H
+#define LITHSM_NET_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -121,10 +121,6 @@ lithsm_err lithsm_node_threshold(size_t *out, size_t n_nodes, size_t min_nodes);
 
 /* 1 when `answered` nodes meet the threshold. */
 int lithsm_quorum_met(size_t answered, size_t threshold);
-
-/* Tests only: makes the client's handshake look `ms` older, so the next
- * lithsm_client_blockhash() re-handshakes once past 30 s. */
-void lithsm_client_age_for_test(lithsm_client *client, int64_t ms);
 
 /* ------------------------------------------------------------------------
  * http.c: parallel POSTs over one libcurl multi handle
@@ -260,4 +256,8 @@ lithsm_err lithsm_client_find_nodes(lithsm_client *c,
                                     const lithsm_client_params *p,
                                     const char *rpc, const char *staking);
 
-#endif /* LITHSM_NODE_INTERNAL_H */
+/* Tests only: makes the client's handshake look `ms` older, so the next
+ * lithsm_client_blockhash() re-handshakes once past 30 s (client.c). */
+void lithsm_client_age_for_test(lithsm_client *client, int64_t ms);
+
+#endif /* LITHSM_NET_H */
