@@ -505,8 +505,22 @@ LITHSM_API void lithsm_session_key_public_hex(char out[65],
 /** Wipes and frees.  NULL is a no-op. */
 LITHSM_API void lithsm_session_key_free(lithsm_session_key *key);
 
+/** Checks a node URL the way every part of lithsm takes one (SessionSigs,
+ *  the node client, the session-sig check): "https://" or "http://", then
+ *  a non-empty host[:port] and nothing else (no path, query, fragment or
+ *  trailing slash: a node compares a SessionSig's nodeAddress with its
+ *  own host:port, so such a URL could never verify), only printable ASCII
+ *  other than a double quote or a backslash, at most LITHSM_NODE_URL_MAX
+ *  characters.
+ *  Returns LITHSM_OK, or LITHSM_ERR_INVALID_ARG (NULL, another scheme, no
+ *  host, too long, a path or a bad character; lithsm_last_error() says
+ *  which). */
+#define LITHSM_NODE_URL_MAX 2048
+LITHSM_API lithsm_err lithsm_node_url_check(const char *url);
+
 typedef struct lithsm_sessionsigs_params {
-    const char *const *node_urls; /* as listed, no trailing slash */
+    /* as listed; each must pass lithsm_node_url_check() */
+    const char *const *node_urls;
     size_t n_nodes;
     const lithsm_requests *requests;
     /* AuthSig JSON objects in order: the caller's capabilities, then the

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
@@ -42,7 +41,7 @@ static void ctx_create(void)
     }
     secp256k1_context_set_illegal_callback(ctx, secp_illegal, NULL);
     /* Blinding against side channels in signing and key generation. */
-    if (RAND_bytes(seed, sizeof(seed)) != 1 ||
+    if (lithsm_random(seed, sizeof(seed)) != LITHSM_OK ||
         !secp256k1_context_randomize(ctx, seed)) {
         lithsm_memzero(seed, sizeof(seed));
         secp256k1_context_destroy(ctx);

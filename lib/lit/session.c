@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <json-c/json.h>
 
@@ -64,7 +63,7 @@ lithsm_err lithsm_session_key_generate(lithsm_session_key **out)
     uint8_t seed[32];
     lithsm_err err;
 
-    if (RAND_priv_bytes(seed, sizeof(seed)) != 1)
+    if (lithsm_random(seed, sizeof(seed)) != LITHSM_OK)
         return lithsm_fail(LITHSM_ERR_CRYPTO,
                            "session key: the random generator failed");
     err = lithsm_session_key_from_seed(out, seed);
@@ -235,11 +234,13 @@ static lithsm_err check_params(const lithsm_sessionsigs_params *p)
     for (i = 0; i < p->n_nodes; i++) {
         const char *u = p->node_urls[i];
 
-        if (u == NULL || u[0] == '\0' || !lithsm_utf8_valid(u, strlen(u)))
+        if (u == NULL || u[0] == '\0')
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                               "SessionSigs: node URL %zu is empty or not "
-                               "UTF-8",
-                               i + 1);
+                               "SessionSigs: node URL %zu is empty", i + 1);
+        /* The node client's rule: a URL no node could verify is refused
+         * here too. */
+        if (lithsm_node_url_check(u) != LITHSM_OK)
+            return LITHSM_ERR_INVALID_ARG;
         /* The result is a map keyed by URL: a repeat would be lost. */
         for (j = 0; j < i; j++)
             if (strcmp(u, p->node_urls[j]) == 0)
@@ -264,12 +265,39 @@ static lithsm_err sign_message(char sig_hex[129], EVP_MD_CTX *ctx,
     return lithsm_hex_encode(sig_hex, 129, sig, 64);
 }
 
+/* One map entry: "url":{"sig",...,"signedMessage",...}.  The message is
+ * the common prefix plus the node's tail (from prefix_len on); JSON
+ * escapes character by character and the prefix ends in ASCII, so its
+ * escaped form is written once (esc_prefix, quotes included) and only the
+ * tail is escaped per node. */
+static void write_entry(lithsm_buf *out, lithsm_buf *tail, const char *url,
+                        const char *sig_hex, const lithsm_buf *esc_prefix,
+                        const lithsm_buf *msg, size_t prefix_len,
+                        const char *public_hex)
+{
+    tail->len = 0;
+    lithsm_buf_json_str(tail, msg->data + prefix_len, msg->len - prefix_len);
+    lithsm_buf_json_str(out, url, strlen(url));
+    lithsm_buf_puts(out, ":{\"sig\":\"");
+    lithsm_buf_puts(out, sig_hex);
+    lithsm_buf_puts(out, "\",\"derivedVia\":\"litSessionSignViaNacl\","
+                         "\"signedMessage\":");
+    lithsm_buf_add(out, esc_prefix->data, esc_prefix->len - 1);
+    if (!tail->failed)
+        lithsm_buf_add(out, tail->data + 1, tail->len - 1);
+    else
+        out->failed = 1;
+    lithsm_buf_puts(out, ",\"address\":\"");
+    lithsm_buf_puts(out, public_hex);
+    lithsm_buf_puts(out, "\",\"algo\":\"ed25519\"}");
+}
+
 lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
                               const lithsm_sessionsigs_params *params)
 {
     char issued[LITHSM_TIME_LEN + 1];
     const char *issued_at;
-    lithsm_buf prefix, msg, out;
+    lithsm_buf prefix, esc_prefix, msg, tail, out;
     EVP_MD_CTX *ctx = NULL;
     lithsm_err err;
     size_t i;
@@ -290,7 +318,9 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
     }
 
     lithsm_buf_init(&prefix);
+    lithsm_buf_init(&esc_prefix);
     lithsm_buf_init(&msg);
+    lithsm_buf_init(&tail);
     lithsm_buf_init(&out);
     lithsm_buf_puts(&prefix, "{\"sessionKey\":\"");
     lithsm_buf_puts(&prefix, key->public_hex);
@@ -308,7 +338,8 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
     lithsm_buf_json_str(&prefix, params->expiration,
                         strlen(params->expiration));
     lithsm_buf_puts(&prefix, ",\"nodeAddress\":");
-    if (prefix.failed) {
+    lithsm_buf_json_str(&esc_prefix, prefix.data, prefix.len);
+    if (prefix.failed || esc_prefix.failed) {
         err = lithsm_fail(LITHSM_ERR_NOMEM, "SessionSigs: out of memory");
         goto done;
     }
@@ -318,9 +349,7 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
         err = lithsm_fail(LITHSM_ERR_NOMEM, "SessionSigs: out of memory");
         goto done;
     }
-    /* Each entry escapes the message once more: reserve for the worst case
-     * of the common part up front. */
-    lithsm_buf_reserve(&out, params->n_nodes * (prefix.len * 5 / 4 + 512));
+    lithsm_buf_reserve(&out, params->n_nodes * (esc_prefix.len + 512));
     lithsm_buf_putc(&out, '{');
     for (i = 0; i < params->n_nodes; i++) {
         const char *url = params->node_urls[i];
@@ -339,15 +368,8 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
             goto done;
         if (i > 0)
             lithsm_buf_putc(&out, ',');
-        lithsm_buf_json_str(&out, url, strlen(url));
-        lithsm_buf_puts(&out, ":{\"sig\":\"");
-        lithsm_buf_puts(&out, sig_hex);
-        lithsm_buf_puts(&out, "\",\"derivedVia\":\"litSessionSignViaNacl\","
-                              "\"signedMessage\":");
-        lithsm_buf_json_str(&out, msg.data, msg.len);
-        lithsm_buf_puts(&out, ",\"address\":\"");
-        lithsm_buf_puts(&out, key->public_hex);
-        lithsm_buf_puts(&out, "\",\"algo\":\"ed25519\"}");
+        write_entry(&out, &tail, url, sig_hex, &esc_prefix, &msg, prefix.len,
+                    key->public_hex);
     }
     lithsm_buf_putc(&out, '}');
     err = lithsm_buf_finish(&out, json_out, NULL);
@@ -355,7 +377,9 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 done:
     EVP_MD_CTX_free(ctx);
     lithsm_buf_free(&out);
+    lithsm_buf_free(&tail);
     lithsm_buf_free(&msg);
+    lithsm_buf_free(&esc_prefix);
     lithsm_buf_free(&prefix);
     return err;
 }

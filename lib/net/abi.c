@@ -103,21 +103,9 @@ static lithsm_err decode_validator(lithsm_validator *v, const uint8_t *data,
     return LITHSM_OK;
 }
 
-lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
-                                     size_t len)
+/* The data is whole words, at least the head and the array count. */
+static lithsm_err check_size(size_t *nwords, const uint8_t *data, size_t len)
 {
-    static const char *const epoch_names[5] = { "epoch.epochLength",
-                                                "epoch.number", "epoch.endTime",
-                                                "epoch.retries",
-                                                "epoch.timeout" };
-    uint64_t *epoch_slots[5];
-    uint64_t offset, count;
-    size_t nwords, need, i;
-    lithsm_err err;
-
-    if (out == NULL)
-        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no output");
-    memset(out, 0, sizeof(*out));
     if (data == NULL && len > 0)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no data");
     if (len == 0)
@@ -129,12 +117,25 @@ lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
                            "staking ABI: %zu bytes is not a whole number of "
                            "32-byte words",
                            len);
-    nwords = len / WORD;
-    if (nwords < HEAD_WORDS + 1)
+    *nwords = len / WORD;
+    if (*nwords < HEAD_WORDS + 1)
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "staking ABI: truncated: %zu words, word %zu is "
                            "missing",
-                           nwords, nwords);
+                           *nwords, *nwords);
+    return LITHSM_OK;
+}
+
+/* Words 0-6: the Epoch, minNodeCount and the array offset. */
+static lithsm_err decode_head(lithsm_staking *out, const uint8_t *data)
+{
+    static const char *const epoch_names[5] = { "epoch.epochLength",
+                                                "epoch.number", "epoch.endTime",
+                                                "epoch.retries",
+                                                "epoch.timeout" };
+    uint64_t *epoch_slots[5];
+    size_t i;
+    lithsm_err err;
 
     epoch_slots[0] = &out->epoch_length;
     epoch_slots[1] = &out->epoch_number;
@@ -144,58 +145,79 @@ lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
     for (i = 0; i < 5; i++) {
         err = get_u64(epoch_slots[i], data, i, epoch_names[i]);
         if (err != LITHSM_OK)
-            goto fail;
+            return err;
     }
     err = get_u64(&out->min_node_count, data, 5, "minNodeCount");
     if (err != LITHSM_OK)
-        goto fail;
+        return err;
     if (!word_fits(data + 6 * WORD, 8) ||
-        (offset = word_u64(data + 6 * WORD)) != HEAD_WORDS * WORD) {
-        err = lithsm_fail(LITHSM_ERR_PARSE,
-                          "staking ABI: word 6 (validators offset) is not "
-                          "0xe0, the end of the head");
-        goto fail;
-    }
-    err = get_u64(&count, data, COUNT_WORD, "validator count");
+        word_u64(data + 6 * WORD) != HEAD_WORDS * WORD)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: word 6 (validators offset) is not "
+                           "0xe0, the end of the head");
+    return LITHSM_OK;
+}
+
+/* The array count: the data holds exactly that many validators, and at
+ * least minNodeCount (not 0). */
+static lithsm_err decode_count(uint64_t *count, const uint8_t *data,
+                               size_t nwords, uint64_t min_node_count)
+{
+    size_t need;
+    lithsm_err err;
+
+    err = get_u64(count, data, COUNT_WORD, "validator count");
+    if (err != LITHSM_OK)
+        return err;
+    if (*count > LITHSM_MAX_VALIDATORS)
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "staking ABI: word %u (validator count) is %llu, "
+                           "more than %u",
+                           COUNT_WORD, (unsigned long long)*count,
+                           LITHSM_MAX_VALIDATORS);
+    need = COUNT_WORD + 1 + (size_t)*count * VALIDATOR_WORDS;
+    if (need > nwords)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: truncated: word %u (validator count) "
+                           "says %llu validators, which need %zu words, but "
+                           "the data has %zu",
+                           COUNT_WORD, (unsigned long long)*count, need,
+                           nwords);
+    if (need < nwords)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "staking ABI: %zu unexpected words after the last "
+                           "validator (from word %zu)",
+                           nwords - need, need);
+    if (min_node_count == 0)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "staking ABI: word 5 (minNodeCount) is 0");
+    if (*count < min_node_count)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "staking ABI: word %u (validator count) is %llu, "
+                           "fewer than word 5 (minNodeCount) %llu",
+                           COUNT_WORD, (unsigned long long)*count,
+                           (unsigned long long)min_node_count);
+    return LITHSM_OK;
+}
+
+lithsm_err lithsm_abi_decode_staking(lithsm_staking *out, const uint8_t *data,
+                                     size_t len)
+{
+    uint64_t count = 0;
+    size_t nwords = 0, i;
+    lithsm_err err;
+
+    if (out == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "staking ABI: no output");
+    memset(out, 0, sizeof(*out));
+    err = check_size(&nwords, data, len);
+    if (err != LITHSM_OK)
+        return err;
+    err = decode_head(out, data);
+    if (err == LITHSM_OK)
+        err = decode_count(&count, data, nwords, out->min_node_count);
     if (err != LITHSM_OK)
         goto fail;
-    if (count > LITHSM_MAX_VALIDATORS) {
-        err = lithsm_fail(LITHSM_ERR_RANGE,
-                          "staking ABI: word %u (validator count) is %llu, "
-                          "more than %u",
-                          COUNT_WORD, (unsigned long long)count,
-                          LITHSM_MAX_VALIDATORS);
-        goto fail;
-    }
-    need = COUNT_WORD + 1 + (size_t)count * VALIDATOR_WORDS;
-    if (need > nwords) {
-        err = lithsm_fail(LITHSM_ERR_PARSE,
-                          "staking ABI: truncated: word %u (validator count) "
-                          "says %llu validators, which need %zu words, but "
-                          "the data has %zu",
-                          COUNT_WORD, (unsigned long long)count, need, nwords);
-        goto fail;
-    }
-    if (need < nwords) {
-        err = lithsm_fail(LITHSM_ERR_PARSE,
-                          "staking ABI: %zu unexpected words after the last "
-                          "validator (from word %zu)",
-                          nwords - need, need);
-        goto fail;
-    }
-    if (out->min_node_count == 0) {
-        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
-                          "staking ABI: word 5 (minNodeCount) is 0");
-        goto fail;
-    }
-    if (count < out->min_node_count) {
-        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
-                          "staking ABI: word %u (validator count) is %llu, "
-                          "fewer than word 5 (minNodeCount) %llu",
-                          COUNT_WORD, (unsigned long long)count,
-                          (unsigned long long)out->min_node_count);
-        goto fail;
-    }
     out->validators = calloc((size_t)count, sizeof(*out->validators));
     if (out->validators == NULL) {
         err = lithsm_fail(LITHSM_ERR_NOMEM, "staking ABI: out of memory");

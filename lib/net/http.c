@@ -2,9 +2,19 @@
  * http.c - parallel JSON POSTs to Lit nodes and the staking RPC over one
  * libcurl multi handle: a timeout per attempt, bounded retries with
  * backoff, bounded responses, connections kept for the next call.
+ *
+ * libcurl is loaded with dlopen() on the first lithsm_http_new(), not
+ * linked.  Linked, it made every process that loads liblithsm map and
+ * relocate libcurl and its whole tree (OpenLDAP, Kerberos, SASL, SSH,
+ * RTMP, nghttp2, IDN, PSL, brotli, zstd: some 25 libraries) before main,
+ * several milliseconds per run for the many commands that never touch the
+ * network.  Only the 16 functions below are used; their signatures have
+ * not changed since libcurl 7.66, and the soname since 2006.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +54,89 @@ struct xfer {
     char errbuf[CURL_ERROR_SIZE];
 };
 
+/* The libcurl functions in use, resolved once by load_libcurl(). */
+static struct libcurl_api {
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    const char *(*easy_strerror)(CURLcode);
+    void (*easy_cleanup)(CURL *);
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+    CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_perform)(CURLM *, int *);
+    CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned, int,
+                            int *);
+    CURLMsg *(*multi_info_read)(CURLM *, int *);
+    CURLMcode (*multi_cleanup)(CURLM *);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} libcurl;
+
+#define LIBCURL_SONAME "libcurl.so.4"
+
+static const struct libcurl_sym {
+    const char *name;
+    size_t offset;
+} libcurl_syms[] = {
+    { "curl_global_init", offsetof(struct libcurl_api, global_init) },
+    { "curl_easy_init", offsetof(struct libcurl_api, easy_init) },
+    { "curl_easy_setopt", offsetof(struct libcurl_api, easy_setopt) },
+    { "curl_easy_getinfo", offsetof(struct libcurl_api, easy_getinfo) },
+    { "curl_easy_strerror", offsetof(struct libcurl_api, easy_strerror) },
+    { "curl_easy_cleanup", offsetof(struct libcurl_api, easy_cleanup) },
+    { "curl_multi_init", offsetof(struct libcurl_api, multi_init) },
+    { "curl_multi_setopt", offsetof(struct libcurl_api, multi_setopt) },
+    { "curl_multi_add_handle", offsetof(struct libcurl_api, multi_add_handle) },
+    { "curl_multi_remove_handle",
+      offsetof(struct libcurl_api, multi_remove_handle) },
+    { "curl_multi_perform", offsetof(struct libcurl_api, multi_perform) },
+    { "curl_multi_poll", offsetof(struct libcurl_api, multi_poll) },
+    { "curl_multi_info_read", offsetof(struct libcurl_api, multi_info_read) },
+    { "curl_multi_cleanup", offsetof(struct libcurl_api, multi_cleanup) },
+    { "curl_slist_append", offsetof(struct libcurl_api, slist_append) },
+    { "curl_slist_free_all", offsetof(struct libcurl_api, slist_free_all) },
+};
+
+/* dlsym() returns an object pointer; POSIX makes it fit a function
+ * pointer, which memcpy() moves without breaking C's aliasing rules. */
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)),
+               "function pointers are as wide as object pointers");
+
+/* Loads libcurl and resolves every function of the table, or says why
+ * not in err (the library stays loaded for the process). */
+static int load_libcurl(char *err, size_t err_len)
+{
+    void *lib, *fn;
+    size_t i;
+
+    lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        snprintf(err, err_len, "%s", dlerror());
+        return -1;
+    }
+    for (i = 0; i < sizeof(libcurl_syms) / sizeof(libcurl_syms[0]); i++) {
+        fn = dlsym(lib, libcurl_syms[i].name);
+        if (fn == NULL) {
+            snprintf(err, err_len, "%s has no %s", LIBCURL_SONAME,
+                     libcurl_syms[i].name);
+            return -1;
+        }
+        memcpy((char *)&libcurl + libcurl_syms[i].offset, &fn, sizeof(fn));
+    }
+    return 0;
+}
+
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
 static CURLcode http_global_rc = CURLE_FAILED_INIT;
+static char http_load_error[256];
 
 static void http_global_init(void)
 {
-    http_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (load_libcurl(http_load_error, sizeof(http_load_error)) == 0)
+        http_global_rc = libcurl.global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static int64_t mono_ms(void)
@@ -69,13 +156,17 @@ lithsm_err lithsm_http_new(lithsm_http **out, const lithsm_http_opts *o)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "HTTP client: bad timeout or retry count");
     /* curl_global_init is not thread-safe in every libcurl: run it once. */
-    if (pthread_once(&http_once, http_global_init) != 0 ||
-        http_global_rc != CURLE_OK)
+    if (pthread_once(&http_once, http_global_init) != 0)
+        return lithsm_fail(LITHSM_ERR_NETWORK, "libcurl: global init failed");
+    if (http_load_error[0] != '\0')
+        return lithsm_fail(LITHSM_ERR_NETWORK, "cannot load libcurl: %s",
+                           http_load_error);
+    if (http_global_rc != CURLE_OK)
         return lithsm_fail(LITHSM_ERR_NETWORK, "libcurl: global init failed");
     h = calloc(1, sizeof(*h));
     if (h == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "HTTP client: out of memory");
-    h->multi = curl_multi_init();
+    h->multi = libcurl.multi_init();
     if (h->multi == NULL) {
         free(h);
         return lithsm_fail(LITHSM_ERR_NETWORK, "libcurl: multi init failed");
@@ -91,7 +182,7 @@ lithsm_err lithsm_http_new(lithsm_http **out, const lithsm_http_opts *o)
     h->timeout_ms = o->timeout_ms;
     h->retries = o->retries;
     h->max_connects = HTTP_MIN_CONNECTS;
-    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, h->max_connects);
+    libcurl.multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, h->max_connects);
     *out = h;
     return LITHSM_OK;
 }
@@ -100,7 +191,7 @@ void lithsm_http_free(lithsm_http *h)
 {
     if (h == NULL)
         return;
-    curl_multi_cleanup(h->multi);
+    libcurl.multi_cleanup(h->multi);
     free(h->ca_file);
     free(h);
 }
@@ -143,7 +234,7 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *h,
 
     if (*failed)
         return list;
-    next = curl_slist_append(list, h);
+    next = libcurl.slist_append(list, h);
     if (next == NULL) {
         *failed = 1;
         return list;
@@ -157,7 +248,7 @@ static lithsm_err xfer_setup(struct xfer *x, lithsm_http *h)
     char id_header[128];
     int failed = 0, bad = 0;
 
-    x->easy = curl_easy_init();
+    x->easy = libcurl.easy_init();
     if (x->easy == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "libcurl: easy init failed");
     x->headers =
@@ -180,44 +271,46 @@ static lithsm_err xfer_setup(struct xfer *x, lithsm_http *h)
     if (failed)
         return lithsm_fail(LITHSM_ERR_NOMEM, "HTTP client: out of memory");
 
-    bad |= curl_easy_setopt(x->easy, CURLOPT_URL, r->url) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https") !=
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_URL, r->url) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_PRIVATE, x) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https") !=
            CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, r->body) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                            (curl_off_t)strlen(r->body)) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
     bad |=
-        curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) != CURLE_OK;
-    bad |=
-        curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x) != CURLE_OK;
-    bad |=
-        curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, h->timeout_ms) !=
+        libcurl.easy_setopt(x->easy, CURLOPT_POSTFIELDS, r->body) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                               (curl_off_t)strlen(r->body)) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) !=
            CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS,
-                            h->timeout_ms) != CURLE_OK;
-    bad |= curl_easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
-                            (curl_off_t)LITHSM_HTTP_MAX_BODY) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_data) !=
+           CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_WRITEDATA, x) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf) !=
+           CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, h->timeout_ms) !=
+           CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS,
+                               h->timeout_ms) != CURLE_OK;
+    bad |= libcurl.easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
+                               (curl_off_t)LITHSM_HTTP_MAX_BODY) != CURLE_OK;
     if (h->insecure_tls) {
-        bad |=
-            curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK;
-        bad |=
-            curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK;
+        bad |= libcurl.easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 0L) !=
+               CURLE_OK;
+        bad |= libcurl.easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 0L) !=
+               CURLE_OK;
     } else {
-        bad |=
-            curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-        bad |=
-            curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
+        bad |= libcurl.easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L) !=
+               CURLE_OK;
+        bad |= libcurl.easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L) !=
+               CURLE_OK;
         /* Only the file's anchors, also where libcurl has a default CA
          * directory (Debian's has /etc/ssl/certs). */
         if (h->ca_file != NULL) {
-            bad |= curl_easy_setopt(x->easy, CURLOPT_CAINFO, h->ca_file) !=
+            bad |= libcurl.easy_setopt(x->easy, CURLOPT_CAINFO, h->ca_file) !=
                    CURLE_OK;
-            bad |= curl_easy_setopt(x->easy, CURLOPT_CAPATH, NULL) != CURLE_OK;
+            bad |=
+                libcurl.easy_setopt(x->easy, CURLOPT_CAPATH, NULL) != CURLE_OK;
         }
     }
     if (bad)
@@ -234,7 +327,7 @@ static lithsm_err xfer_start(struct xfer *x, lithsm_http *h)
     x->errbuf[0] = '\0';
     x->req->attempts++;
     x->state = XFER_RUNNING;
-    if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
+    if (libcurl.multi_add_handle(h->multi, x->easy) != CURLM_OK)
         return lithsm_fail(LITHSM_ERR_NETWORK,
                            "libcurl: cannot start the request to '%s'",
                            x->req->url);
@@ -253,7 +346,7 @@ static void describe_failure(struct xfer *x, CURLcode code, long timeout_ms)
         snprintf(out, len, "timeout after %ld ms", timeout_ms);
         break;
     case CURLE_COULDNT_CONNECT:
-        if (curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno) !=
+        if (libcurl.easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno) !=
             CURLE_OK)
             os_errno = 0;
         snprintf(out, len, "%s",
@@ -289,10 +382,11 @@ static void describe_failure(struct xfer *x, CURLcode code, long timeout_ms)
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
         snprintf(out, len, "TLS: %.140s",
-                 x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(code));
+                 x->errbuf[0] != '\0' ? x->errbuf
+                                      : libcurl.easy_strerror(code));
         break;
     default:
-        snprintf(out, len, "%.150s", curl_easy_strerror(code));
+        snprintf(out, len, "%.150s", libcurl.easy_strerror(code));
         break;
     }
 }
@@ -322,9 +416,9 @@ static lithsm_err xfer_finish(struct xfer *x, lithsm_http *h, CURLcode code,
     long status = 0, backoff;
     char *ctype = NULL;
 
-    curl_multi_remove_handle(h->multi, x->easy);
+    libcurl.multi_remove_handle(h->multi, x->easy);
     if (code == CURLE_OK)
-        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+        libcurl.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     if (retryable(code, status) && r->attempts <= h->retries) {
         backoff = HTTP_BACKOFF_BASE_MS
                   << (r->attempts - 1 < 4 ? r->attempts - 1 : 4);
@@ -342,7 +436,8 @@ static lithsm_err xfer_finish(struct xfer *x, lithsm_http *h, CURLcode code,
     }
     r->answered = 1;
     r->status = status;
-    if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK &&
+    if (libcurl.easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype) ==
+            CURLE_OK &&
         ctype != NULL) {
         r->content_type = lithsm_strdup(ctype);
         if (r->content_type == NULL)
@@ -358,10 +453,10 @@ static void xfers_free(struct xfer *xs, size_t n, lithsm_http *h)
     for (i = 0; i < n; i++) {
         if (xs[i].easy != NULL) {
             if (xs[i].state == XFER_RUNNING)
-                curl_multi_remove_handle(h->multi, xs[i].easy);
-            curl_easy_cleanup(xs[i].easy);
+                libcurl.multi_remove_handle(h->multi, xs[i].easy);
+            libcurl.easy_cleanup(xs[i].easy);
         }
-        curl_slist_free_all(xs[i].headers);
+        libcurl.slist_free_all(xs[i].headers);
         lithsm_buf_free(&xs[i].resp);
     }
     free(xs);
@@ -387,7 +482,7 @@ lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs, size_t n)
     /* Room to keep one idle connection per node for the next call. */
     if ((long)n + 4 > h->max_connects && n < 100000) {
         h->max_connects = (long)n + 4;
-        curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, h->max_connects);
+        libcurl.multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, h->max_connects);
     }
     for (i = 0; i < n; i++) {
         lithsm_http_req_clear(&reqs[i]);
@@ -412,18 +507,18 @@ lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs, size_t n)
     /* Every attempt is bounded by CURLOPT_TIMEOUT_MS and the number of
      * attempts by h->retries, so this loop ends. */
     while (err == LITHSM_OK) {
-        if (curl_multi_perform(h->multi, &running) != CURLM_OK) {
+        if (libcurl.multi_perform(h->multi, &running) != CURLM_OK) {
             err = lithsm_fail(LITHSM_ERR_NETWORK, "libcurl: multi failed");
             break;
         }
         now = mono_ms();
         while (err == LITHSM_OK &&
-               (msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+               (msg = libcurl.multi_info_read(h->multi, &left)) != NULL) {
             char *priv = NULL;
 
             if (msg->msg != CURLMSG_DONE)
                 continue;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            libcurl.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
             if (priv != NULL)
                 err = xfer_finish((struct xfer *)(void *)priv, h,
                                   msg->data.result, now);
@@ -449,7 +544,7 @@ lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs, size_t n)
         if (started)
             continue;
         /* curl_multi_poll also wakes for libcurl's own timeouts. */
-        if (curl_multi_poll(h->multi, NULL, 0, (int)wait_ms, NULL) !=
+        if (libcurl.multi_poll(h->multi, NULL, 0, (int)wait_ms, NULL) !=
             CURLM_OK) {
             err = lithsm_fail(LITHSM_ERR_NETWORK, "libcurl: poll failed");
             break;

@@ -1,10 +1,10 @@
 /*
- * node_internal.h - the parts of the node client shared by lib/node.c,
- * lib/abi.c and lib/http.c and reached by tests/unit/test_node.c; not
- * installed.
+ * net.h - the parts of the node client shared by the files of lib/net
+ * (abi.c, replies.c, handshake.c, discovery.c, client.c, http.c) and
+ * reached by tests/unit/test_node.c and the fuzzers; not installed.
  */
-#ifndef LITHSM_NODE_INTERNAL_H
-#define LITHSM_NODE_INTERNAL_H
+#ifndef LITHSM_NET_H
+#define LITHSM_NET_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -60,7 +60,7 @@ void lithsm_validator_url(char out[LITHSM_VALIDATOR_URL_MAX],
                           const lithsm_validator *v, const char *scheme);
 
 /* ------------------------------------------------------------------------
- * node.c: pure parts of the handshake, tested on their own
+ * replies.c: what nodes and the staking RPC answer, parsed on its own
  */
 
 /* The handshake fields, in report order. */
@@ -98,6 +98,17 @@ int lithsm_blockhash_valid(const char *s);
 /* 1 when a Content-Type names JSON (application/json, any parameters). */
 int lithsm_content_type_is_json(const char *content_type);
 
+/* A copy of peer text with anything but printable ASCII replaced by '?',
+ * fit for messages and reports; NULL gives "". */
+void lithsm_clean_copy(char *out, size_t out_len, const char *text);
+
+/* Appends s as a JSON string, or null when s is NULL. */
+void lithsm_buf_json_str_or_null(lithsm_buf *b, const char *s);
+
+/* ------------------------------------------------------------------------
+ * handshake.c: the parallel handshake and its consensus
+ */
+
 /* The index of the most common non-NULL string of values[0..n), and its
  * count in *count_out; ties go to the value seen first, i.e. the earliest
  * listed node (the JS SDK gives them to the later value).  -1 when all
@@ -110,14 +121,6 @@ lithsm_err lithsm_node_threshold(size_t *out, size_t n_nodes, size_t min_nodes);
 
 /* 1 when `answered` nodes meet the threshold. */
 int lithsm_quorum_met(size_t answered, size_t threshold);
-
-/* Checks a node URL: http:// or https://, a host, no path or trailing
- * slash, no space or control character. */
-lithsm_err lithsm_node_url_check(const char *url);
-
-/* Tests only: makes the client's handshake look `ms` older, so the next
- * lithsm_client_blockhash() re-handshakes once past 30 s. */
-void lithsm_client_age_for_test(lithsm_client *client, int64_t ms);
 
 /* ------------------------------------------------------------------------
  * http.c: parallel POSTs over one libcurl multi handle
@@ -167,7 +170,7 @@ lithsm_err lithsm_http_post_all(lithsm_http *h, lithsm_http_req *reqs,
 void lithsm_http_req_clear(lithsm_http_req *r);
 
 /* ------------------------------------------------------------------------
- * node.c: reply parsers reached on their own, for tests/fuzz
+ * replies.c: the answers that need the HTTP types above
  */
 
 /* The staking RPC's eth_call answer in r (status, content type, JSON
@@ -181,4 +184,80 @@ lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
 void lithsm_check_verdict_write(lithsm_buf *b, const char *node,
                                 const lithsm_http_req *r);
 
-#endif /* LITHSM_NODE_INTERNAL_H */
+/* ------------------------------------------------------------------------
+ * The client's state, shared by handshake.c, discovery.c and client.c
+ */
+
+/* A request id: "lit_" + 32 hex. */
+#define LITHSM_REQUEST_ID_BYTES 16
+#define LITHSM_REQUEST_ID_LEN (4 + 2 * LITHSM_REQUEST_ID_BYTES)
+
+/* One listed node's handshake outcome. */
+typedef struct lithsm_hs_node {
+    const char *url; /* borrowed from the client */
+    int ok;
+    char *error; /* why it failed, or NULL */
+    long ms;
+    int attempts;
+    unsigned disagrees; /* bit per field that differs from the consensus */
+    lithsm_hs_reply reply;
+} lithsm_hs_node;
+
+/* One handshake's results, replaced as a whole by a re-handshake. */
+typedef struct lithsm_hs_state {
+    lithsm_hs_node *nodes; /* one per listed node */
+    char *consensus[LITHSM_HS_NFIELDS];
+    char request_id[LITHSM_REQUEST_ID_LEN + 1];
+    int has_epoch;
+    uint64_t epoch;
+    int64_t at_ms; /* wall clock */
+    size_t n_ok;
+    const char **ok_urls; /* borrowed from the client */
+} lithsm_hs_state;
+
+struct lithsm_client {
+    lithsm_http *http;
+    char *network; /* preset name, "custom", or NULL for explicit nodes */
+    char **urls;
+    size_t n_urls;
+    size_t threshold;
+    int discovered;
+    lithsm_staking staking; /* epoch fields only (validators freed) */
+    lithsm_hs_state hs;
+};
+
+/* A fresh "lit_" + 32 random hex request id (handshake.c). */
+lithsm_err lithsm_request_id(char out[LITHSM_REQUEST_ID_LEN + 1]);
+
+/* *out = node + path, e.g. "https://1.2.3.4:443/web/handshake/"
+ * (handshake.c). */
+lithsm_err lithsm_node_route(char **out, const char *node, const char *path);
+
+/* Handshakes with every listed node of c in parallel into a fresh *st
+ * and checks the quorum.  On failure *st may hold partial results: the
+ * caller clears it (handshake.c). */
+lithsm_err lithsm_handshake(lithsm_hs_state *st, lithsm_client *c);
+
+/* Frees a handshake's results for n listed nodes and zeroes *st. */
+void lithsm_hs_state_clear(lithsm_hs_state *st, size_t n);
+
+/* Where p's nodes come from: *rpc and *staking for a preset network
+ * ("datil", "datil-test", "datil-dev") or a custom one, both NULL for
+ * explicit node URLs.  LITHSM_ERR_INVALID_ARG for an unknown network, half
+ * a custom network or no nodes at all (discovery.c). */
+lithsm_err lithsm_node_source(const lithsm_client_params *p, const char **rpc,
+                              const char **staking);
+
+/* Fills c's node list and threshold: the staking contract's validators
+ * when rpc is set (p->min_nodes may raise minNodeCount, never lower it),
+ * else p's explicit node URLs, checked and without repeats.  c->http must
+ * be ready (discovery.c). */
+lithsm_err lithsm_client_find_nodes(lithsm_client *c,
+                                    const lithsm_client_params *p,
+                                    const char *rpc, const char *staking);
+
+/* Tests only: makes the client's handshake look `ms` older, so the next
+ * lithsm_client_blockhash() re-handshakes once past 30 s (client.c). */
+void lithsm_client_age_for_test(lithsm_client *client, int64_t ms);
+
+#endif /* LITHSM_NET_H */

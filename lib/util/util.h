@@ -30,6 +30,10 @@ lithsm_err lithsm_fail(lithsm_err err, const char *fmt, ...)
 /* Wipes a secret (OPENSSL_cleanse, which the compiler cannot drop). */
 void lithsm_memzero(void *p, size_t len);
 
+/* Fills out with len bytes from the kernel's random generator (random.c).
+ * LITHSM_ERR_CRYPTO when it fails. */
+lithsm_err lithsm_random(void *out, size_t len);
+
 /* A growable byte buffer, always NUL-terminated.  A failed allocation sets
  * `failed` and later appends do nothing, so writers check once at the end. */
 typedef struct lithsm_buf {

@@ -1,7 +1,7 @@
 /*
  * node_reply_fuzzer.c - untrusted answers of Lit nodes and the staking RPC:
  * the handshake reply parser, the check-route verdict writer and the
- * eth_call envelope (lib/node.c).
+ * eth_call envelope (lib/net/replies.c).
  *
  * Input: a first line "STATUS CONTENT-TYPE" ("-" for none), then the body;
  * without a newline the whole input is a 200 application/json body.

@@ -97,7 +97,7 @@ static void test_sessionsigs(void)
     lithsm_session_key *key = NULL;
     lithsm_requests *reqs = NULL;
     lithsm_sessionsigs_params p;
-    const char *urls[2] = { "https://a:1", "https://b\"/x:2" };
+    const char *urls[2] = { "https://a:1", "https://b:2" };
     const char *caps[1] = { capability };
     const char *bad_caps[1] = { "[1,2]" };
     char *out = NULL, pub[65];
@@ -134,15 +134,22 @@ static void test_sessionsigs(void)
     if (json_object_object_get_ex(map, urls[1], &e)) {
         m1 = lithsm_json_get_str(e, "signedMessage");
         ok(ed25519_ok(pub, lithsm_json_get_str(e, "sig"), m1),
-           "node 2 (URL with a quote) signature verifies");
-        ok(strstr(m1, "\"nodeAddress\":\"https://b\\\"/x:2\"}") != NULL,
-           "the URL is escaped like JSON.stringify");
+           "node 2 signature verifies");
+        ok(strstr(m1, "\"nodeAddress\":\"https://b:2\"}") != NULL,
+           "the message ends with the node's URL");
     }
     ok(m0 && m1 && strncmp(m0, m1, strlen(m0) - 13) == 0,
        "messages share everything up to nodeAddress");
     json_object_put(map);
     free(out);
 
+    /* The node client's URL rule: no node could verify these. */
+    urls[1] = "https://b\"/x:2";
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_INVALID_ARG,
+              "a node URL with a path or a quote is refused");
+    urls[1] = "https://b:2/";
+    ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_INVALID_ARG,
+              "a node URL with a trailing slash is refused");
     urls[1] = urls[0];
     ok_int_eq(lithsm_sessionsigs(&out, key, &p), LITHSM_ERR_INVALID_ARG,
               "a node listed twice is refused");

@@ -17,35 +17,11 @@
 
 #include "lithsm.h"
 
-#if defined(__GNUC__)
-#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CLI_PRINTF(f, a)
-#endif
-
-/* Exit statuses.  verify uses 0 accept, 1 reject, 2 unusable input. */
-#define CLI_EXIT_OK 0
-#define CLI_EXIT_FAIL 1
-#define CLI_EXIT_USAGE 2
+/* The frame shared with lithsm-devnet: cli_command, messages, options. */
+#include "common/command.h"
 
 /* Input files (messages, JSON, seeds) larger than this are refused. */
 #define CLI_MAX_FILE (1024u * 1024u)
-
-/* Returned by cli_next_option() after reporting a bad option. */
-#define CLI_OPT_ERROR (-2)
-/* The value cli_next_option() returns for -h / --help. */
-#define CLI_OPT_HELP 'h'
-
-typedef struct cli_command cli_command;
-
-struct cli_command {
-    const char *name;    /* "address" */
-    const char *summary; /* one line for "lithsm --help" */
-    const char *usage;   /* synopsis lines, printed on usage errors */
-    const char *help;    /* the full manual page for --help */
-    /* argv[0] is the command name; returns an exit status. */
-    int (*run)(const cli_command *cmd, int argc, char **argv);
-};
 
 extern const cli_command cmd_address;
 extern const cli_command cmd_sign_message;
@@ -56,42 +32,12 @@ extern const cli_command cmd_keygen;
 
 /* ---- messages */
 
-/** "lithsm <cmd>: <message>" on stderr. */
-void cli_error(const cli_command *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
-
 /** "lithsm <cmd>: <message>: <lithsm_strerror(err)>: <lithsm_last_error()>"
  *  on stderr (the last part only when the library left a detail). */
 void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
     CLI_PRINTF(3, 4);
 
-/** Reports a usage problem, then the synopsis and a pointer to --help, on
- *  stderr.  Returns CLI_EXIT_USAGE. */
-int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
-    CLI_PRINTF(2, 3);
-
-/** Prints the manual page of `cmd` on stdout.  Returns CLI_EXIT_OK. */
-int cli_print_help(const cli_command *cmd);
-
-/* ---- options */
-
-/** getopt_long() over the long options (plus -h): returns the option's
- *  value, -1 at the end, or CLI_OPT_ERROR after reporting an unknown
- *  option, a missing argument or a stray operand. */
-int cli_next_option(const cli_command *cmd, int argc, char **argv,
-                    const struct option *longopts);
-
-/** Stores an option that may be given once; a usage error otherwise.
- *  Returns 0 or CLI_EXIT_USAGE. */
-int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
-                 const char *value);
-
-/** Reports a missing required option; returns CLI_EXIT_USAGE. */
-int cli_missing(const cli_command *cmd, const char *name);
-
-/** Appends `value` to a growable array of borrowed strings.
- *  Returns 0, or CLI_EXIT_FAIL when memory runs out. */
-int cli_push(const cli_command *cmd, const char ***list, size_t *n,
-             const char *value);
+/* ---- option values */
 
 /** Parses an RFC 3339 time and writes it in the canonical
  *  YYYY-MM-DDTHH:MM:SS.sssZ form.  Returns 0 or CLI_EXIT_USAGE. */
@@ -101,11 +47,6 @@ int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
 /** Checks a block-hash nonce: "0x" + 64 hex digits.
  *  Returns 0 or CLI_EXIT_USAGE. */
 int cli_check_nonce(const cli_command *cmd, const char *nonce);
-
-/** Parses a decimal unsigned integer (digits only) into *out.
- *  Returns 0 or CLI_EXIT_USAGE. */
-int cli_parse_u64(const cli_command *cmd, const char *name, const char *text,
-                  uint64_t *out);
 
 /** Checks a node URL: http:// or https://, a host, no path, no trailing
  *  slash.  Returns 0 or CLI_EXIT_USAGE. */
@@ -182,11 +123,6 @@ void cli_wipe(void *p, size_t len);
 void cli_free_secret(void *p, size_t len);
 
 /* ---- output */
-
-/** Adds a string member (NULL: JSON null) / an integer member to an
- *  object.  Returns 0, or -1 when memory runs out. */
-int cli_json_add_str(json_object *obj, const char *key, const char *value);
-int cli_json_add_int(json_object *obj, const char *key, int64_t value);
 
 /** Prints a json-c value the CLI built, compact, then a newline.
  *  Returns 0 or CLI_EXIT_FAIL. */

@@ -6,14 +6,30 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
-#include "../devnet/devnet.h"
 
 /* tools/cmd_handshake.c */
 extern const cli_command cmd_handshake;
+
+/* 'lithsm devnet' is the lithsm-devnet program (tools/devnet), kept out of
+ * this binary so that lithsm links no HTTP server. */
+#define DEVNET_PROGRAM "lithsm-devnet"
+
+static int run_devnet(const cli_command *cmd, int argc, char **argv);
+
+/* help is NULL: 'lithsm help devnet' asks the program itself. */
+static const cli_command cmd_devnet = {
+    "devnet",
+    "run a local network of Lit-compatible test nodes",
+    "lithsm devnet [OPTION]...",
+    NULL,
+    run_devnet,
+};
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -65,6 +81,57 @@ static const char help_tail[] =
     "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
     "        lithsm address --key wallet.pem\n";
 
+/* Runs `program` in dir in place of this process; returns only when it
+ * cannot, keeping in *err the first reason other than "not there". */
+static void exec_in(const char *dir, char **argv, int *err)
+{
+    char path[PATH_MAX];
+
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, DEVNET_PROGRAM) >=
+        sizeof(path))
+        return;
+    execv(path, argv);
+    if (errno != ENOENT && *err == 0)
+        *err = errno;
+}
+
+/* Runs lithsm-devnet with the same arguments, pid and standard streams:
+ * beside this binary, where both are installed; one directory up when
+ * this is libtool's tools/.libs/lithsm in the build tree (the wrapper
+ * there sets the library path); else on PATH. */
+static int run_devnet(const cli_command *cmd, int argc, char **argv)
+{
+    static char name[] = DEVNET_PROGRAM;
+    char self[PATH_MAX], *slash;
+    ssize_t n;
+    int err = 0;
+
+    (void)argc;
+    argv[0] = name;
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n > 0 && (self[n] = '\0', slash = strrchr(self, '/')) != NULL) {
+        *slash = '\0';
+        slash = strrchr(self, '/');
+        if (slash != NULL && strcmp(slash, "/.libs") == 0) {
+            *slash = '\0';
+            exec_in(self, argv, &err);
+            *slash = '/';
+        }
+        exec_in(self, argv, &err);
+    }
+    execvp(DEVNET_PROGRAM, argv);
+    if (errno != ENOENT && err == 0)
+        err = errno;
+    if (err != 0)
+        cli_error(cmd, "cannot run %s: %s", DEVNET_PROGRAM, strerror(err));
+    else
+        cli_error(cmd,
+                  "cannot run %s: it is neither beside lithsm nor on PATH "
+                  "(it is installed with lithsm)",
+                  DEVNET_PROGRAM);
+    return CLI_EXIT_FAIL;
+}
+
 static void print_commands(FILE *out)
 {
     size_t i;
@@ -97,6 +164,18 @@ static int main_usage(const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+/* 'lithsm help NAME' for a command whose page is its program's. */
+static int run_help(const cli_command *cmd, char *name)
+{
+    static char help[] = "--help";
+    char *argv[3];
+
+    argv[0] = name;
+    argv[1] = help;
+    argv[2] = NULL;
+    return cmd->run(cmd, 2, argv);
+}
+
 static const cli_command *find_command(const char *name)
 {
     size_t i;
@@ -120,7 +199,8 @@ int main(int argc, char **argv)
             cmd = find_command(argv[2]);
             if (cmd == NULL)
                 return main_usage("unknown command '%s'", argv[2]);
-            status = cli_print_help(cmd);
+            status = cmd->help != NULL ? cli_print_help(cmd)
+                                       : run_help(cmd, argv[2]);
         } else {
             print_main_help();
             status = CLI_EXIT_OK;
@@ -138,12 +218,5 @@ int main(int argc, char **argv)
         status = cmd->run(cmd, argc - 1, argv + 1);
     }
 
-    /* A full disk or a closed pipe must not look like success. */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "lithsm: cannot write the output: %s\n",
-                strerror(errno));
-        if (status == CLI_EXIT_OK)
-            status = CLI_EXIT_FAIL;
-    }
-    return status;
+    return cli_exit_status("lithsm", status);
 }

@@ -1,6 +1,8 @@
 /*
- * cmd_devnet.c - lithsm devnet: a local network of Lit-compatible node
- * endpoints for tests (the server is in devnet.c).
+ * cmd_devnet.c - the lithsm-devnet program ('lithsm devnet' runs it): a
+ * local network of Lit-compatible node endpoints for tests.  This file is
+ * its command line; the server is in devnet.c and the files server.h
+ * names.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -10,11 +12,14 @@
 
 #include <openssl/rand.h>
 
+#include "lithsm.h"
+
+#include "common/command.h"
 #include "devnet.h"
 
 static int devnet_run(const cli_command *cmd, int argc, char **argv);
 
-const cli_command cmd_devnet = {
+static const cli_command cmd_devnet = {
     "devnet",
     "run a local network of Lit-compatible test nodes",
     "lithsm devnet [--nodes N] [--host IP] [--https [--cert-dir DIR]]\n"
@@ -253,7 +258,18 @@ static int serve(const cli_command *cmd, const devnet_config *cfg,
     return CLI_EXIT_OK;
 }
 
-static int devnet_run(const cli_command *cmd, int argc, char **argv)
+/* The options as given, before their values are checked. */
+struct devnet_args {
+    const char *nodes, *host, *cert_dir, *epoch, *min_nodes, *blockhash;
+    const char **faults; /* the --fault specs, in order */
+    size_t n_faults;
+    int https;
+    int help;
+};
+
+/* Reads the options into *a.  Returns 0 or an exit status. */
+static int read_options(const cli_command *cmd, int argc, char **argv,
+                        struct devnet_args *a)
 {
     enum {
         OPT_NODES = 256,
@@ -277,127 +293,149 @@ static int devnet_run(const cli_command *cmd, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *nodes_s = NULL, *host = NULL, *cert_dir = NULL;
-    const char *epoch_s = NULL, *min_s = NULL, *hash = NULL;
-    const char **fault_specs = NULL;
-    size_t n_faults = 0, i;
-    uint64_t n_nodes = 3, epoch = 3, min_nodes;
-    int https = 0, c, rc = 0;
-    char random_hash[67];
-    devnet_fault *faults = NULL;
-    devnet_config cfg;
-    sigset_t stop;
-    struct in_addr in;
+    int c, rc = 0;
 
     while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
         switch (c) {
         case OPT_NODES:
-            rc = cli_set_once(cmd, &nodes_s, "--nodes", optarg);
+            rc = cli_set_once(cmd, &a->nodes, "--nodes", optarg);
             break;
         case OPT_HOST:
-            rc = cli_set_once(cmd, &host, "--host", optarg);
+            rc = cli_set_once(cmd, &a->host, "--host", optarg);
             break;
         case OPT_HTTPS:
-            if (https)
+            if (a->https)
                 rc = cli_usage_error(cmd, "option '--https' is given more "
                                           "than once");
-            https = 1;
+            a->https = 1;
             break;
         case OPT_CERT_DIR:
-            rc = cli_set_once(cmd, &cert_dir, "--cert-dir", optarg);
+            rc = cli_set_once(cmd, &a->cert_dir, "--cert-dir", optarg);
             break;
         case OPT_FAULT:
-            rc = cli_push(cmd, &fault_specs, &n_faults, optarg);
+            rc = cli_push(cmd, &a->faults, &a->n_faults, optarg);
             break;
         case OPT_EPOCH:
-            rc = cli_set_once(cmd, &epoch_s, "--epoch", optarg);
+            rc = cli_set_once(cmd, &a->epoch, "--epoch", optarg);
             break;
         case OPT_MIN_NODES:
-            rc = cli_set_once(cmd, &min_s, "--min-nodes", optarg);
+            rc = cli_set_once(cmd, &a->min_nodes, "--min-nodes", optarg);
             break;
         case OPT_BLOCKHASH:
-            rc = cli_set_once(cmd, &hash, "--blockhash", optarg);
+            rc = cli_set_once(cmd, &a->blockhash, "--blockhash", optarg);
             break;
         case 'h':
-            free((void *)fault_specs);
-            return cli_print_help(cmd);
+            a->help = 1;
+            return 0;
         default:
             rc = CLI_EXIT_USAGE;
             break;
         }
     }
-    if (rc != 0)
-        goto done;
+    return rc;
+}
 
-    if (nodes_s != NULL &&
-        (rc = cli_parse_u64(cmd, "--nodes", nodes_s, &n_nodes)) != 0)
-        goto done;
-    if (n_nodes < 1 || n_nodes > DEVNET_MAX_NODES) {
-        rc = cli_usage_error(cmd, "option '--nodes': %s is not 1 to %d",
-                             nodes_s, DEVNET_MAX_NODES);
-        goto done;
-    }
+/* --nodes, --min-nodes and --epoch into cfg.  Returns 0 or an exit
+ * status. */
+static int check_counts(const cli_command *cmd, const struct devnet_args *a,
+                        devnet_config *cfg)
+{
+    uint64_t n_nodes = 3, epoch = 3, min_nodes;
+    int rc;
+
+    if (a->nodes != NULL &&
+        (rc = cli_parse_u64(cmd, "--nodes", a->nodes, &n_nodes)) != 0)
+        return rc;
+    if (n_nodes < 1 || n_nodes > DEVNET_MAX_NODES)
+        return cli_usage_error(cmd, "option '--nodes': %s is not 1 to %d",
+                               a->nodes, DEVNET_MAX_NODES);
     /* The SDK's default threshold: two thirds, rounded up. */
     min_nodes = (2 * n_nodes + 2) / 3;
-    if (min_s != NULL) {
-        if ((rc = cli_parse_u64(cmd, "--min-nodes", min_s, &min_nodes)) != 0)
-            goto done;
-        if (min_nodes < 1 || min_nodes > n_nodes) {
-            rc =
-                cli_usage_error(cmd, "option '--min-nodes': %s is not 1 to %lu",
-                                min_s, (unsigned long)n_nodes);
-            goto done;
-        }
+    if (a->min_nodes != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--min-nodes", a->min_nodes,
+                                &min_nodes)) != 0)
+            return rc;
+        if (min_nodes < 1 || min_nodes > n_nodes)
+            return cli_usage_error(cmd,
+                                   "option '--min-nodes': %s is not 1 to %lu",
+                                   a->min_nodes, (unsigned long)n_nodes);
     }
-    if (epoch_s != NULL) {
-        if ((rc = cli_parse_u64(cmd, "--epoch", epoch_s, &epoch)) != 0)
-            goto done;
+    if (a->epoch != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--epoch", a->epoch, &epoch)) != 0)
+            return rc;
         /* Beyond 2^53 JSON numbers lose precision in JavaScript. */
-        if (epoch > ((uint64_t)1 << 53)) {
-            rc = cli_usage_error(cmd, "option '--epoch': %s is too large",
-                                 epoch_s);
-            goto done;
-        }
+        if (epoch > ((uint64_t)1 << 53))
+            return cli_usage_error(cmd, "option '--epoch': %s is too large",
+                                   a->epoch);
     }
-    if (host != NULL && (inet_pton(AF_INET, host, &in) != 1 ||
-                         (ntohl(in.s_addr) >> 24) != 127)) {
-        rc = cli_usage_error(
+    cfg->n_nodes = (size_t)n_nodes;
+    cfg->min_nodes = (size_t)min_nodes;
+    cfg->epoch = epoch;
+    return 0;
+}
+
+/* Checks the options and fills cfg; *faults (freed by the caller) holds
+ * one entry per node, random_hash the blockhash when none is given.
+ * Returns 0 or an exit status. */
+static int make_config(const cli_command *cmd, const struct devnet_args *a,
+                       devnet_config *cfg, devnet_fault **faults,
+                       char random_hash[67])
+{
+    struct in_addr in;
+    size_t i;
+    int rc;
+
+    memset(cfg, 0, sizeof(*cfg));
+    if ((rc = check_counts(cmd, a, cfg)) != 0)
+        return rc;
+    if (a->host != NULL && (inet_pton(AF_INET, a->host, &in) != 1 ||
+                            (ntohl(in.s_addr) >> 24) != 127))
+        return cli_usage_error(
             cmd, "option '--host': '%s' is not an IPv4 address in 127.0.0.0/8",
-            host);
-        goto done;
-    }
-    if (cert_dir != NULL && !https) {
-        rc = cli_usage_error(cmd, "option '--cert-dir' needs '--https'");
-        goto done;
-    }
-    if (hash != NULL) {
-        if ((rc = check_blockhash(cmd, hash)) != 0)
-            goto done;
+            a->host);
+    if (a->cert_dir != NULL && !a->https)
+        return cli_usage_error(cmd, "option '--cert-dir' needs '--https'");
+    cfg->blockhash = a->blockhash;
+    if (a->blockhash != NULL) {
+        if ((rc = check_blockhash(cmd, a->blockhash)) != 0)
+            return rc;
     } else {
         if ((rc = random_blockhash(cmd, random_hash)) != 0)
-            goto done;
-        hash = random_hash;
+            return rc;
+        cfg->blockhash = random_hash;
     }
-    faults = calloc((size_t)n_nodes, sizeof(*faults));
-    if (faults == NULL) {
+    *faults = calloc(cfg->n_nodes, sizeof(**faults));
+    if (*faults == NULL) {
         cli_error(cmd, "out of memory");
-        rc = CLI_EXIT_FAIL;
-        goto done;
+        return CLI_EXIT_FAIL;
     }
-    for (i = 0; i < n_faults; i++)
-        if ((rc = parse_fault(cmd, fault_specs[i], faults, (size_t)n_nodes)) !=
-            0)
-            goto done;
+    for (i = 0; i < a->n_faults; i++)
+        if ((rc = parse_fault(cmd, a->faults[i], *faults, cfg->n_nodes)) != 0)
+            return rc;
+    cfg->host = a->host != NULL ? a->host : "127.0.0.1";
+    cfg->https = a->https;
+    cfg->cert_dir = a->cert_dir;
+    cfg->faults = *faults;
+    return 0;
+}
 
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.n_nodes = (size_t)n_nodes;
-    cfg.host = host != NULL ? host : "127.0.0.1";
-    cfg.https = https;
-    cfg.cert_dir = cert_dir;
-    cfg.epoch = epoch;
-    cfg.min_nodes = (size_t)min_nodes;
-    cfg.blockhash = hash;
-    cfg.faults = faults;
+static int devnet_run(const cli_command *cmd, int argc, char **argv)
+{
+    struct devnet_args a;
+    char random_hash[67];
+    devnet_fault *faults = NULL;
+    devnet_config cfg;
+    sigset_t stop;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    rc = read_options(cmd, argc, argv, &a);
+    if (rc == 0 && a.help)
+        rc = cli_print_help(cmd);
+    else if (rc == 0)
+        rc = make_config(cmd, &a, &cfg, &faults, random_hash);
+    if (rc != 0 || a.help)
+        goto done;
 
     /* Block the stop signals before any thread starts, so that only
      * sigwait() sees them; a closed client socket must not kill us. */
@@ -416,6 +454,12 @@ static int devnet_run(const cli_command *cmd, int argc, char **argv)
     rc = serve(cmd, &cfg, &stop);
 done:
     free(faults);
-    free((void *)fault_specs);
+    free((void *)a.faults);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    return cli_exit_status("lithsm devnet",
+                           devnet_run(&cmd_devnet, argc, argv));
 }

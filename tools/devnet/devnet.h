@@ -1,6 +1,7 @@
 /*
- * devnet.h - a local network of Lit-compatible node endpoints (the server
- * behind 'lithsm devnet').
+ * devnet.h - a local network of Lit-compatible node endpoints: the server
+ * of the lithsm-devnet program ('lithsm devnet' runs it), as its command
+ * line (cmd_devnet.c) starts and stops it.
  *
  * Every node is its own libmicrohttpd daemon on a loopback port, all in one
  * process, plus one JSON-RPC daemon that answers the staking contract's
@@ -13,10 +14,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "../cli/cli.h"
-
-extern const cli_command cmd_devnet;
 
 #define DEVNET_MAX_NODES 200
 #define DEVNET_CHAIN_ID 31337

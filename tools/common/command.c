@@ -1,0 +1,187 @@
+/*
+ * command.c - the command-line frame shared by lithsm and lithsm-devnet:
+ * messages, option parsing and JSON members (command.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/command.h"
+
+void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "lithsm %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+}
+
+void cli_error(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror(cmd, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror(cmd, fmt, ap);
+    va_end(ap);
+    fprintf(stderr,
+            "\nusage: %s\nTry 'lithsm %s --help' for more information.\n",
+            cmd->usage, cmd->name);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_print_help(const cli_command *cmd)
+{
+    fputs(cmd->help, stdout);
+    return CLI_EXIT_OK;
+}
+
+int cli_next_option(const cli_command *cmd, int argc, char **argv,
+                    const struct option *longopts)
+{
+    const char *arg;
+    size_t len;
+    int c;
+
+    opterr = 0;
+    c = getopt_long(argc, argv, ":h", longopts, NULL);
+    if (c == -1) {
+        if (optind < argc) {
+            cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+            return CLI_OPT_ERROR;
+        }
+        return -1;
+    }
+    if (c != '?' && c != ':')
+        return c;
+
+    /* getopt_long leaves the offending word just before optind. */
+    arg = (optind > 0 && optind <= argc) ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) != 0) {
+        if (c == ':')
+            cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+        else
+            cli_usage_error(cmd, "unknown option '-%c'", optopt);
+        return CLI_OPT_ERROR;
+    }
+    len = strcspn(arg, "=");
+    if (c == ':') {
+        cli_usage_error(cmd, "option '%.*s' needs a value", (int)len, arg);
+        return CLI_OPT_ERROR;
+    }
+    for (; longopts->name != NULL; longopts++) {
+        if (strlen(longopts->name) == len - 2 &&
+            strncmp(longopts->name, arg + 2, len - 2) == 0) {
+            cli_usage_error(cmd, "option '%.*s' takes no value", (int)len, arg);
+            return CLI_OPT_ERROR;
+        }
+    }
+    cli_usage_error(cmd, "unknown or ambiguous option '%.*s'", (int)len, arg);
+    return CLI_OPT_ERROR;
+}
+
+int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
+                 const char *value)
+{
+    if (*slot != NULL)
+        return cli_usage_error(cmd, "option '%s' is given more than once",
+                               name);
+    if (value[0] == '\0')
+        return cli_usage_error(cmd, "option '%s' needs a non-empty value",
+                               name);
+    *slot = value;
+    return 0;
+}
+
+int cli_missing(const cli_command *cmd, const char *name)
+{
+    return cli_usage_error(cmd, "missing required option '%s'", name);
+}
+
+int cli_push(const cli_command *cmd, const char ***list, size_t *n,
+             const char *value)
+{
+    const char **grown;
+
+    if (*n >= 1024) {
+        cli_error(cmd, "too many repeated options (the limit is 1024)");
+        return CLI_EXIT_USAGE;
+    }
+    grown = realloc((void *)*list, (*n + 1) * sizeof(**list));
+    if (grown == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    grown[*n] = value;
+    *list = grown;
+    (*n)++;
+    return 0;
+}
+
+int cli_parse_u64(const cli_command *cmd, const char *name, const char *text,
+                  uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if (text[0] == '\0')
+        goto bad;
+    for (p = text; *p != '\0'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (*p < '0' || *p > '9')
+            goto bad;
+        if (v > (UINT64_MAX - d) / 10)
+            return cli_usage_error(cmd, "option '%s': %s is too large", name,
+                                   text);
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+bad:
+    return cli_usage_error(cmd, "option '%s': '%s' is not a decimal number",
+                           name, text);
+}
+
+int cli_json_add_str(json_object *obj, const char *key, const char *value)
+{
+    json_object *val = NULL;
+
+    if (value != NULL && (val = json_object_new_string(value)) == NULL)
+        return -1;
+    if (json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_json_add_int(json_object *obj, const char *key, int64_t value)
+{
+    json_object *val = json_object_new_int64(value);
+
+    if (val == NULL || json_object_object_add(obj, key, val) != 0) {
+        json_object_put(val);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_exit_status(const char *prog, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the output: %s\n", prog,
+                strerror(errno));
+        if (status == CLI_EXIT_OK)
+            status = CLI_EXIT_FAIL;
+    }
+    return status;
+}

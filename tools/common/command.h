@@ -1,0 +1,102 @@
+/*
+ * command.h - the command-line frame shared by the lithsm CLI and the
+ * lithsm-devnet program: the command table entry, messages, option parsing
+ * and JSON members.  Both programs compile command.c; neither reaches
+ * into the other's folder.  Messages read "lithsm <command>: ...", the
+ * way users call both ('lithsm devnet' runs lithsm-devnet).
+ */
+#ifndef LITHSM_TOOLS_COMMAND_H
+#define LITHSM_TOOLS_COMMAND_H
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit statuses.  verify uses 0 accept, 1 reject, 2 unusable input. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+/* Returned by cli_next_option() after reporting a bad option. */
+#define CLI_OPT_ERROR (-2)
+/* The value cli_next_option() returns for -h / --help. */
+#define CLI_OPT_HELP 'h'
+
+typedef struct cli_command cli_command;
+
+struct cli_command {
+    const char *name;    /* "address" */
+    const char *summary; /* one line for "lithsm --help" */
+    const char *usage;   /* synopsis lines, printed on usage errors */
+    const char *help;    /* the full manual page for --help */
+    /* argv[0] is the command name; returns an exit status. */
+    int (*run)(const cli_command *cmd, int argc, char **argv);
+};
+
+/* ---- messages */
+
+/** "lithsm <cmd>: <message>" on stderr. */
+void cli_error(const cli_command *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/** The same from a va_list, without the newline. */
+void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
+    CLI_PRINTF(2, 0);
+
+/** Reports a usage problem, then the synopsis and a pointer to --help, on
+ *  stderr.  Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+    CLI_PRINTF(2, 3);
+
+/** Prints the manual page of `cmd` on stdout.  Returns CLI_EXIT_OK. */
+int cli_print_help(const cli_command *cmd);
+
+/* ---- options */
+
+/** getopt_long() over the long options (plus -h): returns the option's
+ *  value, -1 at the end, or CLI_OPT_ERROR after reporting an unknown
+ *  option, a missing argument or a stray operand. */
+int cli_next_option(const cli_command *cmd, int argc, char **argv,
+                    const struct option *longopts);
+
+/** Stores an option that may be given once; a usage error otherwise.
+ *  Returns 0 or CLI_EXIT_USAGE. */
+int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
+                 const char *value);
+
+/** Reports a missing required option; returns CLI_EXIT_USAGE. */
+int cli_missing(const cli_command *cmd, const char *name);
+
+/** Appends `value` to a growable array of borrowed strings.
+ *  Returns 0, or CLI_EXIT_FAIL when memory runs out. */
+int cli_push(const cli_command *cmd, const char ***list, size_t *n,
+             const char *value);
+
+/** Parses a decimal unsigned integer (digits only) into *out.
+ *  Returns 0 or CLI_EXIT_USAGE. */
+int cli_parse_u64(const cli_command *cmd, const char *name, const char *text,
+                  uint64_t *out);
+
+/* ---- output */
+
+/** The exit status of a program that ends with `status`: a full disk or a
+ *  closed pipe on stdout must not look like success, so a failed flush
+ *  is reported as "<prog>: cannot write the output: ..." and turns
+ *  CLI_EXIT_OK into CLI_EXIT_FAIL. */
+int cli_exit_status(const char *prog, int status);
+
+/** Adds a string member (NULL: JSON null) / an integer member to an
+ *  object.  Returns 0, or -1 when memory runs out. */
+int cli_json_add_str(json_object *obj, const char *key, const char *value);
+int cli_json_add_int(json_object *obj, const char *key, int64_t value);
+
+#endif /* LITHSM_TOOLS_COMMAND_H */
