@@ -54,6 +54,14 @@ extern const cli_command cmd_session_sigs;
 extern const cli_command cmd_verify;
 extern const cli_command cmd_keygen;
 
+/* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
+ * own page is in two parts around the command list the program prints. */
+extern const char cli_help_lithsm[], cli_help_lithsm_after_commands[];
+extern const char cli_help_keygen[], cli_help_address[];
+extern const char cli_help_sign_message[], cli_help_delegate[];
+extern const char cli_help_session_sigs[], cli_help_verify[];
+extern const char cli_help_handshake[];
+
 /* ---- messages */
 
 /** "lithsm <cmd>: <message>" on stderr. */
@@ -139,23 +147,6 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
     {                                                              \
         "module", required_argument, NULL, CLI_OPT_MODULE          \
     }
-
-/* Their lines in a manual page. */
-#define CLI_TOKEN_HELP                                                         \
-    "    --pin-source SRC      For a pkcs11: URI: where the token's user "     \
-    "PIN\n"                                                                    \
-    "                          comes from, file:PATH (first line of an\n"      \
-    "                          owner-only file) or env:NAME (the variable\n"   \
-    "                          NAME).  Never the PIN itself.  Without it,\n"   \
-    "                          the URI's pin-source, else the provider\n"      \
-    "                          configuration, else a prompt on the terminal\n" \
-    "                          when standard input is one.\n"                  \
-    "    --module PATH         For a pkcs11: URI: the PKCS#11 module "         \
-    "(default:\n"                                                              \
-    "                          the provider's, SoftHSM2's unless "             \
-    "openssl.cnf\n"                                                            \
-    "                          sets module-path; p11-kit's proxy is\n"         \
-    "                          /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so).\n"
 
 /** Handles --pin-source (c == CLI_OPT_PIN_SOURCE) and --module
  *  (CLI_OPT_MODULE), each allowed once.  Returns 0 or CLI_EXIT_USAGE. */

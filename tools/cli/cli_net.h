@@ -33,20 +33,6 @@ enum {
         "retries", required_argument, NULL, CLI_NET_RETRIES            \
     }
 
-/* The options' manual text, for the OPTIONS section of a command. */
-#define CLI_NET_HELP                                                         \
-    "    --network NAME            A preset network: datil, datil-test or\n" \
-    "                              datil-dev.\n"                             \
-    "    --rpc URL                 The JSON-RPC endpoint of a custom\n"      \
-    "                              network (with --staking).\n"              \
-    "    --staking ADDR            Its staking contract (0x + 40 hex).\n"    \
-    "    --min-nodes N             How many nodes must answer the\n"         \
-    "                              handshake (for --node: default all).\n"   \
-    "    --ca-file FILE            Trust the PEM certificates in FILE.\n"    \
-    "    --insecure                Do not verify TLS (tests only).\n"        \
-    "    --timeout-ms N            Per-request time limit; default 10000.\n" \
-    "    --retries N               Retries per node; default 2.\n"
-
 typedef struct cli_net_opts {
     const char *network, *rpc, *staking, *ca_file;
     const char *min_nodes, *timeout_ms, *retries;

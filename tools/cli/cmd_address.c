@@ -9,31 +9,7 @@ const cli_command cmd_address = {
     "address",
     "print the Ethereum address of a secp256k1 key",
     "lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]",
-    "NAME\n"
-    "    lithsm address - print the Ethereum address of a secp256k1 key\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Loads the secp256k1 private key in FILE, or the token key a\n"
-    "    pkcs11: URI names, and prints its address in EIP-55 mixed case as\n"
-    "    {\"address\":\"0x...\"}.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --key FILE     The PEM private key (SEC1 or PKCS#8, curve\n"
-    "                   secp256k1); '-' reads it from standard input.\n"
-    "                   Or a pkcs11: URI such as\n"
-    "                   "
-    "'pkcs11:token=T;object=wallet;type=private'.\n" CLI_TOKEN_HELP
-    "    -h, --help     Show this page.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the key cannot be used, 2 on a usage error.\n"
-    "\n"
-    "EXAMPLES\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
-    "        lithsm address --key wallet.pem\n",
+    cli_help_address,
     address_run,
 };
 
