@@ -19,8 +19,10 @@
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define CLI_SENTINEL __attribute__((sentinel))
 #else
 #define CLI_PRINTF(f, a)
+#define CLI_SENTINEL
 #endif
 
 /* Exit statuses.  verify uses 0 accept, 1 reject, 2 unusable input. */
@@ -61,6 +63,31 @@ extern const char cli_help_keygen[], cli_help_address[];
 extern const char cli_help_sign_message[], cli_help_delegate[];
 extern const char cli_help_session_sigs[], cli_help_verify[];
 extern const char cli_help_handshake[];
+
+/* ---- the shape of a command: parse, check, run */
+
+/** What a command does, in three steps over its own options struct.
+ *  cli_run() gives each step a zeroed struct of `size` bytes. */
+typedef struct cli_steps {
+    const struct option *longopts; /* its options; 'h' is --help */
+    size_t size;                   /* of the options struct */
+    /* parse: stores option `c` (getopt's value) and its argument `arg`.
+     * --help, --pin-source and --module are handled by cli_run(). */
+    int (*option)(const cli_command *cmd, void *opts, int c, const char *arg);
+    /* check: validates the options before any file or key is touched;
+     * usage errors return CLI_EXIT_USAGE.  May prepare what run needs. */
+    int (*check)(const cli_command *cmd, void *opts);
+    /* run: calls the library and prints the result. */
+    int (*run)(const cli_command *cmd, void *opts);
+    /* Frees what the steps left in the struct; may be NULL. */
+    void (*done)(void *opts);
+} cli_steps;
+
+/** Runs a command through its steps: parse every option (the first error
+ *  stops), print the manual page on --help, else check, then run.  Returns
+ *  the exit status. */
+int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
+            char **argv);
 
 /* ---- messages */
 
@@ -105,6 +132,11 @@ int cli_push(const cli_command *cmd, const char ***list, size_t *n,
  *  YYYY-MM-DDTHH:MM:SS.sssZ form.  Returns 0 or CLI_EXIT_USAGE. */
 int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out);
+
+/** The time of option `name` like cli_parse_time(), or now when `text`
+ *  is NULL.  Returns 0, CLI_EXIT_USAGE (a bad time) or CLI_EXIT_FAIL. */
+int cli_time_or_now(const cli_command *cmd, const char *name, const char *text,
+                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out);
 
 /** Checks a block-hash nonce: "0x" + 64 hex digits.
  *  Returns 0 or CLI_EXIT_USAGE. */
@@ -178,6 +210,11 @@ void cli_free_secret(void *p, size_t len);
  *  object.  Returns 0, or -1 when memory runs out. */
 int cli_json_add_str(json_object *obj, const char *key, const char *value);
 int cli_json_add_int(json_object *obj, const char *key, int64_t value);
+
+/** Prints the JSON object {"key":"value",...} of the (key, value) string
+ *  pairs that follow, up to a NULL key; a NULL value is JSON null.
+ *  Returns 0 or CLI_EXIT_FAIL. */
+int cli_print_fields(const cli_command *cmd, const char *key, ...) CLI_SENTINEL;
 
 /** Prints a json-c value the CLI built, compact, then a newline.
  *  Returns 0 or CLI_EXIT_FAIL. */

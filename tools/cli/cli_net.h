@@ -52,6 +52,17 @@ int cli_net_has_network(const cli_net_opts *o);
 /** 1 when any network option was given. */
 int cli_net_any(const cli_net_opts *o);
 
+/** Checks the options and fills the library's connection parameters (they
+ *  borrow from `o` and `nodes`).  Returns 0 or CLI_EXIT_USAGE. */
+int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
+                   const char *const *nodes, size_t n_nodes,
+                   lithsm_client_params *p);
+
+/** Connects with checked parameters; warns on stderr about every node that
+ *  failed.  Returns 0 or CLI_EXIT_FAIL. */
+int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
+                 lithsm_client **out);
+
 /** Connects to the network (or to the explicit `nodes`), after checking
  *  the options; warns on stderr about every node that failed.
  *  Returns 0, CLI_EXIT_USAGE or CLI_EXIT_FAIL. */

@@ -7,7 +7,80 @@
 
 #include "cli_net.h"
 
-static int handshake_run(const cli_command *cmd, int argc, char **argv);
+enum { OPT_NODE = 256 };
+
+typedef struct handshake_opts {
+    cli_net_opts net;
+    const char **nodes;
+    size_t n_nodes;
+    lithsm_client_params params; /* from check */
+} handshake_opts;
+
+static int handshake_option(const cli_command *cmd, void *opts, int c,
+                            const char *arg)
+{
+    handshake_opts *o = opts;
+    int rc;
+
+    if (c != OPT_NODE)
+        return cli_net_set(cmd, &o->net, c, arg);
+    if ((rc = cli_check_node_url(cmd, arg)) != 0)
+        return rc;
+    return cli_push(cmd, &o->nodes, &o->n_nodes, arg);
+}
+
+static int handshake_check(const cli_command *cmd, void *opts)
+{
+    handshake_opts *o = opts;
+
+    return cli_net_params(cmd, &o->net, o->nodes, o->n_nodes, &o->params);
+}
+
+static int handshake_exec(const cli_command *cmd, void *opts)
+{
+    const handshake_opts *o = opts;
+    lithsm_client *client = NULL;
+    char *report = NULL;
+    lithsm_err err;
+    int rc;
+
+    if ((rc = cli_net_open(cmd, &o->params, &client)) != 0)
+        return rc;
+    err = lithsm_client_report_json(&report, client);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot build the report");
+        rc = CLI_EXIT_FAIL;
+    } else {
+        rc = cli_print_text(cmd, report);
+    }
+    lithsm_free(report);
+    lithsm_client_free(client);
+    return rc;
+}
+
+static void handshake_done(void *opts)
+{
+    handshake_opts *o = opts;
+
+    free(o->nodes);
+}
+
+static const struct option handshake_longopts[] = {
+    CLI_NET_LONGOPTS,
+    { "node", required_argument, NULL, OPT_NODE },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps handshake_steps = {
+    handshake_longopts, sizeof(handshake_opts), handshake_option,
+    handshake_check,    handshake_exec,         handshake_done,
+};
+
+static int handshake_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &handshake_steps, argc, argv);
+}
 
 const cli_command cmd_handshake = {
     "handshake",
@@ -16,68 +89,5 @@ const cli_command cmd_handshake = {
     "                  --node URL...) [--min-nodes N] [--ca-file FILE]\n"
     "                  [--insecure] [--timeout-ms N] [--retries N]",
     cli_help_handshake,
-    handshake_run,
+    handshake_main,
 };
-
-/* Returns 0, -1 after --help, or an exit status. */
-static int parse_options(const cli_command *cmd, int argc, char **argv,
-                         cli_net_opts *net, const char ***nodes,
-                         size_t *n_nodes)
-{
-    enum { OPT_NODE = 256 };
-    static const struct option opts[] = {
-        CLI_NET_LONGOPTS,
-        { "node", required_argument, NULL, OPT_NODE },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, rc = 0;
-
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        if (cli_net_is_option(c)) {
-            rc = cli_net_set(cmd, net, c, optarg);
-        } else if (c == OPT_NODE) {
-            rc = cli_check_node_url(cmd, optarg);
-            if (rc == 0)
-                rc = cli_push(cmd, nodes, n_nodes, optarg);
-        } else if (c == 'h') {
-            return -1;
-        } else {
-            rc = CLI_EXIT_USAGE;
-        }
-    }
-    return rc;
-}
-
-static int handshake_run(const cli_command *cmd, int argc, char **argv)
-{
-    cli_net_opts net;
-    const char **nodes = NULL;
-    size_t n_nodes = 0;
-    lithsm_client *client = NULL;
-    char *report = NULL;
-    lithsm_err err;
-    int rc;
-
-    memset(&net, 0, sizeof(net));
-    rc = parse_options(cmd, argc, argv, &net, &nodes, &n_nodes);
-    if (rc == -1)
-        rc = cli_print_help(cmd);
-    else if (rc == 0)
-        rc = cli_net_connect(cmd, &net, nodes, n_nodes, &client);
-    if (rc != 0 || client == NULL)
-        goto done;
-    rc = CLI_EXIT_FAIL;
-    err = lithsm_client_report_json(&report, client);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot build the report");
-        goto done;
-    }
-    if (cli_print_text(cmd, report) == 0)
-        rc = CLI_EXIT_OK;
-done:
-    lithsm_free(report);
-    lithsm_client_free(client);
-    free(nodes);
-    return rc;
-}
