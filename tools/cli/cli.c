@@ -204,22 +204,6 @@ int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
     return 0;
 }
 
-int cli_time_or_now(const cli_command *cmd, const char *name, const char *text,
-                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out)
-{
-    lithsm_err err;
-
-    if (text != NULL)
-        return cli_parse_time(cmd, name, text, out, ms_out);
-    *ms_out = lithsm_time_now_ms();
-    err = lithsm_time_format(out, *ms_out);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot format the current time");
-        return CLI_EXIT_FAIL;
-    }
-    return 0;
-}
-
 static int cli_is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||

@@ -133,11 +133,6 @@ int cli_push(const cli_command *cmd, const char ***list, size_t *n,
 int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out);
 
-/** The time of option `name` like cli_parse_time(), or now when `text`
- *  is NULL.  Returns 0, CLI_EXIT_USAGE (a bad time) or CLI_EXIT_FAIL. */
-int cli_time_or_now(const cli_command *cmd, const char *name, const char *text,
-                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out);
-
 /** Checks a block-hash nonce: "0x" + 64 hex digits.
  *  Returns 0 or CLI_EXIT_USAGE. */
 int cli_check_nonce(const cli_command *cmd, const char *nonce);

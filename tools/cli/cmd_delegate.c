@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_siwe.h"
 
 /* A uint256 token id has at most 78 decimal digits. */
 #define TOKEN_ID_MAX_DIGITS 78
@@ -17,22 +17,17 @@ enum {
     OPT_ANY_TOKEN,
     OPT_DELEGATEE,
     OPT_NO_DELEGATEES,
-    OPT_USES,
-    OPT_EXPIRATION,
-    OPT_DOMAIN,
-    OPT_STATEMENT,
-    OPT_NONCE,
-    OPT_ISSUED_AT
+    OPT_USES
 };
 
 typedef struct delegate_opts {
-    const char *key, *token, *uses, *expiration, *domain, *statement;
-    const char *nonce, *issued_at;
+    const char *key, *token, *uses;
+    cli_siwe_opts siwe;
     const char **delegatees;
     size_t n_delegatees;
     int any_token, no_delegatees;
-    /* From check: the times and --uses in canonical form. */
-    char iat_text[LITHSM_TIME_LEN + 1], exp_text[LITHSM_TIME_LEN + 1];
+    /* From check: the times and --uses in the canonical form. */
+    cli_siwe_times t;
     char uses_text[24];
 } delegate_opts;
 
@@ -56,16 +51,8 @@ static int delegate_option(const cli_command *cmd, void *opts, int c,
         return 0;
     case OPT_USES:
         return cli_set_once(cmd, &o->uses, "--uses", arg);
-    case OPT_EXPIRATION:
-        return cli_set_once(cmd, &o->expiration, "--expiration", arg);
-    case OPT_DOMAIN:
-        return cli_set_once(cmd, &o->domain, "--domain", arg);
-    case OPT_STATEMENT:
-        return cli_set_once(cmd, &o->statement, "--statement", arg);
-    case OPT_NONCE:
-        return cli_set_once(cmd, &o->nonce, "--nonce", arg);
     default:
-        return cli_set_once(cmd, &o->issued_at, "--issued-at", arg);
+        return cli_siwe_set(cmd, &o->siwe, c, arg);
     }
 }
 
@@ -114,7 +101,6 @@ static int check_delegatees(const cli_command *cmd, const delegate_opts *o)
 static int delegate_check(const cli_command *cmd, void *opts)
 {
     delegate_opts *o = opts;
-    int64_t iat_ms, exp_ms;
     uint64_t uses;
     int rc;
 
@@ -127,22 +113,14 @@ static int delegate_check(const cli_command *cmd, void *opts)
             return rc;
         snprintf(o->uses_text, sizeof(o->uses_text), "%" PRIu64, uses);
     }
-    if (o->nonce == NULL)
+    if (o->siwe.nonce == NULL)
         return cli_missing(cmd, "--nonce");
-    if ((rc = cli_check_nonce(cmd, o->nonce)) != 0)
+    if ((rc = cli_check_nonce(cmd, o->siwe.nonce)) != 0 ||
+        (rc = cli_siwe_times_get(cmd, &o->siwe, 0, &o->t)) != 0)
         return rc;
-    /* One clock reading for the check below and the SIWE. */
-    if ((rc = cli_time_or_now(cmd, "--issued-at", o->issued_at, o->iat_text,
-                              &iat_ms)) != 0)
-        return rc;
-    if (o->expiration == NULL)
-        return 0;
-    if ((rc = cli_parse_time(cmd, "--expiration", o->expiration, o->exp_text,
-                             &exp_ms)) != 0)
-        return rc;
-    if (exp_ms <= iat_ms)
+    if (o->siwe.expiration != NULL && o->t.exp_ms <= o->t.iat_ms)
         return cli_usage_error(cmd, "the expiration %s is not after issued-at",
-                               o->exp_text);
+                               o->t.exp);
     return 0;
 }
 
@@ -161,11 +139,11 @@ static int delegate_exec(const cli_command *cmd, void *opts)
     params.n_delegatees = o->n_delegatees;
     params.delegatees_given = o->n_delegatees > 0 || o->no_delegatees;
     params.uses = o->uses != NULL ? o->uses_text : NULL;
-    params.nonce = o->nonce;
-    params.domain = o->domain;
-    params.statement = o->statement;
-    params.issued_at = o->iat_text;
-    params.expiration = o->expiration != NULL ? o->exp_text : NULL;
+    params.nonce = o->siwe.nonce;
+    params.domain = o->siwe.domain;
+    params.statement = o->siwe.statement;
+    params.issued_at = o->t.iat;
+    params.expiration = o->siwe.expiration != NULL ? o->t.exp : NULL;
 
     if ((rc = cli_open_signer(cmd, "key", o->key, &owner)) != 0)
         return rc;
@@ -194,11 +172,7 @@ static const struct option delegate_longopts[] = {
     { "delegatee", required_argument, NULL, OPT_DELEGATEE },
     { "no-delegatees", no_argument, NULL, OPT_NO_DELEGATEES },
     { "uses", required_argument, NULL, OPT_USES },
-    { "expiration", required_argument, NULL, OPT_EXPIRATION },
-    { "domain", required_argument, NULL, OPT_DOMAIN },
-    { "statement", required_argument, NULL, OPT_STATEMENT },
-    { "nonce", required_argument, NULL, OPT_NONCE },
-    { "issued-at", required_argument, NULL, OPT_ISSUED_AT },
+    CLI_SIWE_LONGOPTS,
     CLI_TOKEN_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_net.h"
+#include "cli_siwe.h"
 
 /* Lit nodes refuse a session whose expiration is more than 30 days after
  * its issuedAt (node check_expiration_validity). */
@@ -22,37 +23,26 @@ enum {
     OPT_ABILITY,
     OPT_DATA,
     OPT_NODE,
-    OPT_NONCE,
-    OPT_EXPIRATION,
-    OPT_DOMAIN,
-    OPT_STATEMENT,
-    OPT_ISSUED_AT,
     OPT_SESSION_ISSUED_AT,
     OPT_SEED_FILE,
     OPT_STORE
 };
 
-/* The times: wallet Issued At (default now), expiration (default +24 h,
- * the same value for the wallet SIWE and the SessionSigs), session
- * issuedAt (default the wallet's). */
-typedef struct session_times {
-    char iat[LITHSM_TIME_LEN + 1];
-    char exp[LITHSM_TIME_LEN + 1];
-    char session_iat[LITHSM_TIME_LEN + 1];
-    int64_t iat_ms;
-} session_times;
-
 /* The options (strings borrowed from argv), then what check makes of
  * them. */
 typedef struct session_opts {
-    const char *wallet, *nonce, *expiration, *domain, *statement;
-    const char *issued_at, *session_issued_at, *seed_file, *store;
+    const char *wallet, *session_issued_at, *seed_file, *store;
+    cli_siwe_opts siwe;
     cli_net_opts net;
     const char **delegations, **resources, **abilities, **datas, **nodes;
     size_t n_delegations, n_resources, n_abilities, n_datas, n_nodes;
     int connected; /* no --nonce: the network gives nonce and nodes */
     lithsm_client_params net_params;
-    session_times t;
+    /* The wallet SIWE's times (the expiration, default +24 h, is the
+     * SessionSigs' too) and the SessionSigs' issuedAt (default the
+     * wallet's). */
+    cli_siwe_times t;
+    char session_iat[LITHSM_TIME_LEN + 1];
     lithsm_requests *reqs;
 } session_opts;
 
@@ -115,16 +105,6 @@ static int session_option(const cli_command *cmd, void *opts, int c,
         return set_data(cmd, o, arg);
     case OPT_NODE:
         return cli_push(cmd, &o->nodes, &o->n_nodes, arg);
-    case OPT_NONCE:
-        return cli_set_once(cmd, &o->nonce, "--nonce", arg);
-    case OPT_EXPIRATION:
-        return cli_set_once(cmd, &o->expiration, "--expiration", arg);
-    case OPT_DOMAIN:
-        return cli_set_once(cmd, &o->domain, "--domain", arg);
-    case OPT_STATEMENT:
-        return cli_set_once(cmd, &o->statement, "--statement", arg);
-    case OPT_ISSUED_AT:
-        return cli_set_once(cmd, &o->issued_at, "--issued-at", arg);
     case OPT_SESSION_ISSUED_AT:
         return cli_set_once(cmd, &o->session_issued_at, "--session-issued-at",
                             arg);
@@ -133,7 +113,8 @@ static int session_option(const cli_command *cmd, void *opts, int c,
     case OPT_STORE:
         return cli_set_once(cmd, &o->store, "--store", arg);
     default:
-        return cli_net_set(cmd, &o->net, c, arg);
+        return cli_siwe_is_option(c) ? cli_siwe_set(cmd, &o->siwe, c, arg)
+                                     : cli_net_set(cmd, &o->net, c, arg);
     }
 }
 
@@ -174,8 +155,8 @@ static int check_sources(const cli_command *cmd, session_opts *o)
             cmd, "%zu --resource but %zu --ability (they pair up)",
             o->n_resources, o->n_abilities);
     /* Without --nonce, --node or a network option means: connect. */
-    o->connected =
-        o->nonce == NULL && (o->n_nodes > 0 || cli_net_has_network(&o->net));
+    o->connected = o->siwe.nonce == NULL &&
+                   (o->n_nodes > 0 || cli_net_has_network(&o->net));
     if (!o->connected && cli_net_any(&o->net))
         return cli_usage_error(cmd, "--nonce is for offline use with --node; "
                                     "connected, the nonce is the nodes' "
@@ -185,42 +166,29 @@ static int check_sources(const cli_command *cmd, session_opts *o)
         return rc;
     if (o->connected)
         return 0;
-    if (o->nonce == NULL)
+    if (o->siwe.nonce == NULL)
         return cli_missing(cmd, "--nonce");
-    return cli_check_nonce(cmd, o->nonce);
+    return cli_check_nonce(cmd, o->siwe.nonce);
 }
 
-static int check_times(const cli_command *cmd, const session_opts *o,
-                       session_times *t)
+static int check_times(const cli_command *cmd, session_opts *o)
 {
-    int64_t exp_ms, siat_ms;
-    lithsm_err err;
+    cli_siwe_times *t = &o->t;
+    int64_t siat_ms;
     int rc;
 
-    if ((rc = cli_time_or_now(cmd, "--issued-at", o->issued_at, t->iat,
-                              &t->iat_ms)) != 0)
+    if ((rc = cli_siwe_times_get(cmd, &o->siwe, DAY_MS, t)) != 0)
         return rc;
-    if (o->expiration != NULL) {
-        if ((rc = cli_parse_time(cmd, "--expiration", o->expiration, t->exp,
-                                 &exp_ms)) != 0)
-            return rc;
-    } else {
-        exp_ms = t->iat_ms + DAY_MS;
-        if ((err = lithsm_time_format(t->exp, exp_ms)) != LITHSM_OK) {
-            cli_lib_error(cmd, err, "cannot compute the default expiration");
-            return CLI_EXIT_USAGE;
-        }
-    }
     siat_ms = t->iat_ms;
-    memcpy(t->session_iat, t->iat, sizeof(t->iat));
+    memcpy(o->session_iat, t->iat, sizeof(t->iat));
     if (o->session_issued_at != NULL &&
         (rc = cli_parse_time(cmd, "--session-issued-at", o->session_issued_at,
-                             t->session_iat, &siat_ms)) != 0)
+                             o->session_iat, &siat_ms)) != 0)
         return rc;
-    if (exp_ms <= t->iat_ms || exp_ms <= siat_ms)
+    if (t->exp_ms <= t->iat_ms || t->exp_ms <= siat_ms)
         return cli_usage_error(cmd, "the expiration %s is not after issued-at",
                                t->exp);
-    if (exp_ms - siat_ms > SESSION_MAX_MS)
+    if (t->exp_ms - siat_ms > SESSION_MAX_MS)
         return cli_usage_error(cmd,
                                "a session over 30 days is refused by nodes");
     return 0;
@@ -259,8 +227,7 @@ static int session_check(const cli_command *cmd, void *opts)
     session_opts *o = opts;
     int rc;
 
-    if ((rc = check_sources(cmd, o)) != 0 ||
-        (rc = check_times(cmd, o, &o->t)) != 0 ||
+    if ((rc = check_sources(cmd, o)) != 0 || (rc = check_times(cmd, o)) != 0 ||
         (rc = build_requests(cmd, o)) != 0)
         return rc;
     if ((o->connected || o->store != NULL) &&
@@ -445,25 +412,25 @@ static lithsm_err make_session_sigs(char **out, const session_opts *o,
     if (!o->connected) {
         fp.node_urls = o->nodes;
         fp.n_nodes = o->n_nodes;
-        fp.nonce = o->nonce;
+        fp.nonce = o->siwe.nonce;
     }
     fp.wallet = r->wallet;
     fp.requests = o->reqs;
     fp.capabilities = r->caps;
     fp.n_capabilities = o->n_delegations;
-    fp.expiration = o->expiration != NULL ? o->t.exp : NULL;
-    fp.domain = o->domain;
-    fp.statement = o->statement;
+    fp.expiration = o->siwe.expiration != NULL ? o->t.exp : NULL;
+    fp.domain = o->siwe.domain;
+    fp.statement = o->siwe.statement;
     fp.store = r->store;
     fp.store_scope = o->net.network;
-    fp.now_ms = o->issued_at != NULL ? o->t.iat_ms : 0;
+    fp.now_ms = o->siwe.issued_at != NULL ? o->t.iat_ms : 0;
     if (o->connected || r->store != NULL)
         return lithsm_get_session_sigs(out, r->client, &fp);
 
     memset(&off, 0, sizeof(off));
     off.session_key = r->skey;
     off.session_issued_at =
-        o->session_issued_at != NULL ? o->t.session_iat : NULL;
+        o->session_issued_at != NULL ? o->session_iat : NULL;
     return lithsm_get_session_sigs_offline(out, &fp, &off);
 }
 
@@ -509,11 +476,7 @@ static const struct option session_longopts[] = {
     { "ability", required_argument, NULL, OPT_ABILITY },
     { "data", required_argument, NULL, OPT_DATA },
     { "node", required_argument, NULL, OPT_NODE },
-    { "nonce", required_argument, NULL, OPT_NONCE },
-    { "expiration", required_argument, NULL, OPT_EXPIRATION },
-    { "domain", required_argument, NULL, OPT_DOMAIN },
-    { "statement", required_argument, NULL, OPT_STATEMENT },
-    { "issued-at", required_argument, NULL, OPT_ISSUED_AT },
+    CLI_SIWE_LONGOPTS,
     { "session-issued-at", required_argument, NULL, OPT_SESSION_ISSUED_AT },
     { "session-seed-file", required_argument, NULL, OPT_SEED_FILE },
     { "store", required_argument, NULL, OPT_STORE },
