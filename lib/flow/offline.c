@@ -21,7 +21,8 @@
 
 #define DAY_MS (24LL * 3600 * 1000)
 
-/* The wallet SIWE's Issued At and the expiration, as text. */
+/* The times as text: the wallet SIWE's Issued At, the expiration (the
+ * SessionSigs' too) and the SessionSigs' issuedAt. */
 typedef struct offline_times {
     char issued[LITHSM_TIME_LEN + 1];
     char exp_buf[LITHSM_TIME_LEN + 1];
@@ -35,6 +36,11 @@ static lithsm_err check_offline(const lithsm_flow_params *p)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "offline session sigs: give a wallet signer, "
                            "without store or auth callback");
+    /* Before the wallet signs anything. */
+    if (p->requests == NULL || lithsm_requests_count(p->requests) == 0)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "offline session sigs: at least one "
+                           "resource-ability request is required");
     if (p->node_urls == NULL || p->n_nodes == 0 || p->nonce == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "offline session sigs: the node URLs and the "

@@ -206,6 +206,9 @@ static void test_refused(void)
     refused(&p, &o, LITHSM_ERR_INVALID_ARG, "a store is refused");
     p.store = NULL;
     lithsm_store_free(store);
+    p.requests = NULL;
+    refused(&p, &o, LITHSM_ERR_INVALID_ARG, "no requests are refused");
+    p.requests = reqs;
     p.nonce = NULL;
     refused(&p, &o, LITHSM_ERR_INVALID_ARG, "no nonce is refused");
     p.nonce = NONCE;
