@@ -74,6 +74,31 @@ LITHSM_API lithsm_err lithsm_get_session_sigs(char **json_out,
                                               lithsm_client *client,
                                               const lithsm_flow_params *p);
 
+/** What an offline run may fix beyond lithsm_flow_params, so that it can
+ *  be repeated byte for byte (test vectors). */
+typedef struct lithsm_offline_params {
+    const lithsm_session_key *session_key; /* NULL: a new random key */
+    const char *session_issued_at; /* the SessionSigs' issuedAt (RFC 3339);
+                                      NULL: the wallet SIWE's Issued At */
+} lithsm_offline_params;
+
+/** getSessionSigs without a network or a store: the wallet signs a fresh
+ *  AuthSig for the session key, then one SessionSig per node.  From `p`:
+ *  node_urls, n_nodes and nonce are required; wallet must be a signer (no
+ *  auth_callback) and store NULL (store_scope is not used); requests,
+ *  capabilities, expiration, domain, statement and now_ms (the wallet
+ *  SIWE's Issued At) mean what they mean for lithsm_get_session_sigs.
+ *  `o` may be NULL.  The output equals lithsm_get_session_sigs' without a
+ *  client and a store for the same session key and clock.
+ *  Errors: LITHSM_ERR_INVALID_ARG (a parameter missing or in conflict, an
+ *  expiration not after the issued times), LITHSM_ERR_PARSE (a time that
+ *  is not RFC 3339), and those of the signer and lithsm_sessionsigs.
+ *  Caller frees *json_out (lithsm_free). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err
+lithsm_get_session_sigs_offline(char **json_out, const lithsm_flow_params *p,
+                                const lithsm_offline_params *o);
+
 #ifdef __cplusplus
 }
 #endif

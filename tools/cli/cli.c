@@ -32,6 +32,37 @@ void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
         fprintf(stderr, ": %s\n", lithsm_strerror(err));
 }
 
+int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
+            char **argv)
+{
+    void *opts = calloc(1, steps->size);
+    int c, rc = 0, help = 0;
+
+    if (opts == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    while (rc == 0 && !help &&
+           (c = cli_next_option(cmd, argc, argv, steps->longopts)) != -1) {
+        if (c == CLI_OPT_HELP)
+            help = 1;
+        else if (c == CLI_OPT_ERROR)
+            rc = CLI_EXIT_USAGE;
+        else if (c == CLI_OPT_PIN_SOURCE || c == CLI_OPT_MODULE)
+            rc = cli_token_option(cmd, c, optarg);
+        else
+            rc = steps->option(cmd, opts, c, optarg);
+    }
+    if (rc == 0 && help)
+        rc = cli_print_help(cmd);
+    else if (rc == 0 && (rc = steps->check(cmd, opts)) == 0)
+        rc = steps->run(cmd, opts);
+    if (steps->done != NULL)
+        steps->done(opts);
+    free(opts);
+    return rc;
+}
+
 int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
                    char out[LITHSM_TIME_LEN + 1], int64_t *ms_out)
 {
@@ -352,6 +383,26 @@ int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
     }
     *out = obj;
     return 0;
+}
+
+int cli_print_fields(const cli_command *cmd, const char *key, ...)
+{
+    json_object *out = json_object_new_object();
+    va_list ap;
+    int rc = out == NULL;
+
+    va_start(ap, key);
+    for (; rc == 0 && key != NULL; key = va_arg(ap, const char *))
+        rc = cli_json_add_str(out, key, va_arg(ap, const char *));
+    va_end(ap);
+    if (rc != 0) {
+        json_object_put(out);
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    rc = cli_print_json(cmd, out);
+    json_object_put(out);
+    return rc;
 }
 
 int cli_print_json(const cli_command *cmd, json_object *obj)

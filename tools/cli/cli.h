@@ -20,6 +20,12 @@
 /* The frame shared with lithsm-devnet: cli_command, messages, options. */
 #include "common/command.h"
 
+#if defined(__GNUC__)
+#define CLI_SENTINEL __attribute__((sentinel))
+#else
+#define CLI_SENTINEL
+#endif
+
 /* Input files (messages, JSON, seeds) larger than this are refused. */
 #define CLI_MAX_FILE (1024u * 1024u)
 
@@ -29,6 +35,39 @@ extern const cli_command cmd_delegate;
 extern const cli_command cmd_session_sigs;
 extern const cli_command cmd_verify;
 extern const cli_command cmd_keygen;
+
+/* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
+ * own page is in two parts around the command list the program prints. */
+extern const char cli_help_lithsm[], cli_help_lithsm_after_commands[];
+extern const char cli_help_keygen[], cli_help_address[];
+extern const char cli_help_sign_message[], cli_help_delegate[];
+extern const char cli_help_session_sigs[], cli_help_verify[];
+extern const char cli_help_handshake[];
+
+/* ---- the shape of a command: parse, check, run */
+
+/** What a command does, in three steps over its own options struct.
+ *  cli_run() gives each step a zeroed struct of `size` bytes. */
+typedef struct cli_steps {
+    const struct option *longopts; /* its options; 'h' is --help */
+    size_t size;                   /* of the options struct */
+    /* parse: stores option `c` (getopt's value) and its argument `arg`.
+     * --help, --pin-source and --module are handled by cli_run(). */
+    int (*option)(const cli_command *cmd, void *opts, int c, const char *arg);
+    /* check: validates the options before any file or key is touched;
+     * usage errors return CLI_EXIT_USAGE.  May prepare what run needs. */
+    int (*check)(const cli_command *cmd, void *opts);
+    /* run: calls the library and prints the result. */
+    int (*run)(const cli_command *cmd, void *opts);
+    /* Frees what the steps left in the struct; may be NULL. */
+    void (*done)(void *opts);
+} cli_steps;
+
+/** Runs a command through its steps: parse every option (the first error
+ *  stops), print the manual page on --help, else check, then run.  Returns
+ *  the exit status. */
+int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
+            char **argv);
 
 /* ---- messages */
 
@@ -81,23 +120,6 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
         "module", required_argument, NULL, CLI_OPT_MODULE          \
     }
 
-/* Their lines in a manual page. */
-#define CLI_TOKEN_HELP                                                         \
-    "    --pin-source SRC      For a pkcs11: URI: where the token's user "     \
-    "PIN\n"                                                                    \
-    "                          comes from, file:PATH (first line of an\n"      \
-    "                          owner-only file) or env:NAME (the variable\n"   \
-    "                          NAME).  Never the PIN itself.  Without it,\n"   \
-    "                          the URI's pin-source, else the provider\n"      \
-    "                          configuration, else a prompt on the terminal\n" \
-    "                          when standard input is one.\n"                  \
-    "    --module PATH         For a pkcs11: URI: the PKCS#11 module "         \
-    "(default:\n"                                                              \
-    "                          the provider's, SoftHSM2's unless "             \
-    "openssl.cnf\n"                                                            \
-    "                          sets module-path; p11-kit's proxy is\n"         \
-    "                          /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so).\n"
-
 /** Handles --pin-source (c == CLI_OPT_PIN_SOURCE) and --module
  *  (CLI_OPT_MODULE), each allowed once.  Returns 0 or CLI_EXIT_USAGE. */
 int cli_token_option(const cli_command *cmd, int c, const char *value);
@@ -123,6 +145,11 @@ void cli_wipe(void *p, size_t len);
 void cli_free_secret(void *p, size_t len);
 
 /* ---- output */
+
+/** Prints the JSON object {"key":"value",...} of the (key, value) string
+ *  pairs that follow, up to a NULL key; a NULL value is JSON null.
+ *  Returns 0 or CLI_EXIT_FAIL. */
+int cli_print_fields(const cli_command *cmd, const char *key, ...) CLI_SENTINEL;
 
 /** Prints a json-c value the CLI built, compact, then a newline.
  *  Returns 0 or CLI_EXIT_FAIL. */

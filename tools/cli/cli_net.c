@@ -68,10 +68,9 @@ static int parse_bounded(const cli_command *cmd, const char *name,
     return 0;
 }
 
-/* Fills the library's parameters; 0 or CLI_EXIT_USAGE. */
-static int make_params(const cli_command *cmd, const cli_net_opts *o,
-                       const char *const *nodes, size_t n_nodes,
-                       lithsm_client_params *p)
+int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
+                   const char *const *nodes, size_t n_nodes,
+                   lithsm_client_params *p)
 {
     uint64_t v;
     int modes = (o->network != NULL) + (o->rpc != NULL || o->staking != NULL) +
@@ -155,22 +154,30 @@ static void warn_failed(const cli_command *cmd, const lithsm_client *client)
     lithsm_free(report);
 }
 
-int cli_net_connect(const cli_command *cmd, const cli_net_opts *o,
-                    const char *const *nodes, size_t n_nodes,
-                    lithsm_client **out)
+int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
+                 lithsm_client **out)
 {
-    lithsm_client_params p;
     lithsm_err err;
-    int rc;
 
     *out = NULL;
-    if ((rc = make_params(cmd, o, nodes, n_nodes, &p)) != 0)
-        return rc;
-    err = lithsm_client_connect(out, &p);
+    err = lithsm_client_connect(out, p);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot connect");
         return CLI_EXIT_FAIL;
     }
     warn_failed(cmd, *out);
     return 0;
+}
+
+int cli_net_connect(const cli_command *cmd, const cli_net_opts *o,
+                    const char *const *nodes, size_t n_nodes,
+                    lithsm_client **out)
+{
+    lithsm_client_params p;
+    int rc;
+
+    *out = NULL;
+    if ((rc = cli_net_params(cmd, o, nodes, n_nodes, &p)) != 0)
+        return rc;
+    return cli_net_open(cmd, &p, out);
 }

@@ -33,20 +33,6 @@ enum {
         "retries", required_argument, NULL, CLI_NET_RETRIES            \
     }
 
-/* The options' manual text, for the OPTIONS section of a command. */
-#define CLI_NET_HELP                                                         \
-    "    --network NAME            A preset network: datil, datil-test or\n" \
-    "                              datil-dev.\n"                             \
-    "    --rpc URL                 The JSON-RPC endpoint of a custom\n"      \
-    "                              network (with --staking).\n"              \
-    "    --staking ADDR            Its staking contract (0x + 40 hex).\n"    \
-    "    --min-nodes N             How many nodes must answer the\n"         \
-    "                              handshake (for --node: default all).\n"   \
-    "    --ca-file FILE            Trust the PEM certificates in FILE.\n"    \
-    "    --insecure                Do not verify TLS (tests only).\n"        \
-    "    --timeout-ms N            Per-request time limit; default 10000.\n" \
-    "    --retries N               Retries per node; default 2.\n"
-
 typedef struct cli_net_opts {
     const char *network, *rpc, *staking, *ca_file;
     const char *min_nodes, *timeout_ms, *retries;
@@ -65,6 +51,17 @@ int cli_net_has_network(const cli_net_opts *o);
 
 /** 1 when any network option was given. */
 int cli_net_any(const cli_net_opts *o);
+
+/** Checks the options and fills the library's connection parameters (they
+ *  borrow from `o` and `nodes`).  Returns 0 or CLI_EXIT_USAGE. */
+int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
+                   const char *const *nodes, size_t n_nodes,
+                   lithsm_client_params *p);
+
+/** Connects with checked parameters; warns on stderr about every node that
+ *  failed.  Returns 0 or CLI_EXIT_FAIL. */
+int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
+                 lithsm_client **out);
 
 /** Connects to the network (or to the explicit `nodes`), after checking
  *  the options; warns on stderr about every node that failed.

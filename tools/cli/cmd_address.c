@@ -3,88 +3,62 @@
  */
 #include "cli.h"
 
-static int address_run(const cli_command *cmd, int argc, char **argv);
+typedef struct address_opts {
+    const char *key;
+} address_opts;
+
+static int address_option(const cli_command *cmd, void *opts, int c,
+                          const char *arg)
+{
+    address_opts *o = opts;
+
+    return cli_set_once(cmd, &o->key, "--key", arg);
+}
+
+static int address_check(const cli_command *cmd, void *opts)
+{
+    const address_opts *o = opts;
+
+    return o->key == NULL ? cli_missing(cmd, "--key") : 0;
+}
+
+static int address_exec(const cli_command *cmd, void *opts)
+{
+    const address_opts *o = opts;
+    lithsm_signer *signer = NULL;
+    lithsm_eth_address addr;
+    char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    int rc;
+
+    if ((rc = cli_open_signer(cmd, "key", o->key, &signer)) != 0)
+        return rc;
+    lithsm_signer_address(&addr, signer);
+    lithsm_signer_free(signer);
+    lithsm_eth_address_to_text(text, &addr);
+    return cli_print_fields(cmd, "address", text, (const char *)NULL);
+}
+
+static const struct option address_longopts[] = {
+    { "key", required_argument, NULL, 'k' },
+    CLI_TOKEN_OPTIONS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps address_steps = {
+    address_longopts, sizeof(address_opts), address_option,
+    address_check,    address_exec,         NULL,
+};
+
+static int address_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &address_steps, argc, argv);
+}
 
 const cli_command cmd_address = {
     "address",
     "print the Ethereum address of a secp256k1 key",
     "lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]",
-    "NAME\n"
-    "    lithsm address - print the Ethereum address of a secp256k1 key\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm address --key FILE|URI [--pin-source SRC] [--module PATH]\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Loads the secp256k1 private key in FILE, or the token key a\n"
-    "    pkcs11: URI names, and prints its address in EIP-55 mixed case as\n"
-    "    {\"address\":\"0x...\"}.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --key FILE     The PEM private key (SEC1 or PKCS#8, curve\n"
-    "                   secp256k1); '-' reads it from standard input.\n"
-    "                   Or a pkcs11: URI such as\n"
-    "                   "
-    "'pkcs11:token=T;object=wallet;type=private'.\n" CLI_TOKEN_HELP
-    "    -h, --help     Show this page.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the key cannot be used, 2 on a usage error.\n"
-    "\n"
-    "EXAMPLES\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
-    "        lithsm address --key wallet.pem\n",
-    address_run,
+    cli_help_address,
+    address_main,
 };
-
-static int address_run(const cli_command *cmd, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "key", required_argument, NULL, 'k' },
-        CLI_TOKEN_OPTIONS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *key = NULL;
-    lithsm_signer *signer = NULL;
-    lithsm_eth_address addr;
-    char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
-    json_object *out;
-    int c, rc;
-
-    while ((c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case 'k':
-            if ((rc = cli_set_once(cmd, &key, "--key", optarg)) != 0)
-                return rc;
-            break;
-        case CLI_OPT_PIN_SOURCE:
-        case CLI_OPT_MODULE:
-            if ((rc = cli_token_option(cmd, c, optarg)) != 0)
-                return rc;
-            break;
-        case 'h':
-            return cli_print_help(cmd);
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (key == NULL)
-        return cli_missing(cmd, "--key");
-
-    if ((rc = cli_open_signer(cmd, "key", key, &signer)) != 0)
-        return rc;
-    lithsm_signer_address(&addr, signer);
-    lithsm_signer_free(signer);
-    lithsm_eth_address_to_text(text, &addr);
-
-    out = json_object_new_object();
-    if (out == NULL || cli_json_add_str(out, "address", text) != 0) {
-        json_object_put(out);
-        cli_error(cmd, "out of memory");
-        return CLI_EXIT_FAIL;
-    }
-    rc = cli_print_json(cmd, out);
-    json_object_put(out);
-    return rc;
-}

@@ -6,12 +6,187 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_siwe.h"
 
 /* A uint256 token id has at most 78 decimal digits. */
 #define TOKEN_ID_MAX_DIGITS 78
 
-static int delegate_run(const cli_command *cmd, int argc, char **argv);
+enum {
+    OPT_KEY = 256,
+    OPT_TOKEN,
+    OPT_ANY_TOKEN,
+    OPT_DELEGATEE,
+    OPT_NO_DELEGATEES,
+    OPT_USES
+};
+
+typedef struct delegate_opts {
+    const char *key, *token, *uses;
+    cli_siwe_opts siwe;
+    const char **delegatees;
+    size_t n_delegatees;
+    int any_token, no_delegatees;
+    /* From check: the times and --uses in the canonical form. */
+    cli_siwe_times t;
+    char uses_text[24];
+} delegate_opts;
+
+static int delegate_option(const cli_command *cmd, void *opts, int c,
+                           const char *arg)
+{
+    delegate_opts *o = opts;
+
+    switch (c) {
+    case OPT_KEY:
+        return cli_set_once(cmd, &o->key, "--key", arg);
+    case OPT_TOKEN:
+        return cli_set_once(cmd, &o->token, "--capacity-token-id", arg);
+    case OPT_ANY_TOKEN:
+        o->any_token = 1;
+        return 0;
+    case OPT_DELEGATEE:
+        return cli_push(cmd, &o->delegatees, &o->n_delegatees, arg);
+    case OPT_NO_DELEGATEES:
+        o->no_delegatees = 1;
+        return 0;
+    case OPT_USES:
+        return cli_set_once(cmd, &o->uses, "--uses", arg);
+    default:
+        return cli_siwe_set(cmd, &o->siwe, c, arg);
+    }
+}
+
+/* Token ids are decimal strings in the ReCap (nft_id). */
+static int check_token(const cli_command *cmd, const delegate_opts *o)
+{
+    size_t n;
+
+    if (o->token != NULL && o->any_token)
+        return cli_usage_error(
+            cmd, "give --capacity-token-id or --any-capacity-token, not both");
+    if (o->token == NULL && !o->any_token)
+        return cli_missing(cmd, "--capacity-token-id");
+    if (o->token == NULL)
+        return 0;
+    n = strlen(o->token);
+    if (n == 0 || n > TOKEN_ID_MAX_DIGITS ||
+        strspn(o->token, "0123456789") != n)
+        return cli_usage_error(
+            cmd, "option '--capacity-token-id': '%s' is not decimal", o->token);
+    return 0;
+}
+
+static int check_delegatees(const cli_command *cmd, const delegate_opts *o)
+{
+    lithsm_eth_address addr;
+    lithsm_err err;
+    size_t i;
+
+    if (o->no_delegatees && o->n_delegatees > 0)
+        return cli_usage_error(cmd, "--delegatee contradicts --no-delegatees");
+    for (i = 0; i < o->n_delegatees; i++) {
+        err = lithsm_eth_address_parse(&addr, o->delegatees[i], 0);
+        if (err != LITHSM_OK) {
+            cli_lib_error(cmd, err,
+                          "option '--delegatee': '%s' is not an address",
+                          o->delegatees[i]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* The values are checked in the order of the synopsis, before the key is
+ * touched. */
+static int delegate_check(const cli_command *cmd, void *opts)
+{
+    delegate_opts *o = opts;
+    uint64_t uses;
+    int rc;
+
+    if (o->key == NULL)
+        return cli_missing(cmd, "--key");
+    if ((rc = check_token(cmd, o)) != 0 || (rc = check_delegatees(cmd, o)) != 0)
+        return rc;
+    if (o->uses != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--uses", o->uses, &uses)) != 0)
+            return rc;
+        snprintf(o->uses_text, sizeof(o->uses_text), "%" PRIu64, uses);
+    }
+    if (o->siwe.nonce == NULL)
+        return cli_missing(cmd, "--nonce");
+    if ((rc = cli_check_nonce(cmd, o->siwe.nonce)) != 0 ||
+        (rc = cli_siwe_times_get(cmd, &o->siwe, 0, &o->t)) != 0)
+        return rc;
+    if (o->siwe.expiration != NULL && o->t.exp_ms <= o->t.iat_ms)
+        return cli_usage_error(cmd, "the expiration %s is not after issued-at",
+                               o->t.exp);
+    return 0;
+}
+
+static int delegate_exec(const cli_command *cmd, void *opts)
+{
+    const delegate_opts *o = opts;
+    lithsm_delegation_params params;
+    lithsm_signer *owner = NULL;
+    char *authsig = NULL;
+    lithsm_err err;
+    int rc;
+
+    memset(&params, 0, sizeof(params));
+    params.capacity_token_id = o->token;
+    params.delegatees = o->delegatees;
+    params.n_delegatees = o->n_delegatees;
+    params.delegatees_given = o->n_delegatees > 0 || o->no_delegatees;
+    params.uses = o->uses != NULL ? o->uses_text : NULL;
+    params.nonce = o->siwe.nonce;
+    params.domain = o->siwe.domain;
+    params.statement = o->siwe.statement;
+    params.issued_at = o->t.iat;
+    params.expiration = o->siwe.expiration != NULL ? o->t.exp : NULL;
+
+    if ((rc = cli_open_signer(cmd, "key", o->key, &owner)) != 0)
+        return rc;
+    err = lithsm_delegation_authsig(&authsig, NULL, owner, &params);
+    lithsm_signer_free(owner);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot make the delegation");
+        return CLI_EXIT_FAIL;
+    }
+    rc = cli_print_text(cmd, authsig);
+    lithsm_free(authsig);
+    return rc;
+}
+
+static void delegate_done(void *opts)
+{
+    delegate_opts *o = opts;
+
+    free((void *)o->delegatees);
+}
+
+static const struct option delegate_longopts[] = {
+    { "key", required_argument, NULL, OPT_KEY },
+    { "capacity-token-id", required_argument, NULL, OPT_TOKEN },
+    { "any-capacity-token", no_argument, NULL, OPT_ANY_TOKEN },
+    { "delegatee", required_argument, NULL, OPT_DELEGATEE },
+    { "no-delegatees", no_argument, NULL, OPT_NO_DELEGATEES },
+    { "uses", required_argument, NULL, OPT_USES },
+    CLI_SIWE_LONGOPTS,
+    CLI_TOKEN_OPTIONS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps delegate_steps = {
+    delegate_longopts, sizeof(delegate_opts), delegate_option,
+    delegate_check,    delegate_exec,         delegate_done,
+};
+
+static int delegate_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &delegate_steps, argc, argv);
+}
 
 const cli_command cmd_delegate = {
     "delegate",
@@ -22,279 +197,6 @@ const cli_command cmd_delegate = {
     "              [--expiration T] [--domain D] [--statement S]\n"
     "              --nonce HASH [--issued-at T] [--pin-source SRC] "
     "[--module PATH]",
-    "NAME\n"
-    "    lithsm delegate - delegate capacity credits to other addresses\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm delegate --key FILE (--capacity-token-id ID |\n"
-    "                    --any-capacity-token) [--delegatee ADDR]...\n"
-    "                    [--no-delegatees] [--uses N] [--expiration T]\n"
-    "                    [--domain D] [--statement S] --nonce HASH\n"
-    "                    [--issued-at T] [--pin-source SRC] [--module PATH]\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Signs, with the key of the capacity credit owner, the SIWE message\n"
-    "    of the Lit JS SDK's createCapacityDelegationAuthSig: URI\n"
-    "    lit:capability:delegation and one ReCap granting Auth/Auth on\n"
-    "    lit-ratelimitincrease://<ID> with the restrictions given.  Prints\n"
-    "    the AuthSig {\"sig\",\"derivedVia\",\"signedMessage\",\"address\"}\n"
-    "    as compact JSON, ready for 'lithsm session-sigs --delegation'.\n"
-    "\n"
-    "    Without --delegatee and --no-delegatees, ANYONE may use the\n"
-    "    delegation, as in the SDK.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --key FILE|URI            The owner's secp256k1 PEM private key\n"
-    "                              ('-': standard input), or a pkcs11: URI\n"
-    "                              of a token key.\n" CLI_TOKEN_HELP
-    "    --capacity-token-id ID    The capacity credit NFT token id\n"
-    "                              (decimal).\n"
-    "    --any-capacity-token      Delegate any capacity credit NFT the\n"
-    "                              owner holds (no token id).\n"
-    "    --delegatee ADDR          An address allowed to use the credits\n"
-    "                              (0x + 40 hex: all lower case, all upper\n"
-    "                              case or EIP-55; its case is kept).\n"
-    "                              Repeat for several.\n"
-    "    --no-delegatees           An explicit empty list: nobody may use\n"
-    "                              the credits.\n"
-    "    --uses N                  How many times it may be used (decimal);\n"
-    "                              default unlimited.\n"
-    "    --expiration T            The SIWE Expiration Time (RFC 3339);\n"
-    "                              default issued-at + 7 days.\n"
-    "    --domain D                The SIWE domain; default localhost.\n"
-    "    --statement S             The SIWE statement, before the ReCap\n"
-    "                              sentence; default the SDK's.\n"
-    "    --nonce HASH              The latest Ethereum block hash (0x + 64\n"
-    "                              hex), as the Lit nodes report it.\n"
-    "    --issued-at T             The SIWE Issued At; default now.\n"
-    "    -h, --help                Show this page.\n"
-    "\n"
-    "    Times are RFC 3339 and are written as YYYY-MM-DDTHH:MM:SS.sssZ.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the key cannot be used or signing fails, 2 on\n"
-    "    a usage error (including a malformed value).\n"
-    "\n"
-    "EXAMPLES\n"
-    "    Let 0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1 use token 1234 ten\n"
-    "    times during a week:\n"
-    "\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out owner.pem\n"
-    "        NONCE="
-    "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691\n"
-    "        lithsm delegate --key owner.pem --capacity-token-id 1234 \\\n"
-    "            --delegatee 0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1 \\\n"
-    "            --uses 10 \\\n"
-    "            --nonce \"$NONCE\" \\\n"
-    "            > delegation.json\n",
-    delegate_run,
+    cli_help_delegate,
+    delegate_main,
 };
-
-/* Token ids are decimal strings in the ReCap (nft_id). */
-static int check_token_id(const cli_command *cmd, const char *id)
-{
-    size_t n = strlen(id);
-
-    if (n == 0 || n > TOKEN_ID_MAX_DIGITS || strspn(id, "0123456789") != n)
-        return cli_usage_error(
-            cmd, "option '--capacity-token-id': '%s' is not decimal", id);
-    return 0;
-}
-
-static int check_delegatee(const cli_command *cmd, const char *text)
-{
-    lithsm_eth_address addr;
-    lithsm_err err;
-
-    err = lithsm_eth_address_parse(&addr, text, 0);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "option '--delegatee': '%s' is not an address",
-                      text);
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
-}
-
-static int delegate_run(const cli_command *cmd, int argc, char **argv)
-{
-    enum {
-        OPT_KEY = 256,
-        OPT_TOKEN,
-        OPT_ANY_TOKEN,
-        OPT_DELEGATEE,
-        OPT_NO_DELEGATEES,
-        OPT_USES,
-        OPT_EXPIRATION,
-        OPT_DOMAIN,
-        OPT_STATEMENT,
-        OPT_NONCE,
-        OPT_ISSUED_AT
-    };
-    static const struct option opts[] = {
-        { "key", required_argument, NULL, OPT_KEY },
-        { "capacity-token-id", required_argument, NULL, OPT_TOKEN },
-        { "any-capacity-token", no_argument, NULL, OPT_ANY_TOKEN },
-        { "delegatee", required_argument, NULL, OPT_DELEGATEE },
-        { "no-delegatees", no_argument, NULL, OPT_NO_DELEGATEES },
-        { "uses", required_argument, NULL, OPT_USES },
-        { "expiration", required_argument, NULL, OPT_EXPIRATION },
-        { "domain", required_argument, NULL, OPT_DOMAIN },
-        { "statement", required_argument, NULL, OPT_STATEMENT },
-        { "nonce", required_argument, NULL, OPT_NONCE },
-        { "issued-at", required_argument, NULL, OPT_ISSUED_AT },
-        CLI_TOKEN_OPTIONS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *key = NULL, *token = NULL, *uses = NULL, *expiration = NULL;
-    const char *domain = NULL, *statement = NULL, *nonce = NULL;
-    const char *issued_at = NULL;
-    const char **delegatees = NULL;
-    size_t n_delegatees = 0, i;
-    int any_token = 0, no_delegatees = 0;
-    char iat_text[LITHSM_TIME_LEN + 1], exp_text[LITHSM_TIME_LEN + 1];
-    char uses_text[24];
-    int64_t iat_ms, exp_ms;
-    uint64_t uses_n;
-    lithsm_delegation_params params;
-    lithsm_signer *owner = NULL;
-    char *authsig = NULL;
-    lithsm_err err;
-    int c, rc = 0;
-
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_KEY:
-            rc = cli_set_once(cmd, &key, "--key", optarg);
-            break;
-        case OPT_TOKEN:
-            rc = cli_set_once(cmd, &token, "--capacity-token-id", optarg);
-            break;
-        case OPT_ANY_TOKEN:
-            any_token = 1;
-            break;
-        case OPT_DELEGATEE:
-            rc = cli_push(cmd, &delegatees, &n_delegatees, optarg);
-            break;
-        case OPT_NO_DELEGATEES:
-            no_delegatees = 1;
-            break;
-        case OPT_USES:
-            rc = cli_set_once(cmd, &uses, "--uses", optarg);
-            break;
-        case OPT_EXPIRATION:
-            rc = cli_set_once(cmd, &expiration, "--expiration", optarg);
-            break;
-        case OPT_DOMAIN:
-            rc = cli_set_once(cmd, &domain, "--domain", optarg);
-            break;
-        case OPT_STATEMENT:
-            rc = cli_set_once(cmd, &statement, "--statement", optarg);
-            break;
-        case OPT_NONCE:
-            rc = cli_set_once(cmd, &nonce, "--nonce", optarg);
-            break;
-        case OPT_ISSUED_AT:
-            rc = cli_set_once(cmd, &issued_at, "--issued-at", optarg);
-            break;
-        case CLI_OPT_PIN_SOURCE:
-        case CLI_OPT_MODULE:
-            rc = cli_token_option(cmd, c, optarg);
-            break;
-        case 'h':
-            rc = cli_print_help(cmd);
-            goto done;
-        default:
-            rc = CLI_EXIT_USAGE;
-            break;
-        }
-    }
-    if (rc != 0)
-        goto done;
-
-    /* Check every value before the key is touched. */
-    if (key == NULL) {
-        rc = cli_missing(cmd, "--key");
-        goto done;
-    }
-    if (token != NULL && any_token) {
-        rc = cli_usage_error(
-            cmd, "give --capacity-token-id or --any-capacity-token, not both");
-        goto done;
-    }
-    if (token == NULL && !any_token) {
-        rc = cli_missing(cmd, "--capacity-token-id");
-        goto done;
-    }
-    if (token != NULL && (rc = check_token_id(cmd, token)) != 0)
-        goto done;
-    if (no_delegatees && n_delegatees > 0) {
-        rc = cli_usage_error(cmd, "--delegatee contradicts --no-delegatees");
-        goto done;
-    }
-    for (i = 0; i < n_delegatees; i++)
-        if ((rc = check_delegatee(cmd, delegatees[i])) != 0)
-            goto done;
-    if (uses != NULL) {
-        if ((rc = cli_parse_u64(cmd, "--uses", uses, &uses_n)) != 0)
-            goto done;
-        snprintf(uses_text, sizeof(uses_text), "%" PRIu64, uses_n);
-    }
-    if (nonce == NULL) {
-        rc = cli_missing(cmd, "--nonce");
-        goto done;
-    }
-    if ((rc = cli_check_nonce(cmd, nonce)) != 0)
-        goto done;
-    if (issued_at != NULL) {
-        rc = cli_parse_time(cmd, "--issued-at", issued_at, iat_text, &iat_ms);
-        if (rc != 0)
-            goto done;
-    } else {
-        /* One clock reading for the check below and the SIWE. */
-        iat_ms = lithsm_time_now_ms();
-        err = lithsm_time_format(iat_text, iat_ms);
-        if (err != LITHSM_OK) {
-            cli_lib_error(cmd, err, "cannot format the current time");
-            rc = CLI_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (expiration != NULL) {
-        rc = cli_parse_time(cmd, "--expiration", expiration, exp_text, &exp_ms);
-        if (rc != 0)
-            goto done;
-        if (exp_ms <= iat_ms) {
-            rc = cli_usage_error(
-                cmd, "the expiration %s is not after issued-at", exp_text);
-            goto done;
-        }
-    }
-
-    memset(&params, 0, sizeof(params));
-    params.capacity_token_id = token;
-    params.delegatees = delegatees;
-    params.n_delegatees = n_delegatees;
-    params.delegatees_given = n_delegatees > 0 || no_delegatees;
-    params.uses = uses != NULL ? uses_text : NULL;
-    params.nonce = nonce;
-    params.domain = domain;
-    params.statement = statement;
-    params.issued_at = iat_text;
-    params.expiration = expiration != NULL ? exp_text : NULL;
-
-    if ((rc = cli_open_signer(cmd, "key", key, &owner)) != 0)
-        goto done;
-    err = lithsm_delegation_authsig(&authsig, NULL, owner, &params);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot make the delegation");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    rc = cli_print_text(cmd, authsig);
-done:
-    lithsm_free(authsig);
-    lithsm_signer_free(owner);
-    free((void *)delegatees);
-    return rc;
-}

@@ -6,141 +6,113 @@
 
 #include "cli.h"
 
-static int keygen_run(const cli_command *cmd, int argc, char **argv);
+enum { OPT_TOKEN = 256, OPT_LABEL, OPT_CURVE };
+
+typedef struct keygen_opts {
+    const char *token, *label, *curve;
+} keygen_opts;
+
+static int keygen_option(const cli_command *cmd, void *opts, int c,
+                         const char *arg)
+{
+    keygen_opts *o = opts;
+
+    if (c == OPT_TOKEN)
+        return cli_set_once(cmd, &o->token, "--token", arg);
+    if (c == OPT_LABEL)
+        return cli_set_once(cmd, &o->label, "--label", arg);
+    return cli_set_once(cmd, &o->curve, "--curve", arg);
+}
+
+static int keygen_check(const cli_command *cmd, void *opts)
+{
+    keygen_opts *o = opts;
+
+    if (o->token == NULL)
+        return cli_missing(cmd, "--token");
+    if (o->label == NULL)
+        return cli_missing(cmd, "--label");
+    if (o->curve == NULL)
+        o->curve = "secp256k1";
+    if (strcmp(o->curve, "secp256k1") != 0 && strcmp(o->curve, "P-256") != 0)
+        return cli_usage_error(cmd, "--curve must be secp256k1 or P-256");
+    return 0;
+}
+
+/* {"uri","address"} for a secp256k1 key; {"uri","address":null,
+ * "publicKey"} for a P-256 key, which has no Ethereum address. */
+static int print_key(const cli_command *cmd, const char *uri,
+                     const uint8_t pub[65], int k1)
+{
+    lithsm_eth_address addr;
+    char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    char pubhex[2 + 2 * 65 + 1] = "0x";
+    lithsm_err err;
+
+    if (k1) {
+        err = lithsm_eth_address_from_pubkey(&addr, pub, 65);
+        if (err != LITHSM_OK) {
+            cli_lib_error(cmd, err, "the new key has no address");
+            return CLI_EXIT_FAIL;
+        }
+        lithsm_eth_address_to_text(text, &addr);
+        return cli_print_fields(cmd, "uri", uri, "address", text,
+                                (const char *)NULL);
+    }
+    if (lithsm_hex_encode(pubhex + 2, sizeof(pubhex) - 2, pub, 65) !=
+        LITHSM_OK) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    return cli_print_fields(cmd, "uri", uri, "address", (const char *)NULL,
+                            "publicKey", pubhex, (const char *)NULL);
+}
+
+static int keygen_exec(const cli_command *cmd, void *opts)
+{
+    const keygen_opts *o = opts;
+    lithsm_token_opts topts;
+    uint8_t pub[65];
+    char *uri = NULL;
+    lithsm_err err;
+    int rc;
+
+    cli_token_opts(&topts);
+    err = lithsm_keygen(&uri, pub, o->token, o->label, o->curve, &topts);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot make key '%s' on token '%s'", o->label,
+                      o->token);
+        return CLI_EXIT_FAIL;
+    }
+    rc = print_key(cmd, uri, pub, strcmp(o->curve, "secp256k1") == 0);
+    free(uri);
+    return rc;
+}
+
+static const struct option keygen_longopts[] = {
+    { "token", required_argument, NULL, OPT_TOKEN },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "curve", required_argument, NULL, OPT_CURVE },
+    CLI_TOKEN_OPTIONS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps keygen_steps = {
+    keygen_longopts, sizeof(keygen_opts), keygen_option,
+    keygen_check,    keygen_exec,         NULL,
+};
+
+static int keygen_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &keygen_steps, argc, argv);
+}
 
 const cli_command cmd_keygen = {
     "keygen",
     "make a secp256k1 key pair inside a PKCS#11 token",
     "lithsm keygen --token LABEL --label NAME [--curve secp256k1|P-256]\n"
     "              [--pin-source SRC] [--module PATH]",
-    "NAME\n"
-    "    lithsm keygen - make a key pair inside a PKCS#11 token\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm keygen --token LABEL --label NAME [--curve secp256k1|P-256]\n"
-    "                  [--pin-source SRC] [--module PATH]\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Generates a key pair on the token labelled LABEL through the lithsm\n"
-    "    OpenSSL provider, with the wallet template: the private key is\n"
-    "    sensitive, never extractable and may only sign; the public key may\n"
-    "    only verify.  Both get the label NAME (which must be new on the\n"
-    "    token) and one random CKA_ID.  Prints\n"
-    "    {\"uri\":\"pkcs11:token=...;object=...;type=private\",\n"
-    "     \"address\":\"0x...\"}; the URI works wherever a key file does\n"
-    "    (address, sign-message, delegate, session-sigs), with the same\n"
-    "    --pin-source and --module.  A P-256 key has no Ethereum address:\n"
-    "    \"address\" is null and \"publicKey\" gives its point.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --token LABEL         The token's label (softhsm2-util\n"
-    "                          --init-token --label LABEL).\n"
-    "    --label NAME          The new key's label (CKA_LABEL), at most 63\n"
-    "                          bytes.\n"
-    "    --curve CURVE         secp256k1 (the default) or "
-    "P-256.\n" CLI_TOKEN_HELP "    -h, --help            Show this page.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the token refuses or cannot be used, 2 on a\n"
-    "    usage error.\n"
-    "\n"
-    "EXAMPLES\n"
-    "        softhsm2-util --init-token --free --label custody\n"
-    "        lithsm keygen --token custody --label wallet \\\n"
-    "            --pin-source file:$HOME/.config/lithsm/custody.pin\n"
-    "        lithsm address --key 'pkcs11:token=custody;object=wallet' \\\n"
-    "            --pin-source file:$HOME/.config/lithsm/custody.pin\n",
-    keygen_run,
+    cli_help_keygen,
+    keygen_main,
 };
-
-static int keygen_run(const cli_command *cmd, int argc, char **argv)
-{
-    enum { OPT_TOKEN = 256, OPT_LABEL, OPT_CURVE };
-    static const struct option opts[] = {
-        { "token", required_argument, NULL, OPT_TOKEN },
-        { "label", required_argument, NULL, OPT_LABEL },
-        { "curve", required_argument, NULL, OPT_CURVE },
-        CLI_TOKEN_OPTIONS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *token = NULL, *label = NULL, *curve = NULL;
-    lithsm_token_opts topts;
-    lithsm_eth_address addr;
-    char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
-    char pubhex[2 + 2 * 65 + 1];
-    uint8_t pub[65];
-    char *uri = NULL;
-    json_object *out = NULL;
-    lithsm_err err;
-    int c, rc = 0, k1;
-
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_TOKEN:
-            rc = cli_set_once(cmd, &token, "--token", optarg);
-            break;
-        case OPT_LABEL:
-            rc = cli_set_once(cmd, &label, "--label", optarg);
-            break;
-        case OPT_CURVE:
-            rc = cli_set_once(cmd, &curve, "--curve", optarg);
-            break;
-        case CLI_OPT_PIN_SOURCE:
-        case CLI_OPT_MODULE:
-            rc = cli_token_option(cmd, c, optarg);
-            break;
-        case 'h':
-            return cli_print_help(cmd);
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (rc != 0)
-        return rc;
-    if (token == NULL)
-        return cli_missing(cmd, "--token");
-    if (label == NULL)
-        return cli_missing(cmd, "--label");
-    if (curve == NULL)
-        curve = "secp256k1";
-    k1 = strcmp(curve, "secp256k1") == 0;
-    if (!k1 && strcmp(curve, "P-256") != 0)
-        return cli_usage_error(cmd, "--curve must be secp256k1 or P-256");
-
-    cli_token_opts(&topts);
-    err = lithsm_keygen(&uri, pub, token, label, curve, &topts);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot make key '%s' on token '%s'", label,
-                      token);
-        return CLI_EXIT_FAIL;
-    }
-    out = json_object_new_object();
-    rc = out == NULL || cli_json_add_str(out, "uri", uri) != 0;
-    if (rc == 0 && k1) {
-        err = lithsm_eth_address_from_pubkey(&addr, pub, sizeof(pub));
-        if (err != LITHSM_OK) {
-            cli_lib_error(cmd, err, "the new key has no address");
-            json_object_put(out);
-            free(uri);
-            return CLI_EXIT_FAIL;
-        }
-        lithsm_eth_address_to_text(text, &addr);
-        rc = cli_json_add_str(out, "address", text) != 0;
-    } else if (rc == 0) {
-        pubhex[0] = '0', pubhex[1] = 'x';
-        rc = lithsm_hex_encode(pubhex + 2, sizeof(pubhex) - 2, pub,
-                               sizeof(pub)) != LITHSM_OK ||
-             cli_json_add_str(out, "address", NULL) != 0 ||
-             cli_json_add_str(out, "publicKey", pubhex) != 0;
-    }
-    free(uri);
-    if (rc != 0) {
-        json_object_put(out);
-        cli_error(cmd, "out of memory");
-        return CLI_EXIT_FAIL;
-    }
-    rc = cli_print_json(cmd, out);
-    json_object_put(out);
-    return rc;
-}

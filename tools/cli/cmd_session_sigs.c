@@ -1,162 +1,54 @@
 /*
  * cmd_session_sigs.c - lithsm session-sigs: SessionSigs for a list of Lit
  * nodes, as the JS SDK's getSessionSigs makes them with a wallet callback.
+ * The library does the whole flow: lithsm_get_session_sigs connected or
+ * with a store, lithsm_get_session_sigs_offline otherwise.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_net.h"
+#include "cli_siwe.h"
 
 /* Lit nodes refuse a session whose expiration is more than 30 days after
  * its issuedAt (node check_expiration_validity). */
 #define SESSION_MAX_MS (30LL * 24 * 3600 * 1000)
 #define DAY_MS (24LL * 3600 * 1000)
 
-static int session_sigs_run(const cli_command *cmd, int argc, char **argv);
-
-const cli_command cmd_session_sigs = {
-    "session-sigs",
-    "make SessionSigs for Lit nodes with a wallet key",
-    "lithsm session-sigs --wallet FILE [--delegation FILE]...\n"
-    "              --resource PREFIX://ID --ability NAME [--data JSON]\n"
-    "              [--resource ... --ability ... [--data ...]]...\n"
-    "              (--node URL... --nonce HASH | --network NAME |\n"
-    "               --rpc URL --staking ADDR | --node URL...)\n"
-    "              [--store DIR] [--expiration T] [--domain D]\n"
-    "              [--statement S] [--issued-at T] [--session-issued-at T]\n"
-    "              [--session-seed-file FILE] [network options]\n"
-    "              [--pin-source SRC] [--module PATH]",
-    "NAME\n"
-    "    lithsm session-sigs - make SessionSigs for Lit nodes\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm session-sigs --wallet FILE [--delegation FILE]...\n"
-    "        --resource PREFIX://ID --ability NAME [--data JSON]\n"
-    "        [--resource PREFIX://ID --ability NAME [--data JSON]]...\n"
-    "        --node URL [--node URL]... --nonce HASH [--expiration T]\n"
-    "        [--domain D] [--statement S] [--issued-at T]\n"
-    "        [--session-issued-at T] [--session-seed-file FILE]\n"
-    "        [--store DIR]\n"
-    "    lithsm session-sigs --wallet FILE ... (--network NAME |\n"
-    "        --rpc URL --staking ADDR | --node URL...) [--store DIR]\n"
-    "        [--min-nodes N] [--ca-file FILE] [--insecure]\n"
-    "        [--timeout-ms N] [--retries N]\n"
-    "    With a token key: --wallet URI [--pin-source SRC] [--module PATH]\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Does what the Lit JS SDK's getSessionSigs does with the documented\n"
-    "    wallet callback: takes an ed25519 session key, has the wallet key\n"
-    "    sign a SIWE message binding that key (URI lit:session:<key>) with a\n"
-    "    ReCap for the requested resources, and signs one message per node\n"
-    "    with the session key.  The capabilities are the delegations in the\n"
-    "    order given, then the wallet AuthSig.  Prints the SessionSigs map\n"
-    "    {node URL: SessionSig} as the SDK's JSON text.\n"
-    "\n"
-    "    With --node and --nonce it works offline.  Otherwise it connects\n"
-    "    as 'lithsm handshake' does (--network, --rpc/--staking, or the\n"
-    "    --node list without --nonce), takes the consensus blockhash as the\n"
-    "    nonce and signs for every node that answered; each node that\n"
-    "    failed is named in a warning on standard error.  With --store the\n"
-    "    session key and the wallet AuthSig are kept in DIR and reused while\n"
-    "    they are still valid for the requests (re-signed otherwise, as the\n"
-    "    SDK's checkNeedToResignSessionKey does); a damaged entry is\n"
-    "    replaced.  Several processes may share DIR.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --wallet FILE|URI         The wallet's secp256k1 PEM private key\n"
-    "                              ('-': standard input), or a pkcs11: URI\n"
-    "                              of a token key.\n" CLI_TOKEN_HELP
-    "    --delegation FILE         An AuthSig to include, such as the output\n"
-    "                              of 'lithsm delegate'.  Repeatable.\n"
-    "    --resource PREFIX://ID    A resource, such as lit-pkp://<token id>,\n"
-    "                              lit-litaction://<IPFS CID>,\n"
-    "                              lit-accesscontrolcondition://<hash> or\n"
-    "                              lit-ratelimitincrease://<token id>;\n"
-    "                              ID '*' means every resource of the kind.\n"
-    "    --ability NAME            The ability requested on the resource of\n"
-    "                              the same rank: pkp-signing,\n"
-    "                              lit-action-execution,\n"
-    "                              access-control-condition-decryption,\n"
-    "                              access-control-condition-signing or\n"
-    "                              rate-limit-increase-auth.  --resource and\n"
-    "                              --ability pair up in order; their counts\n"
-    "                              must be equal.\n"
-    "    --data JSON               A JSON object of restrictions for the\n"
-    "                              request just given.\n"
-    "    --node URL                A node URL exactly as the network lists\n"
-    "                              it (https://host:port, no trailing\n"
-    "                              slash).  Repeatable.\n"
-    "    --nonce HASH              The latest Ethereum block hash (0x + 64\n"
-    "                              hex), as the Lit nodes report it.\n"
-    "    --expiration T            When the session ends (RFC 3339);\n"
-    "                              default issued-at + 24 hours.  The wallet\n"
-    "                              SIWE and the SessionSigs use the same\n"
-    "                              value.\n"
-    "    --domain D                The SIWE domain; default localhost.\n"
-    "    --statement S             The SIWE statement before the ReCap\n"
-    "                              sentence; default the SDK's.\n"
-    "    --issued-at T             The wallet SIWE Issued At; default now.\n"
-    "    --session-issued-at T     The SessionSigs issuedAt; default the\n"
-    "                              wallet's Issued At.\n"
-    "    --session-seed-file FILE  A file holding the 32-byte ed25519 seed\n"
-    "                              of the session key as 64 hex digits, for\n"
-    "                              reproducible output; default a new\n"
-    "                              random key.  The seed is wiped after use.\n"
-    "    --store DIR               Keep and reuse the session key and wallet\n"
-    "                              AuthSig in DIR (created 0700, files\n"
-    "                              0600; they hold the session "
-    "secret).\n" CLI_NET_HELP "    -h, --help                Show this page.\n"
-    "\n"
-    "    Times are RFC 3339 and are written as YYYY-MM-DDTHH:MM:SS.sssZ.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when a key, file or store cannot be used, signing\n"
-    "    fails or fewer nodes than the threshold answer (the error names\n"
-    "    each failed node), 2 on a usage error (including a malformed\n"
-    "    value).\n"
-    "\n"
-    "EXAMPLES\n"
-    "    Sessions that may sign with any PKP and run any Lit Action, on two\n"
-    "    nodes, paid by a capacity delegation from another key:\n"
-    "\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out owner.pem\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
-    "        NONCE="
-    "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691\n"
-    "        WALLET=$(lithsm address --key wallet.pem | cut -d'\"' -f4)\n"
-    "        lithsm delegate --key owner.pem --capacity-token-id 1234 \\\n"
-    "            --delegatee \"$WALLET\" --nonce \"$NONCE\" "
-    "> delegation.json\n"
-    "        lithsm session-sigs --wallet wallet.pem \\\n"
-    "            --delegation delegation.json \\\n"
-    "            --resource 'lit-pkp://*' --ability pkp-signing \\\n"
-    "            --resource 'lit-litaction://*' "
-    "--ability lit-action-execution \\\n"
-    "            --node https://node1.example:7470 \\\n"
-    "            --node https://node2.example:7470 \\\n"
-    "            --nonce \"$NONCE\" > session-sigs.json\n",
-    session_sigs_run,
+enum {
+    OPT_WALLET = 256,
+    OPT_DELEGATION,
+    OPT_RESOURCE,
+    OPT_ABILITY,
+    OPT_DATA,
+    OPT_NODE,
+    OPT_SESSION_ISSUED_AT,
+    OPT_SEED_FILE,
+    OPT_STORE
 };
 
-/* The options collected from the command line (strings borrowed from
- * argv). */
+/* The options (strings borrowed from argv), then what check makes of
+ * them. */
 typedef struct session_opts {
-    const char *wallet, *nonce, *expiration, *domain, *statement;
-    const char *issued_at, *session_issued_at, *seed_file, *store;
+    const char *wallet, *session_issued_at, *seed_file, *store;
+    cli_siwe_opts siwe;
     cli_net_opts net;
     const char **delegations, **resources, **abilities, **datas, **nodes;
     size_t n_delegations, n_resources, n_abilities, n_datas, n_nodes;
+    int connected; /* no --nonce: the network gives nonce and nodes */
+    lithsm_client_params net_params;
+    /* The wallet SIWE's times (the expiration, default +24 h, is the
+     * SessionSigs' too) and the SessionSigs' issuedAt (default the
+     * wallet's). */
+    cli_siwe_times t;
+    char session_iat[LITHSM_TIME_LEN + 1];
+    lithsm_requests *reqs;
 } session_opts;
 
-static void session_opts_free(session_opts *o)
-{
-    free((void *)o->delegations);
-    free((void *)o->resources);
-    free((void *)o->abilities);
-    free((void *)o->datas);
-    free((void *)o->nodes);
-}
+/* ------------------------------------------------------------------------
+ * parse
+ */
 
 /* Keeps one --data slot per request, so that --data lands on the request
  * given just before it. */
@@ -183,147 +75,52 @@ static int set_data(const cli_command *cmd, session_opts *o, const char *json)
     return 0;
 }
 
-static int parse_options(const cli_command *cmd, int argc, char **argv,
-                         session_opts *o)
+/* A request half: --resource or --ability. */
+static int push_request(const cli_command *cmd, session_opts *o, int c,
+                        const char *arg)
 {
-    enum {
-        OPT_WALLET = 256,
-        OPT_DELEGATION,
-        OPT_RESOURCE,
-        OPT_ABILITY,
-        OPT_DATA,
-        OPT_NODE,
-        OPT_NONCE,
-        OPT_EXPIRATION,
-        OPT_DOMAIN,
-        OPT_STATEMENT,
-        OPT_ISSUED_AT,
-        OPT_SESSION_ISSUED_AT,
-        OPT_SEED_FILE,
-        OPT_STORE
-    };
-    static const struct option opts[] = {
-        { "wallet", required_argument, NULL, OPT_WALLET },
-        { "delegation", required_argument, NULL, OPT_DELEGATION },
-        { "resource", required_argument, NULL, OPT_RESOURCE },
-        { "ability", required_argument, NULL, OPT_ABILITY },
-        { "data", required_argument, NULL, OPT_DATA },
-        { "node", required_argument, NULL, OPT_NODE },
-        { "nonce", required_argument, NULL, OPT_NONCE },
-        { "expiration", required_argument, NULL, OPT_EXPIRATION },
-        { "domain", required_argument, NULL, OPT_DOMAIN },
-        { "statement", required_argument, NULL, OPT_STATEMENT },
-        { "issued-at", required_argument, NULL, OPT_ISSUED_AT },
-        { "session-issued-at", required_argument, NULL, OPT_SESSION_ISSUED_AT },
-        { "session-seed-file", required_argument, NULL, OPT_SEED_FILE },
-        { "store", required_argument, NULL, OPT_STORE },
-        CLI_TOKEN_OPTIONS,
-        CLI_NET_LONGOPTS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, rc = 0;
+    int rc;
 
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_WALLET:
-            rc = cli_set_once(cmd, &o->wallet, "--wallet", optarg);
-            break;
-        case OPT_DELEGATION:
-            rc = cli_push(cmd, &o->delegations, &o->n_delegations, optarg);
-            break;
-        case OPT_RESOURCE:
-            rc = cli_push(cmd, &o->resources, &o->n_resources, optarg);
-            if (rc == 0)
-                rc = sync_datas(cmd, o);
-            break;
-        case OPT_ABILITY:
-            rc = cli_push(cmd, &o->abilities, &o->n_abilities, optarg);
-            if (rc == 0)
-                rc = sync_datas(cmd, o);
-            break;
-        case OPT_DATA:
-            rc = set_data(cmd, o, optarg);
-            break;
-        case OPT_NODE:
-            rc = cli_push(cmd, &o->nodes, &o->n_nodes, optarg);
-            break;
-        case OPT_NONCE:
-            rc = cli_set_once(cmd, &o->nonce, "--nonce", optarg);
-            break;
-        case OPT_EXPIRATION:
-            rc = cli_set_once(cmd, &o->expiration, "--expiration", optarg);
-            break;
-        case OPT_DOMAIN:
-            rc = cli_set_once(cmd, &o->domain, "--domain", optarg);
-            break;
-        case OPT_STATEMENT:
-            rc = cli_set_once(cmd, &o->statement, "--statement", optarg);
-            break;
-        case OPT_ISSUED_AT:
-            rc = cli_set_once(cmd, &o->issued_at, "--issued-at", optarg);
-            break;
-        case OPT_SESSION_ISSUED_AT:
-            rc = cli_set_once(cmd, &o->session_issued_at, "--session-issued-at",
-                              optarg);
-            break;
-        case OPT_SEED_FILE:
-            rc =
-                cli_set_once(cmd, &o->seed_file, "--session-seed-file", optarg);
-            break;
-        case OPT_STORE:
-            rc = cli_set_once(cmd, &o->store, "--store", optarg);
-            break;
-        case CLI_OPT_PIN_SOURCE:
-        case CLI_OPT_MODULE:
-            rc = cli_token_option(cmd, c, optarg);
-            break;
-        case 'h':
-            /* -1: print the help and stop, successfully. */
-            return -1;
-        default:
-            rc = cli_net_is_option(c) ? cli_net_set(cmd, &o->net, c, optarg)
-                                      : CLI_EXIT_USAGE;
-            break;
-        }
-    }
-    return rc;
+    if (c == OPT_RESOURCE)
+        rc = cli_push(cmd, &o->resources, &o->n_resources, arg);
+    else
+        rc = cli_push(cmd, &o->abilities, &o->n_abilities, arg);
+    return rc != 0 ? rc : sync_datas(cmd, o);
 }
 
-/* Builds the resource-ability requests; a bad one is a usage error. */
-static int build_requests(const cli_command *cmd, const session_opts *o,
-                          lithsm_requests **out)
+static int session_option(const cli_command *cmd, void *opts, int c,
+                          const char *arg)
 {
-    lithsm_requests *reqs = NULL;
-    lithsm_ability ability;
-    lithsm_err err;
-    size_t i;
+    session_opts *o = opts;
 
-    *out = NULL;
-    err = lithsm_requests_new(&reqs);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot start the request list");
-        return CLI_EXIT_FAIL;
+    switch (c) {
+    case OPT_WALLET:
+        return cli_set_once(cmd, &o->wallet, "--wallet", arg);
+    case OPT_DELEGATION:
+        return cli_push(cmd, &o->delegations, &o->n_delegations, arg);
+    case OPT_RESOURCE:
+    case OPT_ABILITY:
+        return push_request(cmd, o, c, arg);
+    case OPT_DATA:
+        return set_data(cmd, o, arg);
+    case OPT_NODE:
+        return cli_push(cmd, &o->nodes, &o->n_nodes, arg);
+    case OPT_SESSION_ISSUED_AT:
+        return cli_set_once(cmd, &o->session_issued_at, "--session-issued-at",
+                            arg);
+    case OPT_SEED_FILE:
+        return cli_set_once(cmd, &o->seed_file, "--session-seed-file", arg);
+    case OPT_STORE:
+        return cli_set_once(cmd, &o->store, "--store", arg);
+    default:
+        return cli_siwe_is_option(c) ? cli_siwe_set(cmd, &o->siwe, c, arg)
+                                     : cli_net_set(cmd, &o->net, c, arg);
     }
-    for (i = 0; i < o->n_resources; i++) {
-        if (lithsm_ability_from_name(&ability, o->abilities[i]) != LITHSM_OK) {
-            lithsm_requests_free(reqs);
-            return cli_usage_error(cmd, "unknown ability '%s'",
-                                   o->abilities[i]);
-        }
-        err = lithsm_requests_add(reqs, o->resources[i], o->abilities[i],
-                                  o->datas[i]);
-        if (err != LITHSM_OK) {
-            cli_lib_error(cmd, err,
-                          "request %zu (--resource '%s' --ability '%s')", i + 1,
-                          o->resources[i], o->abilities[i]);
-            lithsm_requests_free(reqs);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    *out = reqs;
-    return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * check
+ */
 
 static int check_nodes(const cli_command *cmd, const session_opts *o)
 {
@@ -343,7 +140,135 @@ static int check_nodes(const cli_command *cmd, const session_opts *o)
     return 0;
 }
 
-/* Reads an AuthSig file; *text points into *buf (trimmed).  Returns 0 or
+/* The wallet, the requests paired up, and where nonce and nodes come
+ * from: --node with --nonce offline, else the network. */
+static int check_sources(const cli_command *cmd, session_opts *o)
+{
+    int rc;
+
+    if (o->wallet == NULL)
+        return cli_missing(cmd, "--wallet");
+    if (o->n_resources == 0 && o->n_abilities == 0)
+        return cli_missing(cmd, "--resource/--ability");
+    if (o->n_resources != o->n_abilities)
+        return cli_usage_error(
+            cmd, "%zu --resource but %zu --ability (they pair up)",
+            o->n_resources, o->n_abilities);
+    /* Without --nonce, --node or a network option means: connect. */
+    o->connected = o->siwe.nonce == NULL &&
+                   (o->n_nodes > 0 || cli_net_has_network(&o->net));
+    if (!o->connected && cli_net_any(&o->net))
+        return cli_usage_error(cmd, "--nonce is for offline use with --node; "
+                                    "connected, the nonce is the nodes' "
+                                    "blockhash");
+    /* Connected to a network, the network lists the nodes. */
+    if ((!o->connected || o->n_nodes > 0) && (rc = check_nodes(cmd, o)) != 0)
+        return rc;
+    if (o->connected)
+        return 0;
+    if (o->siwe.nonce == NULL)
+        return cli_missing(cmd, "--nonce");
+    return cli_check_nonce(cmd, o->siwe.nonce);
+}
+
+static int check_times(const cli_command *cmd, session_opts *o)
+{
+    cli_siwe_times *t = &o->t;
+    int64_t siat_ms;
+    int rc;
+
+    if ((rc = cli_siwe_times_get(cmd, &o->siwe, DAY_MS, t)) != 0)
+        return rc;
+    siat_ms = t->iat_ms;
+    memcpy(o->session_iat, t->iat, sizeof(t->iat));
+    if (o->session_issued_at != NULL &&
+        (rc = cli_parse_time(cmd, "--session-issued-at", o->session_issued_at,
+                             o->session_iat, &siat_ms)) != 0)
+        return rc;
+    if (t->exp_ms <= t->iat_ms || t->exp_ms <= siat_ms)
+        return cli_usage_error(cmd, "the expiration %s is not after issued-at",
+                               t->exp);
+    if (t->exp_ms - siat_ms > SESSION_MAX_MS)
+        return cli_usage_error(cmd,
+                               "a session over 30 days is refused by nodes");
+    return 0;
+}
+
+/* The resource-ability requests; a bad one is a usage error. */
+static int build_requests(const cli_command *cmd, session_opts *o)
+{
+    lithsm_ability ability;
+    lithsm_err err;
+    size_t i;
+
+    err = lithsm_requests_new(&o->reqs);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot start the request list");
+        return CLI_EXIT_FAIL;
+    }
+    for (i = 0; i < o->n_resources; i++) {
+        if (lithsm_ability_from_name(&ability, o->abilities[i]) != LITHSM_OK)
+            return cli_usage_error(cmd, "unknown ability '%s'",
+                                   o->abilities[i]);
+        err = lithsm_requests_add(o->reqs, o->resources[i], o->abilities[i],
+                                  o->datas[i]);
+        if (err != LITHSM_OK) {
+            cli_lib_error(cmd, err,
+                          "request %zu (--resource '%s' --ability '%s')", i + 1,
+                          o->resources[i], o->abilities[i]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static int session_check(const cli_command *cmd, void *opts)
+{
+    session_opts *o = opts;
+    int rc;
+
+    if ((rc = check_sources(cmd, o)) != 0 || (rc = check_times(cmd, o)) != 0 ||
+        (rc = build_requests(cmd, o)) != 0)
+        return rc;
+    if ((o->connected || o->store != NULL) &&
+        (o->session_issued_at != NULL || o->seed_file != NULL))
+        return cli_usage_error(cmd, "--session-issued-at and "
+                                    "--session-seed-file are for offline use "
+                                    "(--node with --nonce) without --store");
+    if (!o->connected)
+        return 0;
+    return cli_net_params(cmd, &o->net, o->n_nodes > 0 ? o->nodes : NULL,
+                          o->n_nodes, &o->net_params);
+}
+
+/* ------------------------------------------------------------------------
+ * run
+ */
+
+/* What a run holds, released by run_free(). */
+typedef struct session_run {
+    char **bufs;       /* the delegation files' text */
+    const char **caps; /* the delegations, trimmed, in order */
+    lithsm_session_key *skey;
+    lithsm_store *store;
+    lithsm_signer *wallet;
+    lithsm_client *client;
+} session_run;
+
+/* The text without the white space around it: the end is cut off with
+ * NULs, the start returned, *len made the length left. */
+static char *trim(char *text, size_t *len)
+{
+    while (*len > 0 && isspace((unsigned char)text[*len - 1]))
+        text[--*len] = '\0';
+    while (*len > 0 && isspace((unsigned char)*text)) {
+        text++;
+        --*len;
+    }
+    return text;
+}
+
+/* Reads an AuthSig file; *text points into *buf.  Returns 0 or
  * CLI_EXIT_FAIL. */
 static int read_delegation(const cli_command *cmd, const char *path, char **buf,
                            const char **text)
@@ -353,14 +278,12 @@ static int read_delegation(const cli_command *cmd, const char *path, char **buf,
     char what[512];
     json_object *obj = NULL, *v;
     size_t len, i;
-    char *p;
 
-    *text = NULL;
     if (cli_read_file(cmd, "delegation file", path, buf, &len) != 0)
         return CLI_EXIT_FAIL;
     snprintf(what, sizeof(what), "delegation file '%s'", path);
     if (cli_parse_json(cmd, what, *buf, len, &obj) != 0)
-        goto fail;
+        return CLI_EXIT_FAIL;
     if (!json_object_is_type(obj, json_type_object)) {
         cli_error(cmd, "%s: not a JSON object (an AuthSig)", what);
         goto fail;
@@ -374,51 +297,50 @@ static int read_delegation(const cli_command *cmd, const char *path, char **buf,
         }
     }
     json_object_put(obj);
-
     /* The library takes the object's text; surrounding space is noise. */
-    p = *buf;
-    while (*p != '\0' && isspace((unsigned char)*p))
-        p++;
-    while (len > 0 && isspace((unsigned char)(*buf)[len - 1]))
-        (*buf)[--len] = '\0';
-    *text = p;
+    *text = trim(*buf, &len);
     return 0;
 fail:
     json_object_put(obj);
-    free(*buf);
-    *buf = NULL;
     return CLI_EXIT_FAIL;
 }
 
-/* The session key: from a seed file (wiped after use) or random. */
-static int make_session_key(const cli_command *cmd, const char *seed_file,
+static int read_delegations(const cli_command *cmd, const session_opts *o,
+                            session_run *r)
+{
+    size_t i;
+    int rc;
+
+    r->bufs = calloc(o->n_delegations + 1, sizeof(*r->bufs));
+    r->caps = calloc(o->n_delegations + 1, sizeof(*r->caps));
+    if (r->bufs == NULL || r->caps == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    for (i = 0; i < o->n_delegations; i++)
+        if ((rc = read_delegation(cmd, o->delegations[i], &r->bufs[i],
+                                  &r->caps[i])) != 0)
+            return rc;
+    return 0;
+}
+
+/* The session key of a seed file (wiped after use). */
+static int read_session_key(const cli_command *cmd, const char *seed_file,
                             lithsm_session_key **out)
 {
     char *text = NULL;
-    size_t len = 0, start = 0, end;
+    const char *hex;
+    size_t len = 0, hex_len;
     uint8_t seed[32];
     lithsm_err err;
     int rc = CLI_EXIT_FAIL;
 
-    *out = NULL;
-    if (seed_file == NULL) {
-        err = lithsm_session_key_generate(out);
-        if (err != LITHSM_OK) {
-            cli_lib_error(cmd, err, "cannot make a session key");
-            return CLI_EXIT_FAIL;
-        }
-        return 0;
-    }
     if (cli_read_file(cmd, "session seed file", seed_file, &text, &len) != 0)
         return CLI_EXIT_FAIL;
-    end = len;
-    while (start < end && isspace((unsigned char)text[start]))
-        start++;
-    while (end > start && isspace((unsigned char)text[end - 1]))
-        end--;
+    hex_len = len;
+    hex = trim(text, &hex_len);
     /* The seed's digits are never echoed: the message names the file. */
-    if (lithsm_hex_decode(seed, sizeof(seed), text + start, end - start) !=
-        LITHSM_OK) {
+    if (lithsm_hex_decode(seed, sizeof(seed), hex, hex_len) != LITHSM_OK) {
         cli_error(cmd, "session seed file '%s' does not hold 64 hex digits",
                   seed_file);
         goto done;
@@ -436,260 +358,156 @@ done:
     return rc;
 }
 
-/* The times: wallet Issued At (default now), expiration (default +24 h,
- * the same value for the wallet SIWE and the SessionSigs), session
- * issuedAt (default the wallet's). */
-typedef struct session_times {
-    char iat[LITHSM_TIME_LEN + 1];
-    char exp[LITHSM_TIME_LEN + 1];
-    char session_iat[LITHSM_TIME_LEN + 1];
-} session_times;
-
-static int resolve_times(const cli_command *cmd, const session_opts *o,
-                         session_times *t)
+/* Files, store, keys and network, in that order. */
+static int run_open(const cli_command *cmd, const session_opts *o,
+                    session_run *r)
 {
-    int64_t iat_ms, exp_ms, siat_ms;
     lithsm_err err;
     int rc;
 
-    if (o->issued_at != NULL) {
-        if ((rc = cli_parse_time(cmd, "--issued-at", o->issued_at, t->iat,
-                                 &iat_ms)) != 0)
-            return rc;
-    } else {
-        iat_ms = lithsm_time_now_ms();
-        if ((err = lithsm_time_format(t->iat, iat_ms)) != LITHSM_OK) {
-            cli_lib_error(cmd, err, "cannot format the current time");
-            return CLI_EXIT_FAIL;
-        }
-    }
-    if (o->expiration != NULL) {
-        if ((rc = cli_parse_time(cmd, "--expiration", o->expiration, t->exp,
-                                 &exp_ms)) != 0)
-            return rc;
-    } else {
-        exp_ms = iat_ms + DAY_MS;
-        if ((err = lithsm_time_format(t->exp, exp_ms)) != LITHSM_OK) {
-            cli_lib_error(cmd, err, "cannot compute the default expiration");
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (o->session_issued_at != NULL) {
-        if ((rc = cli_parse_time(cmd, "--session-issued-at",
-                                 o->session_issued_at, t->session_iat,
-                                 &siat_ms)) != 0)
-            return rc;
-    } else {
-        memcpy(t->session_iat, t->iat, sizeof(t->iat));
-        siat_ms = iat_ms;
-    }
-    if (exp_ms <= iat_ms || exp_ms <= siat_ms)
-        return cli_usage_error(cmd, "the expiration %s is not after issued-at",
-                               t->exp);
-    if (exp_ms - siat_ms > SESSION_MAX_MS)
-        return cli_usage_error(cmd,
-                               "a session over 30 days is refused by nodes");
-    return 0;
-}
-
-/* The library's getSessionSigs: connected to the network (or the --node
- * list without --nonce), or offline with --store; the session key and the
- * wallet AuthSig come from the store while they are still good. */
-static int run_flow(const cli_command *cmd, const session_opts *o,
-                    const session_times *t, const lithsm_requests *reqs,
-                    const char *const *caps, size_t n_caps, int connected)
-{
-    lithsm_client *client = NULL;
-    lithsm_store *store = NULL;
-    lithsm_signer *wallet = NULL;
-    lithsm_flow_params fp;
-    char *out = NULL;
-    int64_t iat_ms = 0;
-    lithsm_err err;
-    int rc;
-
-    if (o->session_issued_at != NULL || o->seed_file != NULL)
-        return cli_usage_error(cmd, "--session-issued-at and "
-                                    "--session-seed-file are for offline use "
-                                    "(--node with --nonce) without --store");
-    if (o->issued_at != NULL && lithsm_time_parse(&iat_ms, t->iat) != LITHSM_OK)
-        return cli_usage_error(cmd, "bad --issued-at %s", o->issued_at);
+    if ((rc = read_delegations(cmd, o, r)) != 0)
+        return rc;
+    if (o->seed_file != NULL &&
+        (rc = read_session_key(cmd, o->seed_file, &r->skey)) != 0)
+        return rc;
     if (o->store != NULL) {
-        err = lithsm_store_file_new(&store, o->store);
+        err = lithsm_store_file_new(&r->store, o->store);
         if (err != LITHSM_OK) {
             cli_lib_error(cmd, err, "cannot use the store '%s'", o->store);
             return CLI_EXIT_FAIL;
         }
     }
-    if ((rc = cli_open_signer(cmd, "wallet key", o->wallet, &wallet)) != 0)
-        goto done;
-    if (connected &&
-        (rc = cli_net_connect(cmd, &o->net, o->n_nodes > 0 ? o->nodes : NULL,
-                              o->n_nodes, &client)) != 0)
-        goto done;
+    if ((rc = cli_open_signer(cmd, "wallet key", o->wallet, &r->wallet)) != 0)
+        return rc;
+    if (o->connected)
+        return cli_net_open(cmd, &o->net_params, &r->client);
+    return 0;
+}
+
+static void run_free(const session_opts *o, session_run *r)
+{
+    size_t i;
+
+    lithsm_client_free(r->client);
+    lithsm_signer_free(r->wallet);
+    lithsm_store_free(r->store);
+    lithsm_session_key_free(r->skey);
+    for (i = 0; r->bufs != NULL && i < o->n_delegations; i++)
+        free(r->bufs[i]);
+    free(r->bufs);
+    free((void *)r->caps);
+}
+
+/* The library's getSessionSigs: connected to the network (or the --node
+ * list without --nonce), or with --store, the session key and the wallet
+ * AuthSig coming from the store while they are still good; else offline,
+ * with the session key and issuedAt the options may fix. */
+static lithsm_err make_session_sigs(char **out, const session_opts *o,
+                                    const session_run *r)
+{
+    lithsm_flow_params fp;
+    lithsm_offline_params off;
 
     memset(&fp, 0, sizeof(fp));
-    if (!connected) {
+    if (!o->connected) {
         fp.node_urls = o->nodes;
         fp.n_nodes = o->n_nodes;
-        fp.nonce = o->nonce;
+        fp.nonce = o->siwe.nonce;
     }
-    fp.wallet = wallet;
-    fp.requests = reqs;
-    fp.capabilities = caps;
-    fp.n_capabilities = n_caps;
-    fp.expiration = o->expiration != NULL ? t->exp : NULL;
-    fp.domain = o->domain;
-    fp.statement = o->statement;
-    fp.store = store;
+    fp.wallet = r->wallet;
+    fp.requests = o->reqs;
+    fp.capabilities = r->caps;
+    fp.n_capabilities = o->n_delegations;
+    fp.expiration = o->siwe.expiration != NULL ? o->t.exp : NULL;
+    fp.domain = o->siwe.domain;
+    fp.statement = o->siwe.statement;
+    fp.store = r->store;
     fp.store_scope = o->net.network;
-    fp.now_ms = iat_ms;
-    err = lithsm_get_session_sigs(&out, client, &fp);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot make the SessionSigs");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    rc = cli_print_text(cmd, out);
-done:
-    lithsm_free(out);
-    lithsm_client_free(client);
-    lithsm_signer_free(wallet);
-    lithsm_store_free(store);
-    return rc;
+    fp.now_ms = o->siwe.issued_at != NULL ? o->t.iat_ms : 0;
+    if (o->connected || r->store != NULL)
+        return lithsm_get_session_sigs(out, r->client, &fp);
+
+    memset(&off, 0, sizeof(off));
+    off.session_key = r->skey;
+    off.session_issued_at =
+        o->session_issued_at != NULL ? o->session_iat : NULL;
+    return lithsm_get_session_sigs_offline(out, &fp, &off);
 }
 
-static int session_sigs_run(const cli_command *cmd, int argc, char **argv)
+static int session_exec(const cli_command *cmd, void *opts)
 {
-    session_opts o;
-    session_times t;
-    lithsm_requests *reqs = NULL;
-    lithsm_session_key *skey = NULL;
-    lithsm_signer *wallet = NULL;
-    lithsm_session_siwe_params siwe;
-    lithsm_sessionsigs_params sp;
-    char **bufs = NULL;
-    const char **caps = NULL;
-    char *wallet_authsig = NULL, *out = NULL;
-    char pubhex[65];
-    size_t i, n_caps = 0;
+    const session_opts *o = opts;
+    session_run r;
+    char *out = NULL;
     lithsm_err err;
-    int rc, connected;
+    int rc;
 
-    memset(&o, 0, sizeof(o));
-    rc = parse_options(cmd, argc, argv, &o);
-    if (rc == -1) {
-        rc = cli_print_help(cmd);
-        goto done;
+    memset(&r, 0, sizeof(r));
+    if ((rc = run_open(cmd, o, &r)) == 0) {
+        err = make_session_sigs(&out, o, &r);
+        if (err != LITHSM_OK) {
+            cli_lib_error(cmd, err, "cannot make the SessionSigs");
+            rc = CLI_EXIT_FAIL;
+        } else {
+            rc = cli_print_text(cmd, out);
+        }
     }
-    if (rc != 0)
-        goto done;
-
-    /* Check every option before a key or file is touched. */
-    if (o.wallet == NULL) {
-        rc = cli_missing(cmd, "--wallet");
-        goto done;
-    }
-    if (o.n_resources == 0 && o.n_abilities == 0) {
-        rc = cli_missing(cmd, "--resource/--ability");
-        goto done;
-    }
-    if (o.n_resources != o.n_abilities) {
-        rc = cli_usage_error(cmd,
-                             "%zu --resource but %zu --ability (they pair up)",
-                             o.n_resources, o.n_abilities);
-        goto done;
-    }
-    /* Without --nonce, --node or a network option means: connect. */
-    connected =
-        o.nonce == NULL && (o.n_nodes > 0 || cli_net_has_network(&o.net));
-    if (!connected && cli_net_any(&o.net)) {
-        rc = cli_usage_error(cmd, "--nonce is for offline use with --node; "
-                                  "connected, the nonce is the nodes' "
-                                  "blockhash");
-        goto done;
-    }
-    /* Connected to a network, the network lists the nodes. */
-    if ((!connected || o.n_nodes > 0) && (rc = check_nodes(cmd, &o)) != 0)
-        goto done;
-    if (!connected && o.nonce == NULL) {
-        rc = cli_missing(cmd, "--nonce");
-        goto done;
-    }
-    if (!connected && (rc = cli_check_nonce(cmd, o.nonce)) != 0)
-        goto done;
-    if ((rc = resolve_times(cmd, &o, &t)) != 0)
-        goto done;
-    if ((rc = build_requests(cmd, &o, &reqs)) != 0)
-        goto done;
-
-    /* The capabilities: the delegations in order, the wallet's last. */
-    bufs = calloc(o.n_delegations + 1, sizeof(*bufs));
-    caps = calloc(o.n_delegations + 1, sizeof(*caps));
-    if (bufs == NULL || caps == NULL) {
-        cli_error(cmd, "out of memory");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    for (i = 0; i < o.n_delegations; i++) {
-        if ((rc = read_delegation(cmd, o.delegations[i], &bufs[i],
-                                  &caps[n_caps])) != 0)
-            goto done;
-        n_caps++;
-    }
-    if (connected || o.store != NULL) {
-        rc = run_flow(cmd, &o, &t, reqs, caps, n_caps, connected);
-        goto done;
-    }
-
-    if ((rc = make_session_key(cmd, o.seed_file, &skey)) != 0)
-        goto done;
-    lithsm_session_key_public_hex(pubhex, skey);
-    if ((rc = cli_open_signer(cmd, "wallet key", o.wallet, &wallet)) != 0)
-        goto done;
-
-    memset(&siwe, 0, sizeof(siwe));
-    siwe.session_pubkey_hex = pubhex;
-    siwe.requests = reqs;
-    siwe.nonce = o.nonce;
-    siwe.domain = o.domain;
-    siwe.statement = o.statement;
-    siwe.issued_at = t.iat;
-    siwe.expiration = t.exp;
-    err = lithsm_wallet_authsig(&wallet_authsig, wallet, &siwe);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot make the wallet AuthSig");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    caps[n_caps++] = wallet_authsig;
-
-    memset(&sp, 0, sizeof(sp));
-    sp.node_urls = o.nodes;
-    sp.n_nodes = o.n_nodes;
-    sp.requests = reqs;
-    sp.capabilities = caps;
-    sp.n_capabilities = n_caps;
-    sp.issued_at = t.session_iat;
-    sp.expiration = t.exp;
-    err = lithsm_sessionsigs(&out, skey, &sp);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot make the SessionSigs");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    rc = cli_print_text(cmd, out);
-done:
     lithsm_free(out);
-    lithsm_free(wallet_authsig);
-    lithsm_signer_free(wallet);
-    lithsm_session_key_free(skey);
-    if (bufs != NULL)
-        for (i = 0; i < o.n_delegations; i++)
-            free(bufs[i]);
-    free(bufs);
-    free((void *)caps);
-    lithsm_requests_free(reqs);
-    session_opts_free(&o);
+    run_free(o, &r);
     return rc;
 }
+
+static void session_done(void *opts)
+{
+    session_opts *o = opts;
+
+    lithsm_requests_free(o->reqs);
+    free((void *)o->delegations);
+    free((void *)o->resources);
+    free((void *)o->abilities);
+    free((void *)o->datas);
+    free((void *)o->nodes);
+}
+
+static const struct option session_longopts[] = {
+    { "wallet", required_argument, NULL, OPT_WALLET },
+    { "delegation", required_argument, NULL, OPT_DELEGATION },
+    { "resource", required_argument, NULL, OPT_RESOURCE },
+    { "ability", required_argument, NULL, OPT_ABILITY },
+    { "data", required_argument, NULL, OPT_DATA },
+    { "node", required_argument, NULL, OPT_NODE },
+    CLI_SIWE_LONGOPTS,
+    { "session-issued-at", required_argument, NULL, OPT_SESSION_ISSUED_AT },
+    { "session-seed-file", required_argument, NULL, OPT_SEED_FILE },
+    { "store", required_argument, NULL, OPT_STORE },
+    CLI_TOKEN_OPTIONS,
+    CLI_NET_LONGOPTS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps session_steps = {
+    session_longopts, sizeof(session_opts), session_option,
+    session_check,    session_exec,         session_done,
+};
+
+static int session_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &session_steps, argc, argv);
+}
+
+const cli_command cmd_session_sigs = {
+    "session-sigs",
+    "make SessionSigs for Lit nodes with a wallet key",
+    "lithsm session-sigs --wallet FILE [--delegation FILE]...\n"
+    "              --resource PREFIX://ID --ability NAME [--data JSON]\n"
+    "              [--resource ... --ability ... [--data ...]]...\n"
+    "              (--node URL... --nonce HASH | --network NAME |\n"
+    "               --rpc URL --staking ADDR | --node URL...)\n"
+    "              [--store DIR] [--expiration T] [--domain D]\n"
+    "              [--statement S] [--issued-at T] [--session-issued-at T]\n"
+    "              [--session-seed-file FILE] [network options]\n"
+    "              [--pin-source SRC] [--module PATH]",
+    cli_help_session_sigs,
+    session_main,
+};

@@ -6,7 +6,105 @@
 
 #include "cli.h"
 
-static int sign_message_run(const cli_command *cmd, int argc, char **argv);
+typedef struct sign_opts {
+    const char *key, *message, *message_file;
+} sign_opts;
+
+static int sign_option(const cli_command *cmd, void *opts, int c,
+                       const char *arg)
+{
+    sign_opts *o = opts;
+
+    if (c == 'k')
+        return cli_set_once(cmd, &o->key, "--key", arg);
+    if (c == 'f')
+        return cli_set_once(cmd, &o->message_file, "--message-file", arg);
+    /* --message: an empty message is a valid message. */
+    if (o->message != NULL)
+        return cli_usage_error(cmd,
+                               "option '--message' is given more than once");
+    o->message = arg;
+    return 0;
+}
+
+static int sign_check(const cli_command *cmd, void *opts)
+{
+    const sign_opts *o = opts;
+
+    if (o->key == NULL)
+        return cli_missing(cmd, "--key");
+    if (o->message != NULL && o->message_file != NULL)
+        return cli_usage_error(cmd,
+                               "give --message or --message-file, not both");
+    if (o->message == NULL && o->message_file == NULL)
+        return cli_missing(cmd, "--message");
+    return 0;
+}
+
+/* Signs the message's EIP-191 hash and prints 0x + r || s || v. */
+static int sign_and_print(const cli_command *cmd, const char *key,
+                          const uint8_t *msg, size_t msg_len)
+{
+    lithsm_signer *signer = NULL;
+    lithsm_eth_sig sig;
+    uint8_t hash[32];
+    char hex[2 + 2 * LITHSM_ETH_SIG_LEN + 1] = "0x";
+    lithsm_err err;
+    int rc;
+
+    if ((rc = cli_open_signer(cmd, "key", key, &signer)) != 0)
+        return rc;
+    lithsm_eip191_hash(hash, msg, msg_len);
+    err = lithsm_signer_sign_digest(&sig, signer, hash);
+    lithsm_signer_free(signer);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot sign with the key '%s'", key);
+        return CLI_EXIT_FAIL;
+    }
+    err = lithsm_hex_encode(hex + 2, sizeof(hex) - 2, sig.bytes,
+                            sizeof(sig.bytes));
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot encode the signature");
+        return CLI_EXIT_FAIL;
+    }
+    return cli_print_text(cmd, hex);
+}
+
+static int sign_exec(const cli_command *cmd, void *opts)
+{
+    const sign_opts *o = opts;
+    char *file_text = NULL;
+    size_t file_len = 0;
+    int rc;
+
+    if (o->message_file == NULL)
+        return sign_and_print(cmd, o->key, (const uint8_t *)o->message,
+                              strlen(o->message));
+    if ((rc = cli_read_file(cmd, "message file", o->message_file, &file_text,
+                            &file_len)) != 0)
+        return rc;
+    rc = sign_and_print(cmd, o->key, (const uint8_t *)file_text, file_len);
+    free(file_text);
+    return rc;
+}
+
+static const struct option sign_longopts[] = {
+    { "key", required_argument, NULL, 'k' },
+    { "message", required_argument, NULL, 'm' },
+    { "message-file", required_argument, NULL, 'f' },
+    CLI_TOKEN_OPTIONS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps sign_steps = {
+    sign_longopts, sizeof(sign_opts), sign_option, sign_check, sign_exec, NULL,
+};
+
+static int sign_main(const cli_command *cmd, int argc, char **argv)
+{
+    return cli_run(cmd, &sign_steps, argc, argv);
+}
 
 const cli_command cmd_sign_message = {
     "sign-message",
@@ -14,135 +112,6 @@ const cli_command cmd_sign_message = {
     "lithsm sign-message --key FILE|URI (--message TEXT | --message-file "
     "FILE)\n"
     "              [--pin-source SRC] [--module PATH]",
-    "NAME\n"
-    "    lithsm sign-message - sign a message with EIP-191 (personal_sign)\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm sign-message --key FILE|URI --message TEXT\n"
-    "    lithsm sign-message --key FILE|URI --message-file FILE\n"
-    "    (with a pkcs11: URI: [--pin-source SRC] [--module PATH])\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    Signs keccak256(\"\\x19Ethereum Signed Message:\\n\" + length +\n"
-    "    message) with the key, as ethers' signMessage does, and prints the\n"
-    "    65-byte signature r || s || v as 0x-prefixed lowercase hex on one\n"
-    "    line (v is 27 or 28, s is low).  Software keys sign\n"
-    "    deterministically (RFC 6979).\n"
-    "\n"
-    "OPTIONS\n"
-    "    --key FILE|URI        The secp256k1 PEM private key ('-' reads it\n"
-    "                          from standard input), or a pkcs11: URI of a\n"
-    "                          token key; then the token "
-    "signs.\n" CLI_TOKEN_HELP
-    "    --message TEXT        The message, signed as its bytes.\n"
-    "    --message-file FILE   Sign the exact bytes of FILE ('-': standard\n"
-    "                          input), at most 1 MiB; a final newline is\n"
-    "                          part of the message.\n"
-    "    -h, --help            Show this page.\n"
-    "\n"
-    "    Exactly one of --message and --message-file is required.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the key or the file cannot be used, 2 on a\n"
-    "    usage error.\n"
-    "\n"
-    "EXAMPLES\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
-    "        lithsm sign-message --key wallet.pem --message hello\n"
-    "        printf 'hello' | lithsm sign-message --key wallet.pem "
-    "--message-file -\n",
-    sign_message_run,
+    cli_help_sign_message,
+    sign_main,
 };
-
-static int sign_message_run(const cli_command *cmd, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "key", required_argument, NULL, 'k' },
-        { "message", required_argument, NULL, 'm' },
-        { "message-file", required_argument, NULL, 'f' },
-        CLI_TOKEN_OPTIONS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *key = NULL, *message = NULL, *message_file = NULL;
-    char *file_text = NULL;
-    const uint8_t *msg;
-    size_t msg_len, file_len = 0;
-    lithsm_signer *signer = NULL;
-    lithsm_eth_sig sig;
-    uint8_t hash[32];
-    char hex[2 + 2 * LITHSM_ETH_SIG_LEN + 1];
-    lithsm_err err;
-    int c, rc;
-
-    while ((c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case 'k':
-            rc = cli_set_once(cmd, &key, "--key", optarg);
-            break;
-        case 'm':
-            /* An empty message is a valid message. */
-            if (message != NULL)
-                return cli_usage_error(
-                    cmd, "option '--message' is given more than once");
-            message = optarg;
-            rc = 0;
-            break;
-        case 'f':
-            rc = cli_set_once(cmd, &message_file, "--message-file", optarg);
-            break;
-        case CLI_OPT_PIN_SOURCE:
-        case CLI_OPT_MODULE:
-            rc = cli_token_option(cmd, c, optarg);
-            break;
-        case 'h':
-            return cli_print_help(cmd);
-        default:
-            return CLI_EXIT_USAGE;
-        }
-        if (rc != 0)
-            return rc;
-    }
-    if (key == NULL)
-        return cli_missing(cmd, "--key");
-    if (message != NULL && message_file != NULL)
-        return cli_usage_error(cmd,
-                               "give --message or --message-file, not both");
-    if (message == NULL && message_file == NULL)
-        return cli_missing(cmd, "--message");
-
-    if (message_file != NULL) {
-        if ((rc = cli_read_file(cmd, "message file", message_file, &file_text,
-                                &file_len)) != 0)
-            return rc;
-        msg = (const uint8_t *)file_text;
-        msg_len = file_len;
-    } else {
-        msg = (const uint8_t *)message;
-        msg_len = strlen(message);
-    }
-
-    if ((rc = cli_open_signer(cmd, "key", key, &signer)) != 0)
-        goto done;
-    lithsm_eip191_hash(hash, msg, msg_len);
-    err = lithsm_signer_sign_digest(&sig, signer, hash);
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot sign with the key '%s'", key);
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    hex[0] = '0';
-    hex[1] = 'x';
-    err = lithsm_hex_encode(hex + 2, sizeof(hex) - 2, sig.bytes,
-                            sizeof(sig.bytes));
-    if (err != LITHSM_OK) {
-        cli_lib_error(cmd, err, "cannot encode the signature");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    rc = cli_print_text(cmd, hex);
-done:
-    lithsm_signer_free(signer);
-    free(file_text);
-    return rc;
-}
