@@ -294,6 +294,13 @@ LITHSM_API lithsm_err lithsm_signer_open_token(lithsm_signer **out,
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_pin_source_check(const char *source);
 
+/** Once the PIN of an "env:NAME" source has been used (the key is open),
+ *  overwrites the variable's value in this process's environment and
+ *  removes it, so nothing later in the process, or a child, sees the PIN.
+ *  Does nothing for other sources or NULL.  Not thread-safe: the
+ *  environment is process-wide. */
+LITHSM_API void lithsm_pin_source_forget(const char *source);
+
 /** Generates a key pair on the token labelled `token` (1-32 bytes of
  *  UTF-8), with the wallet template (private key: sensitive, never
  *  extractable, sign only), label `label` (1-63 bytes) and a random

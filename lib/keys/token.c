@@ -169,3 +169,16 @@ lithsm_err lithsm_pin_source_check(const char *source)
                            "env:NAME");
     return LITHSM_OK;
 }
+
+void lithsm_pin_source_forget(const char *source)
+{
+    const char *name;
+    char *value;
+
+    if (lithsm_pin_source_parse(source, &name) != LITHSM_PIN_SOURCE_ENV)
+        return;
+    value = getenv(name);
+    if (value != NULL)
+        lithsm_memzero(value, strlen(value));
+    (void)unsetenv(name);
+}

@@ -107,28 +107,9 @@ bad:
 
 int cli_check_node_url(const cli_command *cmd, const char *url)
 {
-    const char *host;
-    size_t i;
-
-    if (strncmp(url, "https://", 8) == 0)
-        host = url + 8;
-    else if (strncmp(url, "http://", 7) == 0)
-        host = url + 7;
-    else
-        return cli_usage_error(cmd, "node URL '%s' is not https:// or http://",
-                               url);
-    if (host[0] == '\0')
-        return cli_usage_error(cmd, "node URL '%s' has no host", url);
-    /* A node compares nodeAddress with its own host:port, so a path or a
-     * trailing slash would make every signature fail there. */
-    for (i = 0; host[i] != '\0'; i++) {
-        unsigned char c = (unsigned char)host[i];
-
-        if (c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' ||
-            c == '"' || c == '\\')
-            return cli_usage_error(
-                cmd, "node URL '%s' has a path or a bad character", url);
-    }
+    /* The library's rule (lithsm_node_url_check), as a usage error. */
+    if (lithsm_node_url_check(url) != LITHSM_OK)
+        return cli_usage_error(cmd, "%s", lithsm_last_error());
     return 0;
 }
 
@@ -249,9 +230,8 @@ int cli_token_option(const cli_command *cmd, int c, const char *value)
         return cli_set_once(cmd, &cli_module, "--module", value);
     if (cli_set_once(cmd, &cli_pin_source, "--pin-source", value) != 0)
         return CLI_EXIT_USAGE;
-    /* A PIN typed here by mistake is not echoed back. */
-    if (!((strncmp(value, "file:", 5) == 0 && value[5] != '\0') ||
-          (strncmp(value, "env:", 4) == 0 && value[4] != '\0')))
+    /* The library's grammar; a PIN typed here by mistake is not echoed. */
+    if (lithsm_pin_source_check(value) != LITHSM_OK)
         return cli_usage_error(cmd, "--pin-source must be file:PATH or "
                                     "env:NAME (never the PIN itself)");
     return 0;
@@ -293,21 +273,6 @@ void cli_redact_uri(char *out, size_t size, const char *uri)
     }
 }
 
-/* After a login with pin-source=env:NAME the variable is no longer needed:
- * its value is overwritten and the variable removed, so nothing later in
- * this process (or a child) sees the PIN. */
-static void cli_wipe_pin_env(void)
-{
-    char *value;
-
-    if (cli_pin_source == NULL || strncmp(cli_pin_source, "env:", 4) != 0)
-        return;
-    value = getenv(cli_pin_source + 4);
-    if (value != NULL)
-        cli_wipe(value, strlen(value));
-    (void)unsetenv(cli_pin_source + 4);
-}
-
 int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
                     lithsm_signer **out)
 {
@@ -332,7 +297,7 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
         return CLI_EXIT_FAIL;
     }
     if (strncmp(uri, "pkcs11:", 7) == 0)
-        cli_wipe_pin_env();
+        lithsm_pin_source_forget(cli_pin_source);
     return 0;
 }
 

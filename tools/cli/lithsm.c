@@ -42,45 +42,6 @@ static const cli_command *const commands[] = {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char help_head[] =
-    "NAME\n"
-    "    lithsm - Lit Protocol session signatures with Ethereum keys\n"
-    "\n"
-    "SYNOPSIS\n"
-    "    lithsm COMMAND [OPTION]...\n"
-    "    lithsm COMMAND --help\n"
-    "    lithsm --help | --version\n"
-    "\n"
-    "DESCRIPTION\n"
-    "    lithsm builds Lit Protocol AuthSigs and SessionSigs byte for byte\n"
-    "    like the Lit JS SDK v7.4.0, signing with a secp256k1 key in a PEM\n"
-    "    file, and checks a SessionSig the way a Lit node does.  Results go\n"
-    "    to standard output as JSON, errors to standard error.\n"
-    "\n"
-    "    Private keys and seeds are only ever read from files, never from\n"
-    "    the command line.  A file name '-' means standard input.  Where a\n"
-    "    key file is taken, a pkcs11: URI names a key inside a PKCS#11\n"
-    "    token instead (see 'lithsm keygen --help').\n"
-    "\n"
-    "COMMANDS\n";
-
-static const char help_tail[] =
-    "\n"
-    "OPTIONS\n"
-    "    -h, --help     Show this page; 'lithsm COMMAND --help' shows the\n"
-    "                   page of a command.\n"
-    "    --version      Print the version.\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 on success, 1 when the operation fails, 2 on a usage error.\n"
-    "    verify: 0 accept, 1 reject, 2 unusable input.\n"
-    "\n"
-    "EXAMPLES\n"
-    "    Make a secp256k1 key and print its Ethereum address:\n"
-    "\n"
-    "        openssl ecparam -name secp256k1 -genkey -noout -out wallet.pem\n"
-    "        lithsm address --key wallet.pem\n";
-
 /* Runs `program` in dir in place of this process; returns only when it
  * cannot, keeping in *err the first reason other than "not there". */
 static void exec_in(const char *dir, char **argv, int *err)
@@ -143,9 +104,9 @@ static void print_commands(FILE *out)
 static void print_main_help(void)
 {
     /* The command list comes from the table, so it cannot go stale. */
-    fputs(help_head, stdout);
+    fputs(cli_help_lithsm, stdout);
     print_commands(stdout);
-    fputs(help_tail, stdout);
+    fputs(cli_help_lithsm_after_commands, stdout);
 }
 
 static int main_usage(const char *fmt, ...) CLI_PRINTF(1, 2);
