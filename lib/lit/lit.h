@@ -64,4 +64,24 @@ lithsm_err lithsm_lit_json_parse_as(json_object **out, const char *text,
                                     size_t len, const char *what,
                                     json_type type, const char *type_error);
 
+/* ------------------------------------------------------------------------
+ * session_sign.c: the per-node messages of a SessionSigs map and their
+ * signatures
+ */
+
+/* Appends the message signed for the node `url`: prefix (the signed JSON
+ * up to and including "nodeAddress":) + JSON(url) + "}". */
+void lithsm_session_message(lithsm_buf *msg, const lithsm_buf *prefix,
+                            const char *url);
+
+/* OpenSSL's key type, named without including its headers. */
+struct evp_pkey_st;
+
+/* sigs[i] = lowercase hex of the Ed25519 signature of node i's message by
+ * pkey, for the n nodes; on several threads for a large map.  Errors:
+ * LITHSM_ERR_NOMEM, LITHSM_ERR_CRYPTO. */
+lithsm_err lithsm_session_sign_all(char (*sigs)[129], struct evp_pkey_st *pkey,
+                                   const lithsm_buf *prefix,
+                                   const char *const *urls, size_t n);
+
 #endif /* LITHSM_LIT_H */

@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "util/util.h"
+#include "lit/lit.h"
 
 struct lithsm_session_key {
     EVP_PKEY *pkey;
@@ -251,20 +251,6 @@ static lithsm_err check_params(const lithsm_sessionsigs_params *p)
     return LITHSM_OK;
 }
 
-static lithsm_err sign_message(char sig_hex[129], EVP_MD_CTX *ctx,
-                               EVP_PKEY *pkey, const char *msg, size_t len)
-{
-    uint8_t sig[64];
-    size_t sig_len = sizeof(sig);
-
-    if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-        EVP_DigestSign(ctx, sig, &sig_len, (const uint8_t *)msg, len) != 1 ||
-        sig_len != 64)
-        return lithsm_fail(LITHSM_ERR_CRYPTO,
-                           "SessionSigs: Ed25519 signing failed");
-    return lithsm_hex_encode(sig_hex, 129, sig, 64);
-}
-
 /* One map entry: "url":{"sig",...,"signedMessage",...}.  The message is
  * the common prefix plus the node's tail (from prefix_len on); JSON
  * escapes character by character and the prefix ends in ASCII, so its
@@ -298,7 +284,7 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
     char issued[LITHSM_TIME_LEN + 1];
     const char *issued_at;
     lithsm_buf prefix, esc_prefix, msg, tail, out;
-    EVP_MD_CTX *ctx = NULL;
+    char(*sigs)[129] = NULL;
     lithsm_err err;
     size_t i;
 
@@ -344,38 +330,30 @@ lithsm_err lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
         goto done;
     }
 
-    ctx = EVP_MD_CTX_new();
-    if (ctx == NULL) {
+    sigs = calloc(params->n_nodes, sizeof(*sigs));
+    if (sigs == NULL) {
         err = lithsm_fail(LITHSM_ERR_NOMEM, "SessionSigs: out of memory");
         goto done;
     }
+    err = lithsm_session_sign_all(sigs, key->pkey, &prefix, params->node_urls,
+                                  params->n_nodes);
+    if (err != LITHSM_OK)
+        goto done;
     lithsm_buf_reserve(&out, params->n_nodes * (esc_prefix.len + 512));
     lithsm_buf_putc(&out, '{');
     for (i = 0; i < params->n_nodes; i++) {
-        const char *url = params->node_urls[i];
-        char sig_hex[129];
-
         msg.len = 0;
-        lithsm_buf_add(&msg, prefix.data, prefix.len);
-        lithsm_buf_json_str(&msg, url, strlen(url));
-        lithsm_buf_putc(&msg, '}');
-        if (msg.failed) {
-            err = lithsm_fail(LITHSM_ERR_NOMEM, "SessionSigs: out of memory");
-            goto done;
-        }
-        err = sign_message(sig_hex, ctx, key->pkey, msg.data, msg.len);
-        if (err != LITHSM_OK)
-            goto done;
+        lithsm_session_message(&msg, &prefix, params->node_urls[i]);
         if (i > 0)
             lithsm_buf_putc(&out, ',');
-        write_entry(&out, &tail, url, sig_hex, &esc_prefix, &msg, prefix.len,
-                    key->public_hex);
+        write_entry(&out, &tail, params->node_urls[i], sigs[i], &esc_prefix,
+                    &msg, prefix.len, key->public_hex);
     }
     lithsm_buf_putc(&out, '}');
     err = lithsm_buf_finish(&out, json_out, NULL);
 
 done:
-    EVP_MD_CTX_free(ctx);
+    free(sigs);
     lithsm_buf_free(&out);
     lithsm_buf_free(&tail);
     lithsm_buf_free(&msg);

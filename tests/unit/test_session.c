@@ -1,6 +1,7 @@
 /*
  * test_session.c - session keys and the SessionSigs map.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,10 +214,74 @@ static void test_delegatees(void)
     lithsm_signer_free(owner);
 }
 
+/* A map large enough to be signed on several threads holds, for every
+ * node, exactly the entry a one-node map gives (Ed25519 is deterministic,
+ * and only nodeAddress differs between the messages). */
+static void test_large_map(void)
+{
+    enum { N = 100 };
+    uint8_t seed[32];
+    lithsm_session_key *key = NULL;
+    lithsm_requests *reqs = NULL;
+    lithsm_sessionsigs_params p;
+    const char *caps[1] = { capability };
+    const char *urls[N];
+    char names[N][32], *big = NULL, *one = NULL;
+    json_object *map = NULL, *single = NULL, *e, *f;
+    size_t i, same = 0;
+
+    memset(seed, 0x22, 32);
+    for (i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "https://10.0.%zu.%zu:7470",
+                 i / 250, i % 250 + 1);
+        urls[i] = names[i];
+    }
+    if (lithsm_session_key_from_seed(&key, seed) != 0 ||
+        lithsm_requests_new(&reqs) != 0 ||
+        lithsm_requests_add(reqs, "lit-pkp://*", "pkp-signing", NULL) != 0) {
+        ok(0, "fixture");
+        return;
+    }
+    memset(&p, 0, sizeof(p));
+    p.node_urls = urls;
+    p.n_nodes = N;
+    p.requests = reqs;
+    p.capabilities = caps;
+    p.n_capabilities = 1;
+    p.issued_at = "2024-06-01T12:00:03.250Z";
+    p.expiration = "2024-06-02T12:00:00.000Z";
+    ok_int_eq(lithsm_sessionsigs(&big, key, &p), LITHSM_OK, "100 nodes");
+    if (big != NULL && lithsm_json_parse(&map, big, strlen(big), "t") == 0) {
+        for (i = 0; i < N; i++) {
+            p.node_urls = &urls[i];
+            p.n_nodes = 1;
+            if (lithsm_sessionsigs(&one, key, &p) == LITHSM_OK &&
+                lithsm_json_parse(&single, one, strlen(one), "t") == 0 &&
+                json_object_object_get_ex(map, urls[i], &e) &&
+                json_object_object_get_ex(single, urls[i], &f) &&
+                strcmp(json_object_to_json_string(e),
+                       json_object_to_json_string(f)) == 0)
+                same++;
+            json_object_put(single);
+            single = NULL;
+            lithsm_free(one);
+            one = NULL;
+        }
+    }
+    ok_int_eq((long)same, N,
+              "every entry of the 100-node map equals the "
+              "one-node map of that node");
+    json_object_put(map);
+    lithsm_free(big);
+    lithsm_requests_free(reqs);
+    lithsm_session_key_free(key);
+}
+
 int main(void)
 {
     test_keys();
     test_sessionsigs();
+    test_large_map();
     test_delegatees();
     return tap_done();
 }
