@@ -641,9 +641,8 @@ LITHSM_API void lithsm_session_key_free(lithsm_session_key *key);
  *  own host:port, so such a URL could never verify), only printable ASCII
  *  other than a double quote or a backslash, at most LITHSM_NODE_URL_MAX
  *  characters.
- *  Returns LITHSM_OK, or LITHSM_ERR_INVALID_ARG (NULL, another scheme, no
- *  host, too long, a path or a bad character; lithsm_last_error() says
- *  which). */
+ *  Returns: OK; INVALID_ARG for a NULL, another scheme, no host, a URL too
+ *  long, a path or a bad character (lithsm_last_error() says which). */
 #define LITHSM_NODE_URL_MAX 2048
 LITHSM_API lithsm_err lithsm_node_url_check(const char *url);
 
@@ -707,22 +706,30 @@ typedef enum {
     /* Append new reasons last. */
 } lithsm_verify_reason;
 
+/** A verdict.  lithsm_verify_session_sig() sets every member even when it
+ *  fails: a check it could not finish reads MALFORMED, "no verdict: ...". */
 typedef struct lithsm_verify_result {
-    lithsm_verify_reason reason;
-    const char *word;       /* "ok", "session_expired", ... (static) */
-    const char *node_error; /* the errorCode a Lit node answers, or NULL */
+    lithsm_verify_reason reason; /* LITHSM_VERIFY_OK: accepted */
+    const char *word;       /* lithsm_verify_reason_word(reason) (static) */
+    const char *node_error; /* the errorCode a Lit node answers (static);
+                             * NULL when accepted */
     int http_status;        /* its HTTP status, 200 when accepted */
-    char detail[256];       /* which capability / field, human-readable */
+    char detail[256];       /* which capability / field, human-readable;
+                             * "" when accepted */
 } lithsm_verify_result;
 
-/** The reason word of the golden vectors ("ok", "session_expired", ...). */
+/** The reason word of the golden vectors ("ok", "session_expired", ...):
+ *  static, never NULL; "unknown" outside the enum. */
 LITHSM_API const char *lithsm_verify_reason_word(lithsm_verify_reason reason);
 
-/** Checks one SessionSig object (JSON text) as the node at `node_url` would
- *  at time `now_ms`; `grace_ms` widens the session time window (0 for the
- *  golden vectors, 60000 like a Datil node).  Returns LITHSM_OK whenever a
- *  verdict was reached (accept or reject: see result->reason); an error
- *  only for misuse or memory exhaustion. */
+/** Checks one SessionSig object (JSON text session_sig_json[0..json_len))
+ *  as the node at `node_url` (compared with the signed nodeAddress) would
+ *  at time `now_ms`; `grace_ms` (>= 0) widens the session time window (0
+ *  for the golden vectors, 60000 like a Datil node).  Text that is not a
+ *  JSON object (over 4 MiB too) is a MALFORMED verdict, not an error.
+ *  Returns: OK whenever a verdict was reached (accept or reject: see
+ *  result->reason); INVALID_ARG for a NULL or a negative grace_ms; CRYPTO
+ *  if OpenSSL cannot set up ed25519; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_verify_session_sig(
     lithsm_verify_result *result, const char *session_sig_json, size_t json_len,
@@ -735,21 +742,18 @@ typedef struct lithsm_verify_entry {
 } lithsm_verify_entry;
 
 /** Checks every entry of a SessionSigs map {node URL: SessionSig} (JSON
- *  text, as lithsm_sessionsigs() writes it) as its own node would at time
- *  `now_ms` with `grace_ms`: each entry gets exactly the verdict
- *  lithsm_verify_session_sig() gives for it and its URL.  A capability
- *  shared by entries (the same sig, signedMessage and address text, such as
- *  the delegation and the wallet AuthSig) is checked once per call.
- *
- *  Out:  *entries_out: *n_out results in the map's order; one allocation
- *        (node URLs included), the caller frees it with lithsm_free().
- *  In:   map_json, json_len: the map (borrowed, not retained).
- *  Returns LITHSM_OK once every entry has a verdict (accept or reject: see
- *  each result's reason).  Otherwise *entries_out is NULL and *n_out 0:
- *  LITHSM_ERR_INVALID_ARG (NULL argument, negative grace_ms),
- *  LITHSM_ERR_PARSE (not JSON, or not an object with at least one entry),
- *  LITHSM_ERR_RANGE (over 4 MiB, or an integer beyond 2^53),
- *  LITHSM_ERR_NOMEM, LITHSM_ERR_CRYPTO (OpenSSL failed). */
+ *  text map_json[0..json_len), as lithsm_sessionsigs() writes it) as its
+ *  own node would at `now_ms` with `grace_ms`: each entry gets exactly the
+ *  verdict lithsm_verify_session_sig() gives for it and its URL.  A
+ *  capability shared by entries (same sig, signedMessage and address text)
+ *  is checked once per call.
+ *  *entries_out: *n_out results in the map's order, in one allocation
+ *  (node URLs included) that the caller frees with lithsm_free().
+ *  Returns: OK once every entry has a verdict (see each result's reason);
+ *  otherwise *entries_out is NULL and *n_out 0: INVALID_ARG for a NULL or
+ *  a negative grace_ms; PARSE for text not JSON, or not an object with at
+ *  least one entry; RANGE for text over 4 MiB or an integer beyond 2^53;
+ *  CRYPTO if OpenSSL cannot set up ed25519; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_verify_session_sigs_map(
     lithsm_verify_entry **entries_out, size_t *n_out, const char *map_json,

@@ -10,74 +10,127 @@ extern "C" {
 #endif
 
 /** A key-value store for session keys and wallet AuthSigs.  Implement the
- *  ops for another data store; values are text, keys are [a-z0-9._-]. */
+ *  ops for another data store.  The contract of every op:
+ *  - `ctx` is the one given to lithsm_store_new(); `key` is 1 to 200
+ *    characters of [a-z0-9._-], not starting with '.' (checked before an
+ *    op sees it), and `value` is NUL-terminated text of at most 1 MiB.
+ *  - An op returns LITHSM_OK or any lithsm_err; liblithsm returns that code
+ *    to its caller as it is (lithsm_last_error() cannot say more: the op
+ *    has no way to set it).  get returning PARSE or RANGE says the entry is
+ *    corrupt: liblithsm removes it and makes a new session.
+ *  - Ops are called on the thread of the lithsm_get_session_sigs() call,
+ *    without a lock: a store shared by threads (or processes) needs ops
+ *    that are safe concurrently.  Concurrent flows may each write an entry:
+ *    the last write wins and every result is valid. */
 typedef struct lithsm_store_ops {
-    /* *value_out = NULL with LITHSM_OK when the key is absent; the value is
-     * allocated with malloc and freed by liblithsm. */
+    /* *value_out = NULL with LITHSM_OK when the key is absent; otherwise a
+     * string allocated with malloc, which liblithsm wipes and frees (also
+     * when the op fails); over 1 MiB is RANGE. */
     lithsm_err (*get)(void *ctx, const char *key, char **value_out);
-    /* Replaces the value atomically: readers see the old or the new one. */
+    /* Replaces the value atomically: readers see the old or the new one.
+     * `value` (it holds the session key's secret) is borrowed for the
+     * call: copy it, and wipe the copies when they are dropped. */
     lithsm_err (*put)(void *ctx, const char *key, const char *value);
+    /* Removing an absent key succeeds. */
     lithsm_err (*remove)(void *ctx, const char *key);
+    /* Releases ctx; called once, by lithsm_store_free().  May be NULL. */
     void (*free)(void *ctx);
 } lithsm_store_ops;
 
+/** A session store; caller frees it with lithsm_store_free(), after the
+ *  last call using it. */
 typedef struct lithsm_store lithsm_store;
 
-/** A store over the caller's ops; ctx is handed to them (and to ops->free
- *  by lithsm_store_free). */
+/** A store over the caller's ops (copied) and ctx (kept, handed to every
+ *  op and to ops->free by lithsm_store_free).  On failure ctx stays the
+ *  caller's: ops->free is not called.
+ *  Returns: OK; INVALID_ARG for a NULL out or ops, or ops without get, put
+ *  or remove; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_store_new(lithsm_store **out,
                                        const lithsm_store_ops *ops, void *ctx);
 
-/** The default store: one directory, one 0600 file per key, replaced
- *  atomically, safe when several processes share it. */
+/** The default store: directory `dir` (created with mode 0700 if missing;
+ *  its parent must exist), one 0600 file per key, replaced atomically, safe
+ *  when several threads or processes share it.  The directory must not be
+ *  a symbolic link, must belong to this user and not be writable by group
+ *  or others.  Temporary files a crashed writer left (10 min old) are
+ *  removed.  An entry that is a symbolic link or not a regular file reads
+ *  as corrupt (PARSE).
+ *  Returns: OK; INVALID_ARG for a NULL out, or dir NULL or empty; IO for a
+ *  directory that cannot be created, opened or used as said; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_store_file_new(lithsm_store **out,
                                             const char *dir);
 
+/** Calls ops->free(ctx) (if set) and frees.  NULL is a no-op. */
 LITHSM_API void lithsm_store_free(lithsm_store *store);
 
-/** A caller's wallet: receives the session SIWE parameters and returns the
- *  wallet AuthSig JSON (malloc'd; liblithsm frees it). */
+/** A caller's wallet: receives the session SIWE parameters (borrowed for
+ *  the call) and `arg` (the flow's auth_arg), and sets *authsig_json_out to
+ *  the wallet AuthSig JSON, allocated with malloc; liblithsm frees it, also
+ *  when the callback fails.  Returns LITHSM_OK or a code that
+ *  lithsm_get_session_sigs() returns as it is.  Called on the caller's
+ *  thread, at most twice per flow (see lithsm_get_session_sigs). */
 typedef lithsm_err (*lithsm_auth_callback)(
     char **authsig_json_out, const lithsm_session_siwe_params *params,
     void *arg);
 
+/** What lithsm_get_session_sigs() signs; pointers are borrowed for the
+ *  call; NULL / 0 members take the default said. */
 typedef struct lithsm_flow_params {
-    const char *const *node_urls; /* filled from the client when NULL */
-    size_t n_nodes;
-    const char *nonce;     /* filled from the client when NULL */
-    lithsm_signer *wallet; /* the wallet key, or: */
+    const char *const *node_urls; /* filled from the client when NULL; each
+                                   * passes lithsm_node_url_check() */
+    size_t n_nodes;               /* > 0 when node_urls is given */
+    const char *nonce;     /* latest blockhash; from the client when NULL */
+    lithsm_signer *wallet; /* the wallet key, or (exactly one of the two): */
     lithsm_auth_callback auth_callback;
-    void *auth_arg;
-    const lithsm_requests *requests;
-    const char *const *capabilities; /* capacity delegations, in order */
+    void *auth_arg; /* handed to auth_callback, not used otherwise */
+    const lithsm_requests *requests; /* required: 1 or more requests */
+    /* AuthSig JSON of capacity delegations, in order (the wallet AuthSig
+     * comes after them); not NULL when n_capabilities > 0. */
+    const char *const *capabilities;
     size_t n_capabilities;
-    const char *expiration;  /* default now + 24 h */
+    const char *expiration;  /* RFC 3339, after now; default now + 24 h */
     const char *domain;      /* default "localhost" */
     const char *statement;   /* default LITHSM_DEFAULT_STATEMENT */
     lithsm_store *store;     /* NULL: nothing is cached */
-    const char *store_scope; /* e.g. the network name; default "default" */
-    int64_t now_ms;          /* 0: the clock */
+    const char *store_scope; /* e.g. the network name, [a-z0-9._-] not
+                              * starting with '.'; default "default" */
+    int64_t now_ms;          /* 0: the clock; the Issued At and issuedAt */
 } lithsm_flow_params;
 
 /** getSessionSigs: the session key and wallet AuthSig come from the store
  *  while still valid for these requests (re-signed when the SDK's
  *  checkNeedToResignSessionKey would), then one SessionSig per node.  The
- *  store holds one entry per (store_scope, wallet).  The SessionSigs expire
- *  at the requested expiration, or at a reused wallet AuthSig's own
- *  Expiration Time when that comes first.
+ *  store holds one entry per (store_scope, wallet), written when the key or
+ *  the AuthSig is new.  The SessionSigs expire at the requested expiration,
+ *  or at a reused wallet AuthSig's own Expiration Time when that comes
+ *  first.  An auth callback's AuthSig is checked like a stored one; if it
+ *  fails, the callback is called once more and that AuthSig is used.
  *  `client` may be NULL when node_urls and nonce are given.
- *  Caller frees *json_out. */
+ *  Caller frees *json_out (lithsm_free).
+ *  Returns: OK; INVALID_ARG for a NULL json_out or p, no request, both or
+ *  neither of wallet and auth_callback, n_capabilities without
+ *  capabilities, node_urls with n_nodes 0, an expiration not after now, no
+ *  nonce (or no node_urls) and no client, or a store_scope that makes no
+ *  store key; PARSE for an expiration not RFC 3339; RANGE for now_ms
+ *  outside the years 0000-9999 or a store entry over 1 MiB; PROTOCOL for a
+ *  client without nodes, or a second callback AuthSig that is not an
+ *  object with string sig, signedMessage and address; what
+ *  lithsm_client_blockhash(), lithsm_wallet_authsig(),
+ *  lithsm_sessionsigs(), the auth callback and the store's ops return (the
+ *  file store's: IO); CRYPTO if no session key can be made; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_get_session_sigs(char **json_out,
                                               lithsm_client *client,
                                               const lithsm_flow_params *p);
 
 /** What an offline run may fix beyond lithsm_flow_params, so that it can
- *  be repeated byte for byte (test vectors). */
+ *  be repeated byte for byte (test vectors).  Both members may be NULL. */
 typedef struct lithsm_offline_params {
-    const lithsm_session_key *session_key; /* NULL: a new random key */
+    /* Borrowed for the call; NULL: a new random key. */
+    const lithsm_session_key *session_key;
     const char *session_issued_at; /* the SessionSigs' issuedAt (RFC 3339);
                                       NULL: the wallet SIWE's Issued At */
 } lithsm_offline_params;
@@ -90,10 +143,14 @@ typedef struct lithsm_offline_params {
  *  SIWE's Issued At) mean what they mean for lithsm_get_session_sigs.
  *  `o` may be NULL.  The output equals lithsm_get_session_sigs' without a
  *  client and a store for the same session key and clock.
- *  Errors: LITHSM_ERR_INVALID_ARG (a parameter missing or in conflict, an
- *  expiration not after the issued times), LITHSM_ERR_PARSE (a time that
- *  is not RFC 3339), and those of the signer and lithsm_sessionsigs.
- *  Caller frees *json_out (lithsm_free). */
+ *  Caller frees *json_out (lithsm_free).
+ *  Returns: OK; INVALID_ARG for a NULL json_out or p, a store or an
+ *  auth_callback, no wallet, no request, no node_urls, n_nodes or nonce,
+ *  n_capabilities without capabilities, or an expiration not after both
+ *  issued times; PARSE for an expiration or session_issued_at not RFC
+ *  3339; RANGE for now_ms outside the years 0000-9999; what
+ *  lithsm_session_key_generate(), lithsm_wallet_authsig() and
+ *  lithsm_sessionsigs() return; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err
 lithsm_get_session_sigs_offline(char **json_out, const lithsm_flow_params *p,

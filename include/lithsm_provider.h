@@ -12,43 +12,97 @@
 #ifndef LITHSM_PROVIDER_H
 #define LITHSM_PROVIDER_H
 
-/* The name to load the provider by (OSSL_PROVIDER_load) and the property
- * query that picks its algorithms. */
+/* The name to load the provider by (OSSL_PROVIDER_load, or an openssl.cnf
+ * providers section) and the property query that picks its algorithms:
+ * an OSSL_STORE loader for pkcs11: URIs (RFC 7512), an EC key manager
+ * (secp256k1, P-256) and ECDSA signatures computed by the token. */
 #define LITHSM_PROVIDER_NAME "lithsm"
 #define LITHSM_PROVIDER_PROPQ "provider=lithsm"
 
-/* Provider configuration (openssl.cnf section): the PKCS#11 module used
- * when a URI names none, and the PIN source ("file:PATH" or "env:NAME")
- * used when a URI has none. */
+/* Provider configuration (openssl.cnf section, both optional; a URI's own
+ * module-path and pin-source win over them):
+ *  - module-path: the PKCS#11 module used when a URI names none; default
+ *    SoftHSM2's (the path is set when lithsm is built).
+ *  - pin-source: where the user PIN comes from when a URI has none:
+ *    "file:PATH" (first line of an owner-only regular file) or "env:NAME"
+ *    (that variable).  Another form makes the provider fail to load
+ *    (LITHSM_R_CONFIG).  Without either, the application's passphrase
+ *    callback is asked (openssl: -passin or a prompt).  A URI's pin-value
+ *    is always refused (LITHSM_R_URI): PINs stay out of URIs and argv. */
 #define LITHSM_PROV_PARAM_MODULE_PATH "module-path"
 #define LITHSM_PROV_PARAM_PIN_SOURCE "pin-source"
 
 /* Key generation (EVP_PKEY_CTX_set_params on an "EC" context fetched with
  * LITHSM_PROVIDER_PROPQ; openssl genpkey -pkeyopt lithsm-uri:...): the
- * pkcs11: URI of the token and the new key's label (object=), optionally
- * id=, pin-source= and module-path=.  Without it the provider generates
- * nothing: software keys are the default provider's. */
+ * pkcs11: URI of the token and the new key's label (object=, 1 to 63
+ * bytes, not already used by a private key), matching exactly one token
+ * (token=), optionally id= (1 to 64 bytes; default 16 random bytes),
+ * pin-source= and module-path=.  The curve is the "group" parameter:
+ * secp256k1 (default) or P-256 (prime256v1).  Without lithsm-uri the
+ * provider generates nothing (LITHSM_R_BAD_ARGUMENT): software keys are
+ * the default provider's. */
 #define LITHSM_PKEY_PARAM_URI "lithsm-uri"
 
 /* The reason codes of the provider's errors.  Numbers are fixed: append
- * new ones last, never renumber. */
+ * new ones last, never renumber.  What each means for the application: */
 enum {
-    LITHSM_R_MALLOC = 1,           /* out of memory */
-    LITHSM_R_URI = 2,              /* bad pkcs11: URI */
-    LITHSM_R_CONFIG = 3,           /* bad provider configuration */
-    LITHSM_R_MODULE = 4,           /* the PKCS#11 module cannot be used */
-    LITHSM_R_TOKEN_NOT_FOUND = 5,  /* no token matches the URI */
-    LITHSM_R_OBJECT_NOT_FOUND = 6, /* no key or certificate matches it */
-    LITHSM_R_PIN_SOURCE = 7,       /* no PIN, or its source cannot be read */
-    LITHSM_R_PIN_INCORRECT = 8,    /* the token refused the PIN */
-    LITHSM_R_PIN_LOCKED = 9,       /* locked, final try, or to be changed */
-    LITHSM_R_LOGIN = 10,           /* login failed, or refused to retry */
-    LITHSM_R_PKCS11 = 11,          /* a PKCS#11 call failed */
-    LITHSM_R_KEY = 12,             /* unsupported key or curve */
-    LITHSM_R_DIGEST_LENGTH = 13,   /* ECDSA input is not a 32-byte digest */
-    LITHSM_R_NOT_PRIVATE = 14,     /* signing with a public key */
-    LITHSM_R_BAD_ARGUMENT = 15,    /* bad argument or parameter */
-    LITHSM_R_TOKEN_BUSY = 16       /* the token could not be read right now */
+    /* Out of memory; nothing else is wrong. */
+    LITHSM_R_MALLOC = 1,
+    /* The pkcs11: URI does not parse, has an empty attribute (";;") or a
+     * pin-value, or (key generation) an unknown attribute: fix the URI. */
+    LITHSM_R_URI = 2,
+    /* The provider's openssl.cnf section is wrong (a pin-source that is
+     * not file:PATH or env:NAME): the provider does not load. */
+    LITHSM_R_CONFIG = 3,
+    /* The PKCS#11 module cannot be used: missing or unreadable file, not
+     * a PKCS#11 module, its slots cannot be listed, or C_Initialize
+     * failed (also again after fork). */
+    LITHSM_R_MODULE = 4,
+    /* No token of the module matches the URI (token=, serial=, ...). */
+    LITHSM_R_TOKEN_NOT_FOUND = 5,
+    /* The token has no key or certificate matching the URI (object=,
+     * id=, type=), or a key cannot be found again after fork. */
+    LITHSM_R_OBJECT_NOT_FOUND = 6,
+    /* The token needs a PIN and none was given (no pin-source, no
+     * passphrase callback or an empty answer), or the source cannot be
+     * read: file missing, not regular, readable by group or others, empty
+     * or first line too long; variable unset, empty or too long; bad
+     * form.  The token was not asked. */
+    LITHSM_R_PIN_SOURCE = 7,
+    /* The token refused the PIN.  That (module, token, PIN source) is not
+     * tried again in this process (LITHSM_R_LOGIN then), so retries cannot
+     * lock the token: fix the PIN, then start a new process. */
+    LITHSM_R_PIN_INCORRECT = 8,
+    /* The token reports the user PIN locked, on its final try, or to be
+     * changed: lithsm does not log in.  Use the token's own tools. */
+    LITHSM_R_PIN_LOCKED = 9,
+    /* Login failed for another reason, or an earlier login with this PIN
+     * source failed in this process and is not retried, or the token
+     * signs only when logged in and the session is not. */
+    LITHSM_R_LOGIN = 10,
+    /* A PKCS#11 call failed (the text names it and its CKR_ code), or the
+     * token signed with r or s zero. */
+    LITHSM_R_PKCS11 = 11,
+    /* An unsupported curve (key generation: secp256k1 or P-256), a new
+     * key that cannot be read back, or a verification with no other
+     * provider (such as the default one) for EC public keys loaded. */
+    LITHSM_R_KEY = 12,
+    /* The data to sign is not one digest (32 bytes for ECDSA without a
+     * digest set, else the digest's size): lithsm keys sign digests; use
+     * EVP_DigestSign* to hash and sign. */
+    LITHSM_R_DIGEST_LENGTH = 13,
+    /* Signing with a public key object (type=public): name the private
+     * key. */
+    LITHSM_R_NOT_PRIVATE = 14,
+    /* A bad argument or parameter: no lithsm-uri for key generation, a URI
+     * matching several tokens or lacking object=, a label in use, an id=
+     * of a bad length, an unknown or unsized digest, a signature buffer
+     * too small, a key not the provider's. */
+    LITHSM_R_BAD_ARGUMENT = 15,
+    /* The token could not be read right now (SoftHSM2 while another
+     * process writes it): transient, try again.  OSSL_STORE loads retry
+     * on their own a few times first. */
+    LITHSM_R_TOKEN_BUSY = 16
 };
 
 #endif /* LITHSM_PROVIDER_H */
