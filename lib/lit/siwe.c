@@ -59,6 +59,13 @@ static int is_sub_delim(int c)
     return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
 }
 
+/* pct-encoded = "%" HEXDIG HEXDIG; any other "%" is no URI character. */
+static int is_pct_encoded(const char *s)
+{
+    return s[0] == '%' && is_hex((unsigned char)s[1]) &&
+           is_hex((unsigned char)s[2]);
+}
+
 /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ); returns its length,
  * 0 if s does not start with one. */
 static size_t scheme_len(const char *s)
@@ -91,15 +98,11 @@ static int valid_domain(const char *s)
     for (i = 0; s[i] != '\0'; i++) {
         int c = (unsigned char)s[i];
 
-        if (c == '%') {
-            if (!is_hex((unsigned char)s[i + 1]) ||
-                !is_hex((unsigned char)s[i + 2]))
-                return 0;
+        if (is_pct_encoded(s + i))
             i += 2;
-        } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':' &&
-                   c != '@' && c != '[' && c != ']') {
+        else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':' &&
+                 c != '@' && c != '[' && c != ']')
             return 0;
-        }
     }
     return 1;
 }
@@ -117,10 +120,7 @@ static int valid_uri(const char *s)
     for (i++; s[i] != '\0'; i++) {
         int c = (unsigned char)s[i];
 
-        if (c == '%') {
-            if (!is_hex((unsigned char)s[i + 1]) ||
-                !is_hex((unsigned char)s[i + 2]))
-                return 0;
+        if (is_pct_encoded(s + i)) {
             i += 2;
         } else if (c == '#') {
             if (++hashes > 1)
