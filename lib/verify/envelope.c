@@ -326,6 +326,20 @@ static int request_ok(const json_object *req)
            lithsm_vget_str(req, "ability", NULL) != NULL;
 }
 
+/* The array member `name` of the body, or NULL after rejecting. */
+static json_object *body_array(lithsm_vstate *st, const char *name)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(st->body, name, &v) &&
+        json_object_is_type(v, json_type_array))
+        return v;
+    lithsm_vreject(st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
+                   "signedMessage field \"%s\" is missing or not an array",
+                   name);
+    return NULL;
+}
+
 /* The members of the parsed body, checked and kept in st. */
 static void read_body(lithsm_vstate *st)
 {
@@ -352,23 +366,12 @@ static void read_body(lithsm_vstate *st)
     st->issued_at = lithsm_vget_str(st->body, "issuedAt", NULL);
     st->expiration = lithsm_vget_str(st->body, "expiration", NULL);
     st->node_address = lithsm_vget_str(st->body, "nodeAddress", NULL);
-    if (!json_object_object_get_ex(st->body, "resourceAbilityRequests",
-                                   &st->requests) ||
-        !json_object_is_type(st->requests, json_type_array)) {
-        lithsm_vreject(
-            st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
-            "signedMessage field \"resourceAbilityRequests\" is missing "
-            "or not an array");
+    st->requests = body_array(st, "resourceAbilityRequests");
+    if (st->requests == NULL)
         return;
-    }
-    if (!json_object_object_get_ex(st->body, "capabilities", &st->caps) ||
-        !json_object_is_type(st->caps, json_type_array)) {
-        lithsm_vreject(
-            st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
-            "signedMessage field \"capabilities\" is missing or not an "
-            "array");
+    st->caps = body_array(st, "capabilities");
+    if (st->caps == NULL)
         return;
-    }
     n = json_object_array_length(st->requests);
     for (i = 0; i < n; i++) {
         if (!request_ok(json_object_array_get_idx(st->requests, i))) {
