@@ -398,12 +398,24 @@ static int login_failed(const char *key, int record)
     return found;
 }
 
+/* The token's PIN states that refuse a login, in the order checked. */
+static const struct {
+    CK_FLAGS flag;
+    const char *why; /* after "user PIN " */
+} pin_states[] = {
+    { CKF_USER_PIN_LOCKED, "locked" },
+    { CKF_USER_PIN_FINAL_TRY, "on its final try; refusing to log in" },
+    { CKF_USER_PIN_TO_BE_CHANGED, "must be changed first" },
+};
+
 /* Raises why the token must not be logged in to now, if it must not: a
  * PIN source that failed before, or a PIN locked, on its final try or to
  * be changed. */
 static int login_refused(lithsm_provctx *pc, const CK_TOKEN_INFO *ti,
                          const char *token, const char *key)
 {
+    size_t i;
+
     if (login_failed(key, 0)) {
         LITHSM_RAISE(pc, LITHSM_R_LOGIN,
                      "token \"%s\": an earlier login with this PIN source "
@@ -411,22 +423,12 @@ static int login_refused(lithsm_provctx *pc, const CK_TOKEN_INFO *ti,
                      token);
         return 1;
     }
-    if (ti->flags & CKF_USER_PIN_LOCKED) {
-        LITHSM_RAISE(pc, LITHSM_R_PIN_LOCKED, "token \"%s\": user PIN locked",
-                     token);
-        return 1;
-    }
-    if (ti->flags & CKF_USER_PIN_FINAL_TRY) {
-        LITHSM_RAISE(pc, LITHSM_R_PIN_LOCKED,
-                     "token \"%s\": user PIN on its final try; refusing to "
-                     "log in",
-                     token);
-        return 1;
-    }
-    if (ti->flags & CKF_USER_PIN_TO_BE_CHANGED) {
-        LITHSM_RAISE(pc, LITHSM_R_PIN_LOCKED,
-                     "token \"%s\": user PIN must be changed first", token);
-        return 1;
+    for (i = 0; i < sizeof(pin_states) / sizeof(pin_states[0]); i++) {
+        if (ti->flags & pin_states[i].flag) {
+            LITHSM_RAISE(pc, LITHSM_R_PIN_LOCKED, "token \"%s\": user PIN %s",
+                         token, pin_states[i].why);
+            return 1;
+        }
     }
     return 0;
 }

@@ -43,6 +43,7 @@
 
 #include <json-c/json.h>
 
+#include "flow/flow.h"
 #include "store/store.h"
 #include "verify/verify.h"
 
@@ -528,7 +529,6 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
     flow fl;
     lithsm_session_key *key = NULL;
     char *authsig = NULL;
-    const char **caps = NULL;
     char pk_hex[65], exp_buf[LITHSM_TIME_LEN + 1];
     lithsm_sessionsigs_params sp;
     int dirty = 0;
@@ -577,24 +577,14 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
         dirty = 1;
     }
 
-    caps = calloc(p->n_capabilities + 1, sizeof(*caps));
-    if (caps == NULL) {
-        err = lithsm_fail(LITHSM_ERR_NOMEM, "session sigs: out of memory");
-        goto done;
-    }
-    if (p->n_capabilities > 0)
-        memcpy(caps, p->capabilities, p->n_capabilities * sizeof(*caps));
-    caps[p->n_capabilities] = authsig; /* the wallet AuthSig last */
     memset(&sp, 0, sizeof(sp));
     sp.node_urls = fl.urls;
     sp.n_nodes = fl.n_urls;
-    sp.requests = p->requests;
-    sp.capabilities = caps;
-    sp.n_capabilities = p->n_capabilities + 1;
     sp.issued_at = fl.issued;
     err = session_expiration(&fl, exp_buf, &sp.expiration, authsig);
     if (err == LITHSM_OK)
-        err = lithsm_sessionsigs(json_out, key, &sp);
+        err = lithsm_flow_sign_nodes(json_out, key, p, authsig, &sp,
+                                     "session sigs");
     if (err == LITHSM_OK && dirty && p->store != NULL) {
         err = store_entry(&fl, key, authsig);
         if (err != LITHSM_OK) {
@@ -604,7 +594,6 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
     }
 
 done:
-    free(caps);
     free(authsig);
     free(fl.urls_owned);
     lithsm_session_key_free(key);

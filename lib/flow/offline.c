@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
+#include "flow/flow.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -115,33 +115,41 @@ static lithsm_err wallet_authsig(char **authsig_out,
     return lithsm_wallet_authsig(authsig_out, p->wallet, &siwe);
 }
 
-/* The SessionSigs: the caller's capabilities, then the wallet AuthSig. */
-static lithsm_err sign_nodes(char **json_out, const lithsm_flow_params *p,
-                             const offline_times *t,
-                             const lithsm_session_key *key, const char *authsig)
+lithsm_err lithsm_flow_sign_nodes(
+    char **json_out, const lithsm_session_key *key, const lithsm_flow_params *p,
+    const char *authsig, lithsm_sessionsigs_params *sp, const char *who)
 {
-    lithsm_sessionsigs_params sp;
     const char **caps;
     lithsm_err err;
 
     caps = calloc(p->n_capabilities + 1, sizeof(*caps));
     if (caps == NULL)
-        return lithsm_fail(LITHSM_ERR_NOMEM,
-                           "offline session sigs: out of memory");
+        return lithsm_fail(LITHSM_ERR_NOMEM, "%s: out of memory", who);
     if (p->n_capabilities > 0)
         memcpy(caps, p->capabilities, p->n_capabilities * sizeof(*caps));
-    caps[p->n_capabilities] = authsig;
+    caps[p->n_capabilities] = authsig; /* the wallet AuthSig last */
+    sp->requests = p->requests;
+    sp->capabilities = caps;
+    sp->n_capabilities = p->n_capabilities + 1;
+    err = lithsm_sessionsigs(json_out, key, sp);
+    free(caps);
+    return err;
+}
+
+/* The SessionSigs for the caller's nodes, at the resolved times. */
+static lithsm_err sign_nodes(char **json_out, const lithsm_flow_params *p,
+                             const offline_times *t,
+                             const lithsm_session_key *key, const char *authsig)
+{
+    lithsm_sessionsigs_params sp;
+
     memset(&sp, 0, sizeof(sp));
     sp.node_urls = p->node_urls;
     sp.n_nodes = p->n_nodes;
-    sp.requests = p->requests;
-    sp.capabilities = caps;
-    sp.n_capabilities = p->n_capabilities + 1;
     sp.issued_at = t->session_issued;
     sp.expiration = t->expiration;
-    err = lithsm_sessionsigs(json_out, key, &sp);
-    free(caps);
-    return err;
+    return lithsm_flow_sign_nodes(json_out, key, p, authsig, &sp,
+                                  "offline session sigs");
 }
 
 lithsm_err lithsm_get_session_sigs_offline(char **json_out,

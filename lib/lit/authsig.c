@@ -71,36 +71,41 @@ static char *statement_with_recap(const char *statement, const char *recap_text)
     return out;
 }
 
-/* Fills the time fields: issued_at defaults to now, expiration to
- * issued_at + default_ms.  Both strings are validated. */
-static lithsm_err resolve_times(char issued[LITHSM_TIME_LEN + 1],
-                                char expires[LITHSM_TIME_LEN + 1],
-                                const char **issued_at, const char **expiration,
-                                int64_t default_ms)
+/* Clears *fields and fills its times: issued_at defaults to now,
+ * expiration to issued_at + default_ms (written into issued and expires).
+ * Both strings are validated. */
+static lithsm_err init_fields(lithsm_siwe *fields,
+                              char issued[LITHSM_TIME_LEN + 1],
+                              char expires[LITHSM_TIME_LEN + 1],
+                              const char *issued_at, const char *expiration,
+                              int64_t default_ms)
 {
     int64_t iat, exp;
     lithsm_err err;
 
-    if (*issued_at == NULL) {
+    memset(fields, 0, sizeof(*fields));
+    if (issued_at == NULL) {
         iat = lithsm_time_now_ms();
         err = lithsm_time_format(issued, iat);
         if (err != LITHSM_OK)
             return err;
-        *issued_at = issued;
-    } else if (lithsm_time_parse(&iat, *issued_at) != LITHSM_OK) {
+        issued_at = issued;
+    } else if (lithsm_time_parse(&iat, issued_at) != LITHSM_OK) {
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "issued-at time is not RFC 3339: %.40s", *issued_at);
+                           "issued-at time is not RFC 3339: %.40s", issued_at);
     }
-    if (*expiration == NULL) {
+    if (expiration == NULL) {
         err = lithsm_time_format(expires, iat + default_ms);
         if (err != LITHSM_OK)
             return err;
-        *expiration = expires;
-    } else if (lithsm_time_parse(&exp, *expiration) != LITHSM_OK) {
+        expiration = expires;
+    } else if (lithsm_time_parse(&exp, expiration) != LITHSM_OK) {
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "expiration time is not RFC 3339: %.40s",
-                           *expiration);
+                           expiration);
     }
+    fields->issued_at = issued_at;
+    fields->expiration_time = expiration;
     return LITHSM_OK;
 }
 
@@ -155,11 +160,8 @@ lithsm_err lithsm_session_siwe(char **siwe_out, const char *wallet_address,
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "session SIWE: the session public key must be 64 "
                            "hex characters");
-    memset(&fields, 0, sizeof(fields));
-    fields.issued_at = params->issued_at;
-    fields.expiration_time = params->expiration;
-    err = resolve_times(issued, expires, &fields.issued_at,
-                        &fields.expiration_time, DAY_MS);
+    err = init_fields(&fields, issued, expires, params->issued_at,
+                      params->expiration, DAY_MS);
     if (err != LITHSM_OK)
         return err;
     snprintf(uri, sizeof(uri), "lit:session:%s", params->session_pubkey_hex);
@@ -309,11 +311,8 @@ lithsm_err lithsm_delegation_authsig(char **authsig_json_out, char **siwe_out,
                            "delegation: the capacity token id must be a "
                            "decimal number");
 
-    memset(&fields, 0, sizeof(fields));
-    fields.issued_at = params->issued_at;
-    fields.expiration_time = params->expiration;
-    err = resolve_times(issued, expires, &fields.issued_at,
-                        &fields.expiration_time, 7 * DAY_MS);
+    err = init_fields(&fields, issued, expires, params->issued_at,
+                      params->expiration, 7 * DAY_MS);
     if (err != LITHSM_OK)
         return err;
     lithsm_signer_address(&addr, owner);

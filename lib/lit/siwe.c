@@ -59,6 +59,13 @@ static int is_sub_delim(int c)
     return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
 }
 
+/* pct-encoded = "%" HEXDIG HEXDIG; any other "%" is no URI character. */
+static int is_pct_encoded(const char *s)
+{
+    return s[0] == '%' && is_hex((unsigned char)s[1]) &&
+           is_hex((unsigned char)s[2]);
+}
+
 /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ); returns its length,
  * 0 if s does not start with one. */
 static size_t scheme_len(const char *s)
@@ -91,15 +98,11 @@ static int valid_domain(const char *s)
     for (i = 0; s[i] != '\0'; i++) {
         int c = (unsigned char)s[i];
 
-        if (c == '%') {
-            if (!is_hex((unsigned char)s[i + 1]) ||
-                !is_hex((unsigned char)s[i + 2]))
-                return 0;
+        if (is_pct_encoded(s + i))
             i += 2;
-        } else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':' &&
-                   c != '@' && c != '[' && c != ']') {
+        else if (!is_unreserved(c) && !is_sub_delim(c) && c != ':' &&
+                 c != '@' && c != '[' && c != ']')
             return 0;
-        }
     }
     return 1;
 }
@@ -117,10 +120,7 @@ static int valid_uri(const char *s)
     for (i++; s[i] != '\0'; i++) {
         int c = (unsigned char)s[i];
 
-        if (c == '%') {
-            if (!is_hex((unsigned char)s[i + 1]) ||
-                !is_hex((unsigned char)s[i + 2]))
-                return 0;
+        if (is_pct_encoded(s + i)) {
             i += 2;
         } else if (c == '#') {
             if (++hashes > 1)
@@ -204,40 +204,40 @@ enum presence {
     IF_PRESENT, /* unless NULL or "" (JS leaves the line out) */
 };
 
-/* The writer's checks of the text fields, in the order they are made. */
+/* What a field that fails its check must be, where several share it. */
+#define ONE_LINE "must be one line of UTF-8 text without control characters"
+#define URI_WITH_SCHEME "must be an RFC 3986 URI with a scheme"
+#define RFC3339_TIME "must be an RFC 3339 date-time"
+
+/* A lithsm_siwe member: where it is and its name in messages. */
+#define FIELD(member) offsetof(lithsm_siwe, member), #member
+
+/* The writer's checks of the text fields, in the order they are made; a
+ * failure reads "SIWE: <name> <problem>". */
 static const struct field_rule {
     size_t offset; /* of the const char * in lithsm_siwe */
+    const char *name;
     enum presence when;
     int (*valid)(const char *);
-    const char *error;
+    const char *problem;
 } field_rules[] = {
-    { offsetof(lithsm_siwe, scheme), IF_PRESENT, valid_scheme,
-      "SIWE: scheme must be an RFC 3986 scheme such as \"https\"" },
-    { offsetof(lithsm_siwe, domain), REQUIRED, valid_domain,
-      "SIWE: domain must be a non-empty RFC 3986 authority (host[:port], no "
-      "spaces or slashes)" },
-    { offsetof(lithsm_siwe, address), REQUIRED, address_shape,
-      "SIWE: address must be \"0x\" and 40 hex digits" },
-    { offsetof(lithsm_siwe, address), REQUIRED, valid_eip55,
-      "SIWE: address is not EIP-55 checksummed" },
-    { offsetof(lithsm_siwe, statement), IF_SET, valid_line,
-      "SIWE: statement must be one line of UTF-8 text without control "
-      "characters" },
-    { offsetof(lithsm_siwe, uri), REQUIRED, valid_uri,
-      "SIWE: uri must be an RFC 3986 URI with a scheme" },
-    { offsetof(lithsm_siwe, version), REQUIRED, is_version_1,
-      "SIWE: version must be \"1\"" },
-    { offsetof(lithsm_siwe, nonce), REQUIRED, valid_nonce,
-      "SIWE: nonce must be at least 8 alphanumeric characters" },
-    { offsetof(lithsm_siwe, issued_at), REQUIRED, valid_time,
-      "SIWE: issued_at must be an RFC 3339 date-time" },
-    { offsetof(lithsm_siwe, expiration_time), IF_PRESENT, valid_time,
-      "SIWE: expiration_time must be an RFC 3339 date-time" },
-    { offsetof(lithsm_siwe, not_before), IF_PRESENT, valid_time,
-      "SIWE: not_before must be an RFC 3339 date-time" },
-    { offsetof(lithsm_siwe, request_id), IF_SET, valid_line,
-      "SIWE: request_id must be one line of UTF-8 text without control "
-      "characters" },
+    { FIELD(scheme), IF_PRESENT, valid_scheme,
+      "must be an RFC 3986 scheme such as \"https\"" },
+    { FIELD(domain), REQUIRED, valid_domain,
+      "must be a non-empty RFC 3986 authority (host[:port], no spaces or "
+      "slashes)" },
+    { FIELD(address), REQUIRED, address_shape,
+      "must be \"0x\" and 40 hex digits" },
+    { FIELD(address), REQUIRED, valid_eip55, "is not EIP-55 checksummed" },
+    { FIELD(statement), IF_SET, valid_line, ONE_LINE },
+    { FIELD(uri), REQUIRED, valid_uri, URI_WITH_SCHEME },
+    { FIELD(version), REQUIRED, is_version_1, "must be \"1\"" },
+    { FIELD(nonce), REQUIRED, valid_nonce,
+      "must be at least 8 alphanumeric characters" },
+    { FIELD(issued_at), REQUIRED, valid_time, RFC3339_TIME },
+    { FIELD(expiration_time), IF_PRESENT, valid_time, RFC3339_TIME },
+    { FIELD(not_before), IF_PRESENT, valid_time, RFC3339_TIME },
+    { FIELD(request_id), IF_SET, valid_line, ONE_LINE },
 };
 
 static int rule_applies(const struct field_rule *rule, const char *v)
@@ -260,7 +260,8 @@ static lithsm_err check_fields(const lithsm_siwe *f)
         if (!rule_applies(rule, v))
             continue;
         if (v == NULL || !rule->valid(v))
-            return lithsm_fail(LITHSM_ERR_INVALID_ARG, "%s", rule->error);
+            return lithsm_fail(LITHSM_ERR_INVALID_ARG, "SIWE: %s %s",
+                               rule->name, rule->problem);
     }
     if (f->n_resources > 0 && f->resources == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
@@ -269,9 +270,7 @@ static lithsm_err check_fields(const lithsm_siwe *f)
     for (i = 0; i < f->n_resources; i++)
         if (f->resources[i] == NULL || !valid_uri(f->resources[i]))
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                               "SIWE: resource %zu must be an RFC 3986 URI "
-                               "with a scheme",
-                               i);
+                               "SIWE: resource %zu " URI_WITH_SCHEME, i);
     return LITHSM_OK;
 }
 

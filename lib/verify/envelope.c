@@ -92,6 +92,11 @@ void lithsm_vcheck_outer(lithsm_vstate *st)
  * Step 2: the ed25519 signature (11.2 step 1).
  */
 
+/* The 32 bytes of p - 0xed + low, little-endian: p = 2^255 - 19 is 0xed,
+ * thirty 0xff, then 0x7f. */
+#define FF_X10 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+#define NEAR_P(low) low, FF_X10, FF_X10, FF_X10, 0x7f
+
 /*
  * The encodings of the eight points of small order, the sign bit ignored,
  * including the non-canonical y = p and y = p + 1 (as libsodium's
@@ -107,16 +112,9 @@ static const uint8_t small_order[][32] = {
     { 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
       0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
       0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a },
-    /* p - 1, p, p + 1 */
-    { 0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
-    { 0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
-    { 0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+    { NEAR_P(0xec) }, /* p - 1 */
+    { NEAR_P(0xed) }, /* p */
+    { NEAR_P(0xee) }, /* p + 1 */
 };
 
 static int has_small_order(const uint8_t p[32])
@@ -328,6 +326,20 @@ static int request_ok(const json_object *req)
            lithsm_vget_str(req, "ability", NULL) != NULL;
 }
 
+/* The array member `name` of the body, or NULL after rejecting. */
+static json_object *body_array(lithsm_vstate *st, const char *name)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(st->body, name, &v) &&
+        json_object_is_type(v, json_type_array))
+        return v;
+    lithsm_vreject(st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
+                   "signedMessage field \"%s\" is missing or not an array",
+                   name);
+    return NULL;
+}
+
 /* The members of the parsed body, checked and kept in st. */
 static void read_body(lithsm_vstate *st)
 {
@@ -354,23 +366,12 @@ static void read_body(lithsm_vstate *st)
     st->issued_at = lithsm_vget_str(st->body, "issuedAt", NULL);
     st->expiration = lithsm_vget_str(st->body, "expiration", NULL);
     st->node_address = lithsm_vget_str(st->body, "nodeAddress", NULL);
-    if (!json_object_object_get_ex(st->body, "resourceAbilityRequests",
-                                   &st->requests) ||
-        !json_object_is_type(st->requests, json_type_array)) {
-        lithsm_vreject(
-            st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
-            "signedMessage field \"resourceAbilityRequests\" is missing "
-            "or not an array");
+    st->requests = body_array(st, "resourceAbilityRequests");
+    if (st->requests == NULL)
         return;
-    }
-    if (!json_object_object_get_ex(st->body, "capabilities", &st->caps) ||
-        !json_object_is_type(st->caps, json_type_array)) {
-        lithsm_vreject(
-            st, LITHSM_VERIFY_SIGNED_MESSAGE_MALFORMED,
-            "signedMessage field \"capabilities\" is missing or not an "
-            "array");
+    st->caps = body_array(st, "capabilities");
+    if (st->caps == NULL)
         return;
-    }
     n = json_object_array_length(st->requests);
     for (i = 0; i < n; i++) {
         if (!request_ok(json_object_array_get_idx(st->requests, i))) {

@@ -32,34 +32,43 @@ void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
         fprintf(stderr, ": %s\n", lithsm_strerror(err));
 }
 
+/* What cli_run() hands each option to. */
+struct run_ctx {
+    const cli_steps *steps;
+    void *opts;
+};
+
+/* --pin-source and --module for every command that lists them, the rest
+ * to the command's own step. */
+static int run_option(const cli_command *cmd, void *ctx, int c, const char *arg)
+{
+    struct run_ctx *r = ctx;
+
+    if (c == CLI_OPT_PIN_SOURCE || c == CLI_OPT_MODULE)
+        return cli_token_option(cmd, c, arg);
+    return r->steps->option(cmd, r->opts, c, arg);
+}
+
 int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
             char **argv)
 {
-    void *opts = calloc(1, steps->size);
-    int c, rc = 0, help = 0;
+    struct run_ctx r = { steps, NULL };
+    int rc, help;
 
-    if (opts == NULL) {
+    r.opts = calloc(1, steps->size);
+    if (r.opts == NULL) {
         cli_error(cmd, "out of memory");
         return CLI_EXIT_FAIL;
     }
-    while (rc == 0 && !help &&
-           (c = cli_next_option(cmd, argc, argv, steps->longopts)) != -1) {
-        if (c == CLI_OPT_HELP)
-            help = 1;
-        else if (c == CLI_OPT_ERROR)
-            rc = CLI_EXIT_USAGE;
-        else if (c == CLI_OPT_PIN_SOURCE || c == CLI_OPT_MODULE)
-            rc = cli_token_option(cmd, c, optarg);
-        else
-            rc = steps->option(cmd, opts, c, optarg);
-    }
+    rc = cli_read_options(cmd, argc, argv, steps->longopts, run_option, &r,
+                          &help);
     if (rc == 0 && help)
         rc = cli_print_help(cmd);
-    else if (rc == 0 && (rc = steps->check(cmd, opts)) == 0)
-        rc = steps->run(cmd, opts);
+    else if (rc == 0 && (rc = steps->check(cmd, r.opts)) == 0)
+        rc = steps->run(cmd, r.opts);
     if (steps->done != NULL)
-        steps->done(opts);
-    free(opts);
+        steps->done(r.opts);
+    free(r.opts);
     return rc;
 }
 

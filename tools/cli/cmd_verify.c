@@ -251,49 +251,36 @@ done:
     return rc;
 }
 
-/* Reads the options into *o; 0, VERIFY_UNUSABLE, or -1 after --help. */
-static int parse_options(const cli_command *cmd, int argc, char **argv,
-                         verify_opts *o)
-{
-    enum { OPT_SESSION_SIGS = 256, OPT_NODE, OPT_NOW, OPT_GRACE, OPT_SEND };
-    static const struct option opts[] = {
-        { "session-sigs", required_argument, NULL, OPT_SESSION_SIGS },
-        { "node", required_argument, NULL, OPT_NODE },
-        { "now", required_argument, NULL, OPT_NOW },
-        { "grace", required_argument, NULL, OPT_GRACE },
-        { "send", no_argument, NULL, OPT_SEND },
-        CLI_NET_LONGOPTS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, rc = 0;
+enum { OPT_SESSION_SIGS = 256, OPT_NODE, OPT_NOW, OPT_GRACE, OPT_SEND };
 
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_SESSION_SIGS:
-            rc = cli_set_once(cmd, &o->path, "--session-sigs", optarg);
-            break;
-        case OPT_NODE:
-            /* One node checks locally; --send takes several. */
-            rc = cli_push(cmd, &o->nodes, &o->n_nodes, optarg);
-            break;
-        case OPT_SEND:
-            o->send = 1;
-            break;
-        case OPT_NOW:
-            rc = cli_set_once(cmd, &o->now, "--now", optarg);
-            break;
-        case OPT_GRACE:
-            rc = cli_set_once(cmd, &o->grace, "--grace", optarg);
-            break;
-        case 'h':
-            cli_print_help(cmd);
-            return -1;
-        default:
-            rc = cli_net_is_option(c) ? cli_net_set(cmd, &o->net, c, optarg)
-                                      : CLI_EXIT_USAGE;
-            break;
-        }
+/* Stores option `c`; every problem makes the input unusable. */
+static int verify_option(const cli_command *cmd, void *opts, int c,
+                         const char *arg)
+{
+    verify_opts *o = opts;
+    int rc = 0;
+
+    switch (c) {
+    case OPT_SESSION_SIGS:
+        rc = cli_set_once(cmd, &o->path, "--session-sigs", arg);
+        break;
+    case OPT_NODE:
+        /* One node checks locally; --send takes several. */
+        rc = cli_push(cmd, &o->nodes, &o->n_nodes, arg);
+        break;
+    case OPT_SEND:
+        o->send = 1;
+        break;
+    case OPT_NOW:
+        rc = cli_set_once(cmd, &o->now, "--now", arg);
+        break;
+    case OPT_GRACE:
+        rc = cli_set_once(cmd, &o->grace, "--grace", arg);
+        break;
+    default:
+        rc = cli_net_is_option(c) ? cli_net_set(cmd, &o->net, c, arg)
+                                  : CLI_EXIT_USAGE;
+        break;
     }
     return rc == 0 ? 0 : VERIFY_UNUSABLE;
 }
@@ -337,21 +324,51 @@ static int resolve_clock(const cli_command *cmd, verify_opts *o)
     return 0;
 }
 
+/* The combinations, then the clock of a local check. */
+static int verify_check(const cli_command *cmd, void *opts)
+{
+    verify_opts *o = opts;
+
+    if (check_options(cmd, o) != 0)
+        return VERIFY_UNUSABLE;
+    if (!o->send && resolve_clock(cmd, o) != 0)
+        return VERIFY_UNUSABLE;
+    return 0;
+}
+
+static int verify_exec(const cli_command *cmd, void *opts)
+{
+    const verify_opts *o = opts;
+
+    if (o->send)
+        return verify_send(cmd, o->path, &o->net, o->nodes, o->n_nodes);
+    return o->n_nodes > 0 ? verify_node(cmd, o) : verify_map(cmd, o);
+}
+
+static void verify_done(void *opts)
+{
+    verify_opts *o = opts;
+
+    free((void *)o->nodes);
+}
+
+static const struct option verify_longopts[] = {
+    { "session-sigs", required_argument, NULL, OPT_SESSION_SIGS },
+    { "node", required_argument, NULL, OPT_NODE },
+    { "now", required_argument, NULL, OPT_NOW },
+    { "grace", required_argument, NULL, OPT_GRACE },
+    { "send", no_argument, NULL, OPT_SEND },
+    CLI_NET_LONGOPTS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const cli_steps verify_steps = {
+    verify_longopts, sizeof(verify_opts), verify_option,
+    verify_check,    verify_exec,         verify_done,
+};
+
 static int verify_run(const cli_command *cmd, int argc, char **argv)
 {
-    verify_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof(o));
-    rc = parse_options(cmd, argc, argv, &o);
-    if (rc == 0 && check_options(cmd, &o) != 0)
-        rc = VERIFY_UNUSABLE;
-    if (rc == 0 && o.send)
-        rc = verify_send(cmd, o.path, &o.net, o.nodes, o.n_nodes);
-    else if (rc == 0 && resolve_clock(cmd, &o) != 0)
-        rc = VERIFY_UNUSABLE;
-    else if (rc == 0)
-        rc = o.n_nodes > 0 ? verify_node(cmd, &o) : verify_map(cmd, &o);
-    free(o.nodes);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return cli_run(cmd, &verify_steps, argc, argv);
 }

@@ -88,6 +88,25 @@ int cli_next_option(const cli_command *cmd, int argc, char **argv,
     return CLI_OPT_ERROR;
 }
 
+int cli_read_options(const cli_command *cmd, int argc, char **argv,
+                     const struct option *longopts, cli_option_fn option,
+                     void *ctx, int *help)
+{
+    int c, rc = 0;
+
+    *help = 0;
+    while (rc == 0 && !*help &&
+           (c = cli_next_option(cmd, argc, argv, longopts)) != -1) {
+        if (c == CLI_OPT_HELP)
+            *help = 1;
+        else if (c == CLI_OPT_ERROR)
+            rc = CLI_EXIT_USAGE;
+        else
+            rc = option(cmd, ctx, c, optarg);
+    }
+    return rc;
+}
+
 int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
                  const char *value)
 {

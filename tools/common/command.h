@@ -68,6 +68,19 @@ int cli_print_help(const cli_command *cmd);
 int cli_next_option(const cli_command *cmd, int argc, char **argv,
                     const struct option *longopts);
 
+/** What a program does with one option: `c` is getopt's value (never
+ *  -h), `arg` its argument.  Returns 0 or an exit status. */
+typedef int (*cli_option_fn)(const cli_command *cmd, void *ctx, int c,
+                             const char *arg);
+
+/** Reads the options in order through cli_next_option(), giving each to
+ *  `option` with `ctx`; the first error stops (a bad option is
+ *  CLI_EXIT_USAGE), and so does --help, which sets *help.  Returns 0 or
+ *  the exit status of the error. */
+int cli_read_options(const cli_command *cmd, int argc, char **argv,
+                     const struct option *longopts, cli_option_fn option,
+                     void *ctx, int *help);
+
 /** Stores an option that may be given once; a usage error otherwise.
  *  Returns 0 or CLI_EXIT_USAGE. */
 int cli_set_once(const cli_command *cmd, const char **slot, const char *name,

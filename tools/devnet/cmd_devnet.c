@@ -150,72 +150,61 @@ struct devnet_args {
     int help;
 };
 
-/* Reads the options into *a.  Returns 0 or an exit status. */
-static int read_options(const cli_command *cmd, int argc, char **argv,
-                        struct devnet_args *a)
-{
-    enum {
-        OPT_NODES = 256,
-        OPT_HOST,
-        OPT_HTTPS,
-        OPT_CERT_DIR,
-        OPT_FAULT,
-        OPT_EPOCH,
-        OPT_MIN_NODES,
-        OPT_BLOCKHASH
-    };
-    static const struct option opts[] = {
-        { "nodes", required_argument, NULL, OPT_NODES },
-        { "host", required_argument, NULL, OPT_HOST },
-        { "https", no_argument, NULL, OPT_HTTPS },
-        { "cert-dir", required_argument, NULL, OPT_CERT_DIR },
-        { "fault", required_argument, NULL, OPT_FAULT },
-        { "epoch", required_argument, NULL, OPT_EPOCH },
-        { "min-nodes", required_argument, NULL, OPT_MIN_NODES },
-        { "blockhash", required_argument, NULL, OPT_BLOCKHASH },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, rc = 0;
+enum {
+    OPT_NODES = 256,
+    OPT_HOST,
+    OPT_HTTPS,
+    OPT_CERT_DIR,
+    OPT_FAULT,
+    OPT_EPOCH,
+    OPT_MIN_NODES,
+    OPT_BLOCKHASH
+};
 
-    while (rc == 0 && (c = cli_next_option(cmd, argc, argv, opts)) != -1) {
-        switch (c) {
-        case OPT_NODES:
-            rc = cli_set_once(cmd, &a->nodes, "--nodes", optarg);
-            break;
-        case OPT_HOST:
-            rc = cli_set_once(cmd, &a->host, "--host", optarg);
-            break;
-        case OPT_HTTPS:
-            if (a->https)
-                rc = cli_usage_error(cmd, "option '--https' is given more "
-                                          "than once");
-            a->https = 1;
-            break;
-        case OPT_CERT_DIR:
-            rc = cli_set_once(cmd, &a->cert_dir, "--cert-dir", optarg);
-            break;
-        case OPT_FAULT:
-            rc = cli_push(cmd, &a->faults, &a->n_faults, optarg);
-            break;
-        case OPT_EPOCH:
-            rc = cli_set_once(cmd, &a->epoch, "--epoch", optarg);
-            break;
-        case OPT_MIN_NODES:
-            rc = cli_set_once(cmd, &a->min_nodes, "--min-nodes", optarg);
-            break;
-        case OPT_BLOCKHASH:
-            rc = cli_set_once(cmd, &a->blockhash, "--blockhash", optarg);
-            break;
-        case 'h':
-            a->help = 1;
-            return 0;
-        default:
-            rc = CLI_EXIT_USAGE;
-            break;
-        }
+static const struct option devnet_longopts[] = {
+    { "nodes", required_argument, NULL, OPT_NODES },
+    { "host", required_argument, NULL, OPT_HOST },
+    { "https", no_argument, NULL, OPT_HTTPS },
+    { "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+    { "fault", required_argument, NULL, OPT_FAULT },
+    { "epoch", required_argument, NULL, OPT_EPOCH },
+    { "min-nodes", required_argument, NULL, OPT_MIN_NODES },
+    { "blockhash", required_argument, NULL, OPT_BLOCKHASH },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Stores option `c` into the devnet_args `ctx`.  Returns 0 or an exit
+ * status. */
+static int devnet_option(const cli_command *cmd, void *ctx, int c,
+                         const char *arg)
+{
+    struct devnet_args *a = ctx;
+
+    switch (c) {
+    case OPT_NODES:
+        return cli_set_once(cmd, &a->nodes, "--nodes", arg);
+    case OPT_HOST:
+        return cli_set_once(cmd, &a->host, "--host", arg);
+    case OPT_HTTPS:
+        if (a->https)
+            return cli_usage_error(cmd, "option '--https' is given more "
+                                        "than once");
+        a->https = 1;
+        return 0;
+    case OPT_CERT_DIR:
+        return cli_set_once(cmd, &a->cert_dir, "--cert-dir", arg);
+    case OPT_FAULT:
+        return cli_push(cmd, &a->faults, &a->n_faults, arg);
+    case OPT_EPOCH:
+        return cli_set_once(cmd, &a->epoch, "--epoch", arg);
+    case OPT_MIN_NODES:
+        return cli_set_once(cmd, &a->min_nodes, "--min-nodes", arg);
+    case OPT_BLOCKHASH:
+        return cli_set_once(cmd, &a->blockhash, "--blockhash", arg);
+    default:
+        return CLI_EXIT_USAGE;
     }
-    return rc;
 }
 
 /* --nodes, --min-nodes and --epoch into cfg.  Returns 0 or an exit
@@ -312,7 +301,8 @@ static int devnet_run(const cli_command *cmd, int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof(a));
-    rc = read_options(cmd, argc, argv, &a);
+    rc = cli_read_options(cmd, argc, argv, devnet_longopts, devnet_option, &a,
+                          &a.help);
     if (rc == 0 && a.help)
         rc = cli_print_help(cmd);
     else if (rc == 0)
