@@ -18,23 +18,13 @@
 
 #include "store/store.h"
 #include "tap.h"
+#include "files.h"
 
 static char base[256];
 
 static void path_of(char *out, size_t n, const char *a, const char *b)
 {
     snprintf(out, n, "%s/%s%s%s", base, a, b ? "/" : "", b ? b : "");
-}
-
-static int write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-
-    if (f == NULL)
-        return 0;
-    ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
 }
 
 static int mode_of(const char *path)
