@@ -13,19 +13,10 @@
 #include <json-c/json.h>
 
 #include "lithsm.h"
+#include "unit/vectors.h"
 
 /* The resources a case may list: more is a broken vector file. */
 #define SIWE_FIELDS_MAX_RESOURCES 64
-
-static inline const char *siwe_fields_str(json_object *o, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 /* Fills f from o; its strings borrow from o, its resources from
  * `resources` (SIWE_FIELDS_MAX_RESOURCES pointers).  A missing chainId is
@@ -37,17 +28,17 @@ static inline int siwe_fields_read(lithsm_siwe *f, const char **resources,
     size_t i;
 
     memset(f, 0, sizeof(*f));
-    f->scheme = siwe_fields_str(o, "scheme");
-    f->domain = siwe_fields_str(o, "domain");
-    f->address = siwe_fields_str(o, "address");
-    f->statement = siwe_fields_str(o, "statement");
-    f->uri = siwe_fields_str(o, "uri");
-    f->version = siwe_fields_str(o, "version");
-    f->nonce = siwe_fields_str(o, "nonce");
-    f->issued_at = siwe_fields_str(o, "issuedAt");
-    f->expiration_time = siwe_fields_str(o, "expirationTime");
-    f->not_before = siwe_fields_str(o, "notBefore");
-    f->request_id = siwe_fields_str(o, "requestId");
+    f->scheme = str_at(o, "scheme");
+    f->domain = str_at(o, "domain");
+    f->address = str_at(o, "address");
+    f->statement = str_at(o, "statement");
+    f->uri = str_at(o, "uri");
+    f->version = str_at(o, "version");
+    f->nonce = str_at(o, "nonce");
+    f->issued_at = str_at(o, "issuedAt");
+    f->expiration_time = str_at(o, "expirationTime");
+    f->not_before = str_at(o, "notBefore");
+    f->request_id = str_at(o, "requestId");
     json_object_object_get_ex(o, "chainId", &chain);
     f->chain_id = chain ? (uint64_t)json_object_get_int64(chain) : 1;
     if (!json_object_object_get_ex(o, "resources", &res) || res == NULL)
