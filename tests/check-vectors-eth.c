@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check-vectors.h"
+#include "siwe_fields.h"
 
 /* ---------------------------------------------------------------- eip191 */
 
@@ -153,61 +154,24 @@ int check_eip191(vcase *c, json_object *in, json_object *ex)
 int vec_siwe_fields_of(vcase *c, lithsm_siwe *f, json_object *o,
                        const char **resources)
 {
-    json_object *res = vec_get(o, "resources"), *chain = vec_get(o, "chainId");
-    size_t i;
-
-    memset(f, 0, sizeof(*f));
-    f->scheme = vec_str(o, "scheme");
-    f->domain = vec_str(o, "domain");
-    f->address = vec_str(o, "address");
-    f->statement = vec_str(o, "statement");
-    f->uri = vec_str(o, "uri");
-    f->version = vec_str(o, "version");
-    f->chain_id = chain ? (uint64_t)json_object_get_int64(chain) : 1;
-    f->nonce = vec_str(o, "nonce");
-    f->issued_at = vec_str(o, "issuedAt");
-    f->expiration_time = vec_str(o, "expirationTime");
-    f->not_before = vec_str(o, "notBefore");
-    f->request_id = vec_str(o, "requestId");
-    if (res != NULL) {
-        f->n_resources = json_object_array_length(res);
-        if (f->n_resources > 64)
-            return vec_fail(c, "too many resources in the case");
-        for (i = 0; i < f->n_resources; i++)
-            resources[i] =
-                json_object_get_string(json_object_array_get_idx(res, i));
-        f->resources = resources;
-    }
+    if (!siwe_fields_read(f, resources, o))
+        return vec_fail(c, "too many resources in the case");
     return 1;
-}
-
-static int same_opt(const char *a, const char *b)
-{
-    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
 static int check_siwe_parsed(vcase *c, const lithsm_siwe *p, json_object *want)
 {
     lithsm_siwe w;
-    const char *res[64];
-    size_t i;
+    const char *res[SIWE_FIELDS_MAX_RESOURCES];
+    size_t bad;
 
     if (!vec_siwe_fields_of(c, &w, want, res))
         return 0;
-    if (!same_opt(p->scheme, w.scheme) || !same_opt(p->domain, w.domain) ||
-        !same_opt(p->address, w.address) ||
-        !same_opt(p->statement, w.statement) || !same_opt(p->uri, w.uri) ||
-        !same_opt(p->version, w.version) || p->chain_id != w.chain_id ||
-        !same_opt(p->nonce, w.nonce) || !same_opt(p->issued_at, w.issued_at) ||
-        !same_opt(p->expiration_time, w.expiration_time) ||
-        !same_opt(p->not_before, w.not_before) ||
-        !same_opt(p->request_id, w.request_id) ||
-        p->n_resources != w.n_resources)
+    if (siwe_fields_eq(p, &w, &bad))
+        return 1;
+    if (bad == (size_t)-1)
         return vec_fail(c, "parsed fields differ from the expected ones");
-    for (i = 0; i < w.n_resources; i++)
-        if (strcmp(p->resources[i], w.resources[i]) != 0)
-            return vec_fail(c, "parsed resource %zu differs", i);
-    return 1;
+    return vec_fail(c, "parsed resource %zu differs", bad);
 }
 
 int vec_check_eip191_of_text(vcase *c, const char *text, json_object *ex,

@@ -171,13 +171,7 @@ static int check_sdk_siwe(vcase *c, const lithsm_requests *reqs, json_object *p,
         return 1;
     if (uri == NULL || strncmp(uri, "lit:session:", 12) != 0)
         return vec_fail(c, "sdk params: uri is not lit:session:");
-    memset(&sp, 0, sizeof(sp));
-    sp.session_pubkey_hex = uri + 12;
-    sp.requests = reqs;
-    sp.nonce = vec_str(p, "nonce");
-    sp.domain = vec_str(p, "domain");
-    sp.issued_at = vec_str(p, "clock_now");
-    sp.expiration = vec_str(p, "expiration");
+    vec_session_siwe_params_of(&sp, p, "clock_now", uri + 12, reqs);
     err = lithsm_session_siwe(&out, vec_str(p, "walletAddress"), &sp);
     ok = err == LITHSM_OK
              ? vec_expect_str(c, "sdk_createSiweMessageWithRecaps", out, want)

@@ -47,6 +47,52 @@ static lithsm_session_key *session_key_of(vcase *c, json_object *sk)
     return key;
 }
 
+void vec_session_siwe_params_of(lithsm_session_siwe_params *p, json_object *o,
+                                const char *issued_at_key,
+                                const char *session_pubkey_hex,
+                                const lithsm_requests *reqs)
+{
+    memset(p, 0, sizeof(*p));
+    p->session_pubkey_hex = session_pubkey_hex;
+    p->requests = reqs;
+    p->nonce = vec_str(o, "nonce");
+    p->domain = vec_str(o, "domain");
+    p->issued_at = vec_str(o, issued_at_key);
+    p->expiration = vec_str(o, "expiration");
+}
+
+/* What an AuthSig or SessionSigs case signs with: its session key, wallet
+ * and requests, and the session SIWE they make. */
+typedef struct {
+    lithsm_session_key *key;
+    lithsm_signer *wallet;
+    lithsm_requests *reqs;
+    char pub[65];
+    lithsm_session_siwe_params siwe;
+} wallet_case;
+
+/* 0 (after vec_fail()) when a part is missing; wallet_case_close() in
+ * either case. */
+static int wallet_case_open(vcase *c, wallet_case *w, json_object *in,
+                            const char *issued_at_key)
+{
+    w->key = session_key_of(c, vec_get(in, "session_key"));
+    w->wallet = vec_signer_of(c, vec_str(in, "wallet_private_key"));
+    w->reqs = vec_requests_of(c, vec_get(in, "resourceAbilityRequests"));
+    if (w->key == NULL || w->wallet == NULL || w->reqs == NULL)
+        return 0;
+    lithsm_session_key_public_hex(w->pub, w->key);
+    vec_session_siwe_params_of(&w->siwe, in, issued_at_key, w->pub, w->reqs);
+    return 1;
+}
+
+static void wallet_case_close(wallet_case *w)
+{
+    lithsm_requests_free(w->reqs);
+    lithsm_signer_free(w->wallet);
+    lithsm_session_key_free(w->key);
+}
+
 /* The SIWE inside an AuthSig JSON text, and its ReCap checked against the
  * vector's "recap" section. */
 static int check_authsig_recap(vcase *c, const char *authsig_json,
@@ -91,26 +137,14 @@ out:
 
 int check_authsig(vcase *c, json_object *in, json_object *ex)
 {
-    lithsm_session_key *key = session_key_of(c, vec_get(in, "session_key"));
-    lithsm_signer *wallet = vec_signer_of(c, vec_str(in, "wallet_private_key"));
-    lithsm_requests *reqs =
-        vec_requests_of(c, vec_get(in, "resourceAbilityRequests"));
-    lithsm_session_siwe_params p;
-    char pub[65], *authsig = NULL, *siwe = NULL;
+    wallet_case w;
+    char *authsig = NULL, *siwe = NULL;
     lithsm_err err;
     int ok = 0;
 
-    if (key == NULL || wallet == NULL || reqs == NULL)
+    if (!wallet_case_open(c, &w, in, "clock_now"))
         goto out;
-    lithsm_session_key_public_hex(pub, key);
-    memset(&p, 0, sizeof(p));
-    p.session_pubkey_hex = pub;
-    p.requests = reqs;
-    p.nonce = vec_str(in, "nonce");
-    p.domain = vec_str(in, "domain");
-    p.issued_at = vec_str(in, "clock_now");
-    p.expiration = vec_str(in, "expiration");
-    err = lithsm_session_siwe(&siwe, vec_str(in, "wallet_address"), &p);
+    err = lithsm_session_siwe(&siwe, vec_str(in, "wallet_address"), &w.siwe);
     if (err != LITHSM_OK) {
         vec_lib_fail(c, "session SIWE", err);
         goto out;
@@ -118,7 +152,7 @@ int check_authsig(vcase *c, json_object *in, json_object *ex)
     if (!vec_expect_str(c, "siwe_message", siwe, vec_str(ex, "siwe_message")) ||
         !vec_check_eip191_of_text(c, siwe, ex, NULL))
         goto out;
-    err = lithsm_wallet_authsig(&authsig, wallet, &p);
+    err = lithsm_wallet_authsig(&authsig, w.wallet, &w.siwe);
     if (err != LITHSM_OK) {
         vec_lib_fail(c, "wallet AuthSig", err);
         goto out;
@@ -130,9 +164,7 @@ int check_authsig(vcase *c, json_object *in, json_object *ex)
 out:
     free(authsig);
     free(siwe);
-    lithsm_requests_free(reqs);
-    lithsm_signer_free(wallet);
-    lithsm_session_key_free(key);
+    wallet_case_close(&w);
     return ok;
 }
 
@@ -221,36 +253,24 @@ static int check_per_node(vcase *c, const char *sigs_json, json_object *per)
 
 int check_sessionsigs(vcase *c, json_object *in, json_object *ex)
 {
-    lithsm_session_key *key = session_key_of(c, vec_get(in, "session_key"));
-    lithsm_signer *wallet = vec_signer_of(c, vec_str(in, "wallet_private_key"));
-    lithsm_requests *reqs =
-        vec_requests_of(c, vec_get(in, "resourceAbilityRequests"));
+    wallet_case w;
     json_object *urls = vec_get(in, "node_urls"),
                 *caps = vec_get(in, "capabilityAuthSigs");
-    lithsm_session_siwe_params wp;
     lithsm_sessionsigs_params sp;
     const char *nodes[256];
     char *cap_texts[65] = { 0 };
-    char pub[65], *wallet_sig = NULL, *sigs = NULL;
+    char *wallet_sig = NULL, *sigs = NULL;
     size_t i, n_caps = caps ? json_object_array_length(caps) : 0;
     lithsm_err err;
     int ok = 0;
 
-    if (key == NULL || wallet == NULL || reqs == NULL || urls == NULL)
+    if (!wallet_case_open(c, &w, in, "wallet_signed_at") || urls == NULL)
         goto out;
     if (n_caps > 64 || json_object_array_length(urls) > 256) {
         vec_fail(c, "case too large for this checker");
         goto out;
     }
-    lithsm_session_key_public_hex(pub, key);
-    memset(&wp, 0, sizeof(wp));
-    wp.session_pubkey_hex = pub;
-    wp.requests = reqs;
-    wp.nonce = vec_str(in, "nonce");
-    wp.domain = vec_str(in, "domain");
-    wp.issued_at = vec_str(in, "wallet_signed_at");
-    wp.expiration = vec_str(in, "expiration");
-    err = lithsm_wallet_authsig(&wallet_sig, wallet, &wp);
+    err = lithsm_wallet_authsig(&wallet_sig, w.wallet, &w.siwe);
     if (err != LITHSM_OK) {
         vec_lib_fail(c, "wallet AuthSig", err);
         goto out;
@@ -266,12 +286,12 @@ int check_sessionsigs(vcase *c, json_object *in, json_object *ex)
     for (i = 0; i < sp.n_nodes; i++)
         nodes[i] = json_object_get_string(json_object_array_get_idx(urls, i));
     sp.node_urls = nodes;
-    sp.requests = reqs;
+    sp.requests = w.reqs;
     sp.capabilities = (const char *const *)cap_texts;
     sp.n_capabilities = n_caps + 1;
     sp.issued_at = vec_str(in, "session_signed_at");
     sp.expiration = vec_str(in, "expiration");
-    err = lithsm_sessionsigs(&sigs, key, &sp);
+    err = lithsm_sessionsigs(&sigs, w.key, &sp);
     if (err != LITHSM_OK) {
         vec_lib_fail(c, "SessionSigs", err);
         goto out;
@@ -284,9 +304,7 @@ out:
         free(cap_texts[i]);
     free(sigs);
     free(wallet_sig);
-    lithsm_requests_free(reqs);
-    lithsm_signer_free(wallet);
-    lithsm_session_key_free(key);
+    wallet_case_close(&w);
     return ok;
 }
 

@@ -53,6 +53,12 @@ int vec_check_eip191_of_text(vcase *c, const char *text, json_object *ex,
                              const char *private_key);
 /* check-vectors-recap.c: requests of the vectors' shape. */
 lithsm_requests *vec_requests_of(vcase *c, json_object *list);
+/* check-vectors-session.c: the session SIWE parameters of a case (nonce,
+ * domain, the time named issued_at_key, expiration), strings borrowed. */
+void vec_session_siwe_params_of(lithsm_session_siwe_params *p, json_object *o,
+                                const char *issued_at_key,
+                                const char *session_pubkey_hex,
+                                const lithsm_requests *reqs);
 
 /* The checkers, one per vector file: 1 when the case passes. */
 int check_eip191(vcase *c, json_object *in, json_object *ex);

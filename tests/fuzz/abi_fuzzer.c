@@ -10,13 +10,7 @@
 
 #include "net/net.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MUST(cond)   \
-    do {             \
-        if (!(cond)) \
-            abort(); \
-    } while (0)
+#include "fuzz.h"
 
 /* A decoded reply is what abi.c promises; a failed one is empty. */
 static void check(const lithsm_staking *s, lithsm_err err, size_t len)

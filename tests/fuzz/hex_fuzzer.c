@@ -9,13 +9,7 @@
 
 #include "util/util.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MUST(cond)   \
-    do {             \
-        if (!(cond)) \
-            abort(); \
-    } while (0)
+#include "fuzz.h"
 
 static void fuzz_hex(const char *text, size_t len)
 {

@@ -15,13 +15,7 @@
 
 #include "net/net.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MUST(cond)   \
-    do {             \
-        if (!(cond)) \
-            abort(); \
-    } while (0)
+#include "fuzz.h"
 
 /* Peer text reaches messages and reports only as printable ASCII. */
 static int printable(const char *s)

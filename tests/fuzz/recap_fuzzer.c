@@ -13,10 +13,10 @@
 
 #include "lithsm.h"
 
+#include "fuzz.h"
+
 #define PREFIX "urn:recap:"
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Runs every query on a decoded ReCap and checks the round trip. */
 static void exercise(const lithsm_recap *r)

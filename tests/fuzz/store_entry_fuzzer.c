@@ -13,13 +13,7 @@
 
 #include "store/store.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MUST(cond)   \
-    do {             \
-        if (!(cond)) \
-            abort(); \
-    } while (0)
+#include "fuzz.h"
 
 /* The independent check of an accepted entry: text is the entry as
  * stored, key and authsig what flow.c made of it. */

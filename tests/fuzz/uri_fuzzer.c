@@ -20,13 +20,7 @@
 
 #include "keys/keys.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MUST(cond)   \
-    do {             \
-        if (!(cond)) \
-            abort(); \
-    } while (0)
+#include "fuzz.h"
 
 #define MODULE "/usr/lib/softhsm/libsofthsm2.so"
 #define PIN_SOURCE "file:/etc/lithsm/token pin"

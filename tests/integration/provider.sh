@@ -16,6 +16,18 @@ PIN="pin-source=file:$T/pin"
 URI="pkcs11:token=$TOKEN;object=eth0"
 P256="pkcs11:token=$TOKEN;object=p256"
 
+# check_signs NAME KEY SIG: lithsm signs $T/dgst with the token key KEY.
+check_signs() {
+    check "$1" $OSSL pkeyutl $PROV -sign -inkey "$2" -in "$T/dgst" -out "$3"
+}
+
+# check_verifies NAME PEM SIG: the default provider verifies SIG over
+# $T/dgst with the public key in PEM.
+check_verifies() {
+    check "$1" $OSSL pkeyutl -verify -pubin -inkey "$2" -in "$T/dgst" \
+        -sigfile "$3"
+}
+
 check "pkcs11-tool makes a secp256k1 key pair" keygen secp256k1 01 eth0
 check "pkcs11-tool makes a P-256 key pair" keygen prime256v1 02 p256
 
@@ -119,19 +131,13 @@ head -c 32 /dev/urandom >"$T/dgst"
 check "sign with -provider default listed first" \
     $OSSL pkeyutl -provider default -provider lithsm -sign \
     -inkey "$URI?$PIN" -in "$T/dgst" -out "$T/sig"
-check "... and it verifies" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/pub.pem" -in "$T/dgst" \
-    -sigfile "$T/sig"
+check_verifies "... and it verifies" "$T/pub.pem" "$T/sig"
 
 # P-256 works the same way.
 check "P-256: pubout" \
     $OSSL pkey $PROV -in "$P256?$PIN" -pubout -out "$T/p256.pem"
-check "P-256: sign" \
-    $OSSL pkeyutl $PROV -sign -inkey "$P256?$PIN" -in "$T/dgst" \
-    -out "$T/p256.sig"
-check "P-256: verify" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/p256.pem" -in "$T/dgst" \
-    -sigfile "$T/p256.sig"
+check_signs "P-256: sign" "$P256?$PIN" "$T/p256.sig"
+check_verifies "P-256: verify" "$T/p256.pem" "$T/p256.sig"
 
 check "key by id instead of label" \
     $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;id=%01?$PIN" -pubout \
@@ -178,9 +184,7 @@ CNF
 check "openssl.cnf gives module-path and pin-source" \
     env OPENSSL_CONF="$T/openssl.cnf" $OSSL pkeyutl -sign -inkey "$URI" \
     -in "$T/dgst" -out "$T/sig"
-check "... and the signature verifies" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/pub.pem" -in "$T/dgst" \
-    -sigfile "$T/sig"
+check_verifies "... and the signature verifies" "$T/pub.pem" "$T/sig"
 
 # ---------------------------------------------------------------- certs
 # A certificate for the token's secp256k1 key (signed by a software key:
@@ -318,18 +322,13 @@ fi
 check "new key: public key without a PIN (public object)" \
     $OSSL pkey $PROV -pubin -in "$WALLET;type=public" -pubout \
     -out "$T/wallet1.pem"
-check "new key: lithsm signs" \
-    $OSSL pkeyutl $PROV -sign -inkey "$WALLET?$PIN" -in "$T/dgst" \
-    -out "$T/wsig"
-check "... and it verifies" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/wallet1.pem" -in "$T/dgst" \
-    -sigfile "$T/wsig"
+check_signs "new key: lithsm signs" "$WALLET?$PIN" "$T/wsig"
+check_verifies "... and it verifies" "$T/wallet1.pem" "$T/wsig"
 check "new key: pkcs11-tool signs with it" \
     p11tool --sign -m ECDSA --id "$WID" --signature-format openssl \
     -i "$T/dgst" -o "$T/psig"
-check "... and that verifies with the exported key" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/wallet1.pem" -in "$T/dgst" \
-    -sigfile "$T/psig"
+check_verifies "... and that verifies with the exported key" \
+    "$T/wallet1.pem" "$T/psig"
 check_fails "keygen refuses a label already in use" "already exists" \
     $OSSL genpkey $PROV -propquery provider=lithsm -algorithm EC \
     -pkeyopt group:secp256k1 -pkeyopt "lithsm-uri:$WALLET?$PIN"
@@ -347,12 +346,8 @@ head -c 32 /dev/urandom >"$T/dgst"
 check "with an Ed25519 key on the token: pubout" \
     $OSSL pkey $PROV -in "$URI?$PIN" -pubout -out "$T/pub4.pem"
 check_same "... same public key" "$T/pub.pem" "$T/pub4.pem"
-check "with an Ed25519 key on the token: sign" \
-    $OSSL pkeyutl $PROV -sign -inkey "$URI?$PIN" -in "$T/dgst" \
-    -out "$T/sig"
-check "... and the signature verifies" \
-    $OSSL pkeyutl -verify -pubin -inkey "$T/pub.pem" -in "$T/dgst" \
-    -sigfile "$T/sig"
+check_signs "with an Ed25519 key on the token: sign" "$URI?$PIN" "$T/sig"
+check_verifies "... and the signature verifies" "$T/pub.pem" "$T/sig"
 check_fails "the Ed25519 key is not an EC key for lithsm" "no EC key" \
     $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;object=ed?$PIN" -pubout
 
@@ -363,9 +358,7 @@ check_fails "wrong PIN: clear error" "PIN incorrect" \
     $OSSL pkeyutl $PROV -sign -inkey "$URI?pin-source=file:$T/badpin" \
     -in "$T/dgst"
 # One wrong try did not lock the token.
-check "right PIN still works after one wrong try" \
-    $OSSL pkeyutl $PROV -sign -inkey "$URI?$PIN" -in "$T/dgst" \
-    -out "$T/sig"
+check_signs "right PIN still works after one wrong try" "$URI?$PIN" "$T/sig"
 check_fails "missing object: clear error" 'no EC key.*named "nosuchkey"' \
     $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;object=nosuchkey?$PIN" \
     -pubout

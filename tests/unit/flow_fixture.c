@@ -143,33 +143,6 @@ void entry_path(char *out, size_t n, lithsm_signer *signer, const char *scope)
     snprintf(out, n, "%s/%s.0x%s.session", store_dir, scope, hex);
 }
 
-char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
-
-    if (f == NULL)
-        return NULL;
-    buf = calloc(1, 1 << 16);
-    n = buf ? fread(buf, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    return buf;
-}
-
-int write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-
-    if (f == NULL)
-        return 0;
-    ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
-}
-
 int file_mode(const char *path)
 {
     struct stat st;

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "store/store.h"
+#include "files.h"
 
 #define T0 1735689600000LL /* 2025-01-01T00:00:00.000Z */
 #define HOUR 3600000LL
@@ -54,9 +55,6 @@ result run(const lithsm_flow_params *p);
 
 /* The file of the store entry of `signer` in `scope`. */
 void entry_path(char *out, size_t n, lithsm_signer *signer, const char *scope);
-/* A file's first 64 KiB (caller frees), or NULL. */
-char *read_file(const char *path);
-int write_file(const char *path, const char *data, size_t len);
 /* Its permission bits, or -1. */
 int file_mode(const char *path);
 

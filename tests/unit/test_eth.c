@@ -14,6 +14,7 @@
 #include "keys/keys.h"
 #include "lithsm.h"
 #include "tap.h"
+#include "vectors.h"
 
 /* The secp256k1 group order n. */
 static const uint8_t curve_n[32] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -21,21 +22,6 @@ static const uint8_t curve_n[32] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                      0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf,
                                      0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
                                      0xd0, 0x36, 0x41, 0x41 };
-
-static char *path_of(const char *rel)
-{
-    const char *top = getenv("top_srcdir");
-    size_t n;
-    char *p;
-
-    if (top == NULL || *top == '\0')
-        top = ".";
-    n = strlen(top) + 1 + strlen(rel) + 1;
-    p = malloc(n);
-    if (p != NULL)
-        snprintf(p, n, "%s/%s", top, rel);
-    return p;
-}
 
 /* Decodes "0x..." hex of any even length into a new buffer. */
 static uint8_t *hex_alloc(size_t *len_out, const char *hex)
@@ -59,23 +45,6 @@ static uint8_t *hex_alloc(size_t *len_out, const char *hex)
 static int hex_fixed(uint8_t *out, size_t len, const char *hex)
 {
     return hex != NULL && lithsm_hex_decode(out, len, hex, strlen(hex)) == 0;
-}
-
-static const char *jstr(json_object *obj, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(obj, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-static json_object *jobj(json_object *obj, const char *key)
-{
-    json_object *v;
-
-    return json_object_object_get_ex(obj, key, &v) ? v : NULL;
 }
 
 /* out = n - in (big-endian); in must be below n. */
@@ -174,17 +143,16 @@ static void test_eip191_lengths(void)
 /* Multi-block EIP-191 hashes from siwe.json (messages of 200-460 bytes). */
 static void test_siwe_hashes(void)
 {
-    char *path = path_of("tests/vectors/siwe.json");
-    json_object *root = path ? json_object_from_file(path) : NULL;
-    json_object *vectors = root ? jobj(root, "vectors") : NULL;
+    json_object *root = load_vectors("siwe.json");
+    json_object *vectors = root ? obj_at(root, "vectors") : NULL;
     size_t i, checked = 0, bad = 0;
 
     ok(vectors != NULL, "siwe.json loads");
     for (i = 0; vectors && i < json_object_array_length(vectors); i++) {
         json_object *exp =
-            jobj(json_object_array_get_idx(vectors, i), "expected");
-        const char *msg = exp ? jstr(exp, "message") : NULL;
-        const char *hash = exp ? jstr(exp, "eip191_hash") : NULL;
+            obj_at(json_object_array_get_idx(vectors, i), "expected");
+        const char *msg = exp ? str_at(exp, "message") : NULL;
+        const char *hash = exp ? str_at(exp, "eip191_hash") : NULL;
         uint8_t want[32], got[32];
 
         if (msg == NULL || hash == NULL)
@@ -197,7 +165,6 @@ static void test_siwe_hashes(void)
     ok(checked >= 5, "siwe.json has multi-block EIP-191 cases");
     ok_int_eq(bad, 0, "siwe.json EIP-191 hashes match");
     json_object_put(root);
-    free(path);
 }
 
 static void test_key_case(json_object *in, json_object *exp, const char *name)
@@ -206,13 +173,13 @@ static void test_key_case(json_object *in, json_object *exp, const char *name)
     lithsm_eth_address a1, a2, a3, parsed;
     lithsm_signer *signer = NULL;
     char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1], what[128];
-    const char *address = jstr(exp, "address");
-    const char *lower = jstr(exp, "address_lowercase");
+    const char *address = str_at(exp, "address");
+    const char *lower = str_at(exp, "address_lowercase");
     lithsm_err err;
 
-    ok(hex_fixed(secret, 32, jstr(in, "private_key")) &&
-           hex_fixed(pub65, 65, jstr(exp, "public_key_uncompressed")) &&
-           hex_fixed(pub33, 33, jstr(exp, "public_key_compressed")) &&
+    ok(hex_fixed(secret, 32, str_at(in, "private_key")) &&
+           hex_fixed(pub65, 65, str_at(exp, "public_key_uncompressed")) &&
+           hex_fixed(pub33, 33, str_at(exp, "public_key_compressed")) &&
            address != NULL && lower != NULL,
        name);
 
@@ -253,8 +220,8 @@ static void test_key_case(json_object *in, json_object *exp, const char *name)
 
 static void test_sign_case(json_object *in, json_object *exp, const char *name)
 {
-    const char *text_msg = jstr(in, "message");
-    const char *addr_text = jstr(exp, "address");
+    const char *text_msg = str_at(in, "message");
+    const char *addr_text = str_at(exp, "address");
     uint8_t secret[32], hash[32], got[32], sig[65], r[32], s[32], pub[65];
     uint8_t hs[32], *msg = NULL, *prefixed = NULL;
     size_t msg_len = 0, prefixed_len = 0;
@@ -262,17 +229,17 @@ static void test_sign_case(json_object *in, json_object *exp, const char *name)
     lithsm_eth_sig esig, fromrs;
     lithsm_eth_address addr;
     char text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1], what[128];
-    json_object *v = jobj(exp, "v");
+    json_object *v = obj_at(exp, "v");
 
-    msg = hex_alloc(&msg_len, jstr(exp, "message_bytes_hex"));
-    prefixed = hex_alloc(&prefixed_len, jstr(exp, "prefixed_message_hex"));
+    msg = hex_alloc(&msg_len, str_at(exp, "message_bytes_hex"));
+    prefixed = hex_alloc(&prefixed_len, str_at(exp, "prefixed_message_hex"));
     ok(msg != NULL && prefixed != NULL &&
-           hex_fixed(secret, 32, jstr(in, "private_key")) &&
-           hex_fixed(hash, 32, jstr(exp, "hash")) &&
-           hex_fixed(sig, 65, jstr(exp, "signature")) &&
-           hex_fixed(r, 32, jstr(exp, "r")) &&
-           hex_fixed(s, 32, jstr(exp, "s")) &&
-           hex_fixed(pub, 65, jstr(exp, "public_key_uncompressed")) &&
+           hex_fixed(secret, 32, str_at(in, "private_key")) &&
+           hex_fixed(hash, 32, str_at(exp, "hash")) &&
+           hex_fixed(sig, 65, str_at(exp, "signature")) &&
+           hex_fixed(r, 32, str_at(exp, "r")) &&
+           hex_fixed(s, 32, str_at(exp, "s")) &&
+           hex_fixed(pub, 65, str_at(exp, "public_key_uncompressed")) &&
            v != NULL && addr_text != NULL,
        name);
     if (msg == NULL || prefixed == NULL)
@@ -284,7 +251,7 @@ static void test_sign_case(json_object *in, json_object *exp, const char *name)
            what);
     }
     snprintf(what, sizeof(what), "%s: message_length", name);
-    ok_int_eq(msg_len, json_object_get_int64(jobj(exp, "message_length")),
+    ok_int_eq(msg_len, json_object_get_int64(obj_at(exp, "message_length")),
               what);
 
     lithsm_keccak256(got, prefixed, prefixed_len);
@@ -294,7 +261,7 @@ static void test_sign_case(json_object *in, json_object *exp, const char *name)
     snprintf(what, sizeof(what), "%s: eip191_hash", name);
     ok_mem_eq(got, hash, 32, what);
     snprintf(what, sizeof(what), "%s: v is 27 + recovery_param", name);
-    ok_int_eq(sig[64], 27 + json_object_get_int(jobj(exp, "recovery_param")),
+    ok_int_eq(sig[64], 27 + json_object_get_int(obj_at(exp, "recovery_param")),
               what);
 
     /* Deterministic software signature, byte for byte. */
@@ -311,7 +278,7 @@ static void test_sign_case(json_object *in, json_object *exp, const char *name)
         ok(0, what);
     } else {
         lithsm_eth_address_to_text(text, &addr);
-        ok_str_eq(text, jstr(exp, "recovered_address"), what);
+        ok_str_eq(text, str_at(exp, "recovered_address"), what);
         ok_str_eq(text, addr_text, "  ... and it is the signer's address");
     }
 
@@ -343,23 +310,22 @@ done:
 
 static void test_vectors(void)
 {
-    char *path = path_of("tests/vectors/eip191.json");
-    json_object *root = path ? json_object_from_file(path) : NULL;
-    json_object *vectors = root ? jobj(root, "vectors") : NULL;
+    json_object *root = load_vectors("eip191.json");
+    json_object *vectors = root ? obj_at(root, "vectors") : NULL;
     size_t i, n_keys = 0, n_signs = 0;
 
     ok(vectors != NULL && json_object_is_type(vectors, json_type_array),
        "eip191.json loads");
     for (i = 0; vectors && i < json_object_array_length(vectors); i++) {
         json_object *vec = json_object_array_get_idx(vectors, i);
-        const char *name = jstr(vec, "name");
-        json_object *in = jobj(vec, "inputs"), *exp = jobj(vec, "expected");
+        const char *name = str_at(vec, "name");
+        json_object *in = obj_at(vec, "inputs"), *exp = obj_at(vec, "expected");
 
         if (name == NULL || in == NULL || exp == NULL) {
             ok(0, "vector has name, inputs and expected");
             continue;
         }
-        if (jstr(exp, "signature") != NULL) {
+        if (str_at(exp, "signature") != NULL) {
             test_sign_case(in, exp, name);
             n_signs++;
         } else {
@@ -369,7 +335,6 @@ static void test_vectors(void)
     }
     ok(n_keys >= 5 && n_signs >= 14, "all eip191.json cases ran");
     json_object_put(root);
-    free(path);
 }
 
 /* ------------------------------------------------------------------------
@@ -506,6 +471,30 @@ static void test_pubkey_errors(void)
               "compressed key with x >= p rejected");
 }
 
+/* Texts that are no address even to the lenient parser; some errors must
+ * name the position of the first bad character. */
+static const struct {
+    const char *text;
+    lithsm_err err;
+    const char *what;
+    const char *position;
+} malformed[] = {
+    { "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F", LITHSM_ERR_PARSE,
+      "41 characters rejected", NULL },
+    { "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F10", LITHSM_ERR_PARSE,
+      "43 characters rejected", NULL },
+    { "", LITHSM_ERR_PARSE, "empty text rejected", NULL },
+    { "0x1a642f0g3c3af545e7acbd38b07251b3990914f1", LITHSM_ERR_PARSE,
+      "non-hex digit rejected", "position 9" },
+    { "0X1a642f0e3c3af545e7acbd38b07251b3990914f1", LITHSM_ERR_PARSE,
+      "\"0X\" prefix rejected", NULL },
+    { "001a642f0e3c3af545e7acbd38b07251b3990914f1", LITHSM_ERR_PARSE,
+      "missing \"0x\" rejected", NULL },
+    { "0x 1a642f0e3c3af545e7acbd38b07251b3990914f", LITHSM_ERR_PARSE,
+      "space rejected", NULL },
+    { NULL, LITHSM_ERR_INVALID_ARG, "NULL text rejected", NULL },
+};
+
 static void test_address_parse(void)
 {
     lithsm_eth_address a;
@@ -538,29 +527,13 @@ static void test_address_parse(void)
                   &a, "0x0000000000000000000000000000000000000000", 1),
               LITHSM_OK, "all-digit address accepted (strict)");
 
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F", 0),
-              LITHSM_ERR_PARSE, "41 characters rejected");
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F10", 0),
-              LITHSM_ERR_PARSE, "43 characters rejected");
-    ok_int_eq(lithsm_eth_address_parse(&a, "", 0), LITHSM_ERR_PARSE,
-              "empty text rejected");
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "0x1a642f0g3c3af545e7acbd38b07251b3990914f1", 0),
-              LITHSM_ERR_PARSE, "non-hex digit rejected");
-    ok(err_has("position 9"), "  ... error names the position");
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "0X1a642f0e3c3af545e7acbd38b07251b3990914f1", 0),
-              LITHSM_ERR_PARSE, "\"0X\" prefix rejected");
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "001a642f0e3c3af545e7acbd38b07251b3990914f1", 0),
-              LITHSM_ERR_PARSE, "missing \"0x\" rejected");
-    ok_int_eq(lithsm_eth_address_parse(
-                  &a, "0x 1a642f0e3c3af545e7acbd38b07251b3990914f", 0),
-              LITHSM_ERR_PARSE, "space rejected");
-    ok_int_eq(lithsm_eth_address_parse(&a, NULL, 0), LITHSM_ERR_INVALID_ARG,
-              "NULL text rejected");
+    for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+        ok_int_eq(lithsm_eth_address_parse(&a, malformed[i].text, 0),
+                  malformed[i].err, malformed[i].what);
+        if (malformed[i].position != NULL)
+            ok(err_has(malformed[i].position),
+               "  ... error names the position");
+    }
 }
 
 static void test_secret_range(void)
@@ -676,9 +649,10 @@ static void test_pem(void)
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *path = path_of(cases[i].file);
+        char path[1024];
         lithsm_err err;
 
+        srcdir_path(path, sizeof(path), cases[i].file);
         signer = NULL;
         err = lithsm_signer_open(&signer, path);
         snprintf(what, sizeof(what), "signer_open %s", cases[i].file);
@@ -694,13 +668,14 @@ static void test_pem(void)
                 printf("#   error: %s\n", lithsm_last_error());
         }
         lithsm_signer_free(signer);
-        free(path);
     }
 
     /* A random key: opens, signs deterministically, recovers to itself. */
     {
-        char *path = path_of("tests/keys/TEST-ONLY-random-secp256k1.pem");
+        char path[1024];
 
+        srcdir_path(path, sizeof(path),
+                    "tests/keys/TEST-ONLY-random-secp256k1.pem");
         signer = NULL;
         lithsm_eip191_hash(hash, (const uint8_t *)"hello", 5);
         ok(lithsm_signer_open(&signer, path) == LITHSM_OK &&
@@ -716,7 +691,6 @@ static void test_pem(void)
             ok(sig1.bytes[32] < 0x80, "  ... low s");
         }
         lithsm_signer_free(signer);
-        free(path);
     }
 
     signer = NULL;

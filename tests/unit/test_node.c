@@ -280,6 +280,39 @@ static void test_reply(void)
         "\"networkPublicKey\":\"n\",\"networkPublicKeySet\":\"ns\","
         "\"hdRootPubkeys\":[\"k1\",\"k2\"],\"attestation\":null,"
         "\"latestBlockhash\":\"" BH "\",\"clientSdkVersion\":\"7.4.0\"}";
+    /* Replies refused, and the words the error must hold. */
+    const struct {
+        long status;
+        const char *content_type, *body, *error, *what;
+    } refused[] = {
+        { 200, "text/html", good, "'text/html' is not JSON",
+          "reply: not parsed without a JSON content type" },
+        { 200, NULL, good, "(none)", "reply: no content type" },
+        { 503, "text/plain", "busy", "HTTP 503", "reply: HTTP status" },
+        { 418, "application/json",
+          "{\"errorKind\":\"Validation\",\"errorCode\":"
+          "\"CoreApiMissingRequiredXRequestIdHeader\",\"status\":418}",
+          "HTTP 418 CoreApiMissingRequiredXRequestIdHeader",
+          "reply: node error code named" },
+        { 200, "application/json", "{\"latestBlockhash\":", "bad JSON",
+          "reply: truncated JSON" },
+        { 200, "application/json", "\x01\x02garbage\xff", "bad JSON",
+          "reply: garbage bytes" },
+        { 200, "application/json", "", "empty body", "reply: empty body" },
+        { 200, "application/json", "[1]", "not an object",
+          "reply: not an object" },
+        { 200, "application/json", "{\"serverPublicKey\":\"s\"}",
+          "bad blockhash", "reply: no blockhash" },
+        { 200, "application/json", "{\"latestBlockhash\":\"0x1234\"}",
+          "bad blockhash", "reply: short blockhash" },
+        { 200, "application/json",
+          "{\"latestBlockhash\":\"0x671008e9b3092d81fc62444cb9e12ba2316acd"
+          "668cf6ac172d71505d36b6269g\"}",
+          "bad blockhash", "reply: blockhash not hex" },
+        { 200, "application/json", "{\"latestBlockhash\":42}", "bad blockhash",
+          "reply: blockhash not a string" },
+    };
+    size_t i;
 
     ok_int_eq(parse(&r, 200, "application/json", good), LITHSM_OK,
               "reply: good");
@@ -292,50 +325,11 @@ static void test_reply(void)
               LITHSM_OK, "reply: JSON content type with parameters");
     lithsm_hs_reply_clear(&r);
 
-    ok(parse(&r, 200, "text/html", good) != LITHSM_OK &&
-           error_has("'text/html' is not JSON"),
-       "reply: not parsed without a JSON content type");
-    ok(parse(&r, 200, NULL, good) != LITHSM_OK && error_has("(none)"),
-       "reply: no content type");
-    ok(parse(&r, 503, "text/plain", "busy") != LITHSM_OK &&
-           error_has("HTTP 503"),
-       "reply: HTTP status");
-    ok(parse(&r, 418, "application/json",
-             "{\"errorKind\":\"Validation\",\"errorCode\":"
-             "\"CoreApiMissingRequiredXRequestIdHeader\",\"status\":418}") !=
-               LITHSM_OK &&
-           error_has("HTTP 418 CoreApiMissingRequiredXRequestIdHeader"),
-       "reply: node error code named");
-    ok(parse(&r, 200, "application/json", "{\"latestBlockhash\":") !=
-               LITHSM_OK &&
-           error_has("bad JSON"),
-       "reply: truncated JSON");
-    ok(parse(&r, 200, "application/json", "\x01\x02garbage\xff") != LITHSM_OK &&
-           error_has("bad JSON"),
-       "reply: garbage bytes");
-    ok(parse(&r, 200, "application/json", "") != LITHSM_OK &&
-           error_has("empty body"),
-       "reply: empty body");
-    ok(parse(&r, 200, "application/json", "[1]") != LITHSM_OK &&
-           error_has("not an object"),
-       "reply: not an object");
-    ok(parse(&r, 200, "application/json", "{\"serverPublicKey\":\"s\"}") !=
-               LITHSM_OK &&
-           error_has("bad blockhash"),
-       "reply: no blockhash");
-    ok(parse(&r, 200, "application/json", "{\"latestBlockhash\":\"0x1234\"}") !=
-               LITHSM_OK &&
-           error_has("bad blockhash"),
-       "reply: short blockhash");
-    ok(parse(&r, 200, "application/json",
-             "{\"latestBlockhash\":\"0x671008e9b3092d81fc62444cb9e12ba2316acd"
-             "668cf6ac172d71505d36b6269g\"}") != LITHSM_OK &&
-           error_has("bad blockhash"),
-       "reply: blockhash not hex");
-    ok(parse(&r, 200, "application/json", "{\"latestBlockhash\":42}") !=
-               LITHSM_OK &&
-           error_has("bad blockhash"),
-       "reply: blockhash not a string");
+    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        ok(parse(&r, refused[i].status, refused[i].content_type,
+                 refused[i].body) != LITHSM_OK &&
+               error_has(refused[i].error),
+           refused[i].what);
     ok_int_eq(parse(&r, 200, "application/json",
                     "{\"latestBlockhash\":\"" BH "\",\"serverPublicKey\":1,"
                     "\"hdRootPubkeys\":\"x\"}"),

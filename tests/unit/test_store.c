@@ -18,23 +18,13 @@
 
 #include "store/store.h"
 #include "tap.h"
+#include "files.h"
 
 static char base[256];
 
 static void path_of(char *out, size_t n, const char *a, const char *b)
 {
     snprintf(out, n, "%s/%s%s%s", base, a, b ? "/" : "", b ? b : "");
-}
-
-static int write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-
-    if (f == NULL)
-        return 0;
-    ok = fwrite(data, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
 }
 
 static int mode_of(const char *path)
@@ -169,6 +159,19 @@ static void test_bad_keys(void)
     lithsm_store_free(st);
 }
 
+/* Writes data as the raw file of `key` in the store under "g" (a TAP
+ * check named `what`), then reads `key` through the store into *v. */
+static lithsm_err get_written(lithsm_store *st, const char *key,
+                              const void *data, size_t len, const char *what,
+                              char **v)
+{
+    char file[400];
+
+    path_of(file, sizeof(file), "g", key);
+    ok(write_file(file, data, len), what);
+    return lithsm_store_get(st, key, v);
+}
+
 static void test_garbage(void)
 {
     char dir[300], file[400], target[400];
@@ -181,36 +184,33 @@ static void test_garbage(void)
         ok(0, "file store for garbage tests");
         return;
     }
-    path_of(file, sizeof(file), "g", "torn");
-    ok(write_file(file, torn, sizeof(torn) - 1), "write a torn entry");
-    ok_int_eq(lithsm_store_get(st, "torn", &v), LITHSM_OK,
+    ok_int_eq(get_written(st, "torn", torn, sizeof(torn) - 1,
+                          "write a torn entry", &v),
+              LITHSM_OK,
               "a torn entry is read (the flow decides what it is worth)");
     ok_str_eq(v, torn, "as it is");
     free(v);
     v = NULL;
 
-    path_of(file, sizeof(file), "g", "bin");
-    ok(write_file(file, "\xff\xfe\x01\x80", 4), "write binary garbage");
-    ok_int_eq(lithsm_store_get(st, "bin", &v), LITHSM_OK,
-              "binary garbage is read");
+    ok_int_eq(get_written(st, "bin", "\xff\xfe\x01\x80", 4,
+                          "write binary garbage", &v),
+              LITHSM_OK, "binary garbage is read");
     ok(v != NULL && memcmp(v, "\xff\xfe\x01\x80", 5) == 0, "byte for byte");
     free(v);
     v = NULL;
 
-    path_of(file, sizeof(file), "g", "nul");
-    ok(write_file(file, "ab\0cd", 5), "write an entry with a NUL byte");
-    ok_int_eq(lithsm_store_get(st, "nul", &v), LITHSM_ERR_PARSE,
-              "a NUL byte is a parse error");
+    ok_int_eq(get_written(st, "nul", "ab\0cd", 5,
+                          "write an entry with a NUL byte", &v),
+              LITHSM_ERR_PARSE, "a NUL byte is a parse error");
     ok(v == NULL, "and no value");
 
     big = malloc(LITHSM_STORE_VALUE_MAX + 2);
     if (big != NULL) {
         memset(big, 'x', LITHSM_STORE_VALUE_MAX + 1);
         big[LITHSM_STORE_VALUE_MAX + 1] = '\0';
-        path_of(file, sizeof(file), "g", "big");
-        ok(write_file(file, big, LITHSM_STORE_VALUE_MAX + 1),
-           "write an oversized entry");
-        ok_int_eq(lithsm_store_get(st, "big", &v), LITHSM_ERR_RANGE,
+        ok_int_eq(get_written(st, "big", big, LITHSM_STORE_VALUE_MAX + 1,
+                              "write an oversized entry", &v),
+                  LITHSM_ERR_RANGE,
                   "an entry over the limit is refused on read");
         ok(v == NULL, "and no value");
         ok_int_eq(lithsm_store_put(st, "big", big), LITHSM_ERR_RANGE,

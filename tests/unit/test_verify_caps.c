@@ -13,6 +13,9 @@
 #include "verify_fixture.h"
 #include "tap.h"
 
+/* A Not Before line five minutes after NOW, put before the resources. */
+#define NOT_BEFORE_AHEAD "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:"
+
 /* ------------------------------------------------------------------------
  * The AuthSig rule
  */
@@ -45,7 +48,6 @@ static void test_authsig_rule(void)
     json_object *body = base_body();
     lithsm_authsig_check c;
     lithsm_eth_address want;
-    char *siwe;
 
     lithsm_signer_address(&want, wallet);
     ok_int_eq(rule(&c, body, 1, NULL, now_ms, 1), LITHSM_AUTHSIG_VALID,
@@ -88,10 +90,7 @@ static void test_authsig_rule(void)
               LITHSM_AUTHSIG_SIGNATURE_INVALID, "rule: signed by another key");
     lithsm_authsig_check_clear(&c);
 
-    siwe = replace(cap_msg(body, 1), "\nResources:",
-                   "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
-    free(siwe);
+    cap_edit(body, 1, wallet, "\nResources:", NOT_BEFORE_AHEAD);
     ok_int_eq(rule(&c, body, 1, NULL, now_ms, 1), LITHSM_AUTHSIG_NOT_YET_VALID,
               "rule: Not Before ahead");
     lithsm_authsig_check_clear(&c);
@@ -110,7 +109,6 @@ static void test_authsig_rule(void)
 static void test_capability_shape(void)
 {
     json_object *body;
-    char *siwe;
 
     body = base_body();
     json_object_object_add(body, "capabilities", json_object_new_array());
@@ -140,13 +138,10 @@ static void test_capability_shape(void)
 
     /* A wallet SIWE whose address is not EIP-55 fails the strict parse. */
     body = base_body();
-    siwe =
-        replace(cap_msg(body, 1), "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1",
-                "0x1a642f0e3c3af545e7acbd38b07251b3990914f1");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
+    cap_edit(body, 1, wallet, "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1",
+             "0x1a642f0e3c3af545e7acbd38b07251b3990914f1");
     ok_str_eq(check_body(body, 0), "capability_malformed",
               "a wallet SIWE with a lowercase address");
-    free(siwe);
     json_object_put(body);
 }
 
@@ -191,30 +186,21 @@ static void test_capability_signatures(void)
 static void test_capability_times(void)
 {
     json_object *body;
-    char *siwe;
 
     /* Not Before in the future, for each role. */
     body = base_body();
-    siwe = replace(cap_msg(body, 1), "\nResources:",
-                   "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
+    cap_edit(body, 1, wallet, "\nResources:", NOT_BEFORE_AHEAD);
     ok_str_eq(check_body(body, 0), "authsig_not_yet_valid",
               "wallet SIWE Not Before ahead");
-    free(siwe);
-    siwe = replace(cap_msg(body, 1), "12:10:00.000Z", "12:05:00.000Z");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
+    cap_edit(body, 1, wallet, "12:10:00.000Z", "12:05:00.000Z");
     ok_str_eq(check_body(body, 0), "ok", "wallet SIWE Not Before = now: ok");
-    free(siwe);
     json_object_put(body);
 
     body = base_body();
-    siwe = replace(cap_msg(body, 0), "\nResources:",
-                   "\nNot Before: 2024-06-01T12:10:00.000Z\nResources:");
-    cap_sign(body, 0, owner, siwe, 0, "0x");
+    cap_edit(body, 0, owner, "\nResources:", NOT_BEFORE_AHEAD);
     ok_str_eq(check_body(body, 0), "delegation_not_yet_valid",
               "delegation Not Before ahead");
     ok_int_eq(last.http_status, 400, "delegation_not_yet_valid: HTTP 400");
-    free(siwe);
     json_object_put(body);
 
     /* Delegation address field names another valid account. */
@@ -227,14 +213,12 @@ static void test_capability_times(void)
 
     /* Capability at the exact expiration instant is expired. */
     body = base_body();
-    siwe = replace(cap_msg(body, 1), "Expiration Time: 2024-06-02T12:00:00",
-                   "Expiration Time: 2024-06-01T12:05:00");
-    cap_sign(body, 1, wallet, siwe, 0, "0x");
+    cap_edit(body, 1, wallet, "Expiration Time: 2024-06-02T12:00:00",
+             "Expiration Time: 2024-06-01T12:05:00");
     ok_str_eq(check_body(body, 0), "authsig_expired",
               "wallet SIWE expiring exactly now");
     ok_str_eq(check_body(body, 600000), "authsig_expired",
               "grace does not apply to capabilities");
-    free(siwe);
     json_object_put(body);
 }
 

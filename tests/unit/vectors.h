@@ -12,16 +12,24 @@
 
 #include <json-c/json.h>
 
-/* tests/vectors/<name> parsed, or NULL (said as a TAP comment). */
-static inline json_object *load_vectors(const char *name)
+/* $top_srcdir/rel ("." when top_srcdir is unset) into out. */
+static inline void srcdir_path(char *out, size_t size, const char *rel)
 {
     const char *top = getenv("top_srcdir");
-    char path[1024];
-    json_object *o;
 
     if (top == NULL || *top == '\0')
         top = ".";
-    snprintf(path, sizeof(path), "%s/tests/vectors/%s", top, name);
+    snprintf(out, size, "%s/%s", top, rel);
+}
+
+/* tests/vectors/<name> parsed, or NULL (said as a TAP comment). */
+static inline json_object *load_vectors(const char *name)
+{
+    char rel[512], path[1024];
+    json_object *o;
+
+    snprintf(rel, sizeof(rel), "tests/vectors/%s", name);
+    srcdir_path(path, sizeof(path), rel);
     o = json_object_from_file(path);
     if (o == NULL)
         printf("# cannot read %s\n", path);

@@ -218,6 +218,17 @@ void cap_sign(json_object *body, size_t i, lithsm_signer *signer,
     set_str(cap(body, i), "sig", text);
 }
 
+/* Capability i's SIWE with the first `from` replaced by `to`, signed
+ * again by `signer`. */
+void cap_edit(json_object *body, size_t i, lithsm_signer *signer,
+              const char *from, const char *to)
+{
+    char *siwe = replace(cap_msg(body, i), from, to);
+
+    cap_sign(body, i, signer, siwe, 0, "0x");
+    free(siwe);
+}
+
 /* Re-signs the body and verifies it at NOW on NODE1. */
 const char *check_body(json_object *body, int64_t grace)
 {

@@ -63,6 +63,10 @@ char *replace(const char *s, const char *from, const char *to);
  * is subtracted from v, `prefix` is put before the hex. */
 void cap_sign(json_object *body, size_t i, lithsm_signer *signer,
               const char *siwe, int v_adjust, const char *prefix);
+/* Capability i's SIWE with the first `from` replaced by `to`, signed
+ * again by `signer`. */
+void cap_edit(json_object *body, size_t i, lithsm_signer *signer,
+              const char *from, const char *to);
 /* Re-signs the body and verifies it at NOW on NODE1. */
 const char *check_body(json_object *body, int64_t grace);
 /* A delegation SIWE (capability 0) with its ReCap replaced by
