@@ -1,6 +1,8 @@
 /*
  * bench.c - `make bench`: lithsm's rates for the work the JS SDK anchor
- * (../shared/bench-js, reference/performance.md) times, on one core.
+ * (../shared/bench-js, reference/performance.md) times, in one thread,
+ * except that lithsm_sessionsigs signs a map of 32 nodes or more on up to
+ * one thread per core (session_sign.c).
  *
  * For 3, 30 and 100 node URLs: whole session-sigs calls per second (wallet
  * AuthSig with a software key + one signature per node), node signatures per
@@ -378,7 +380,8 @@ int main(void)
     size_t k;
     struct rusage ru;
 
-    printf("lithsm bench: one core, median of %d interleaved runs of %.2f s; "
+    printf("lithsm bench: one thread (maps of 32+ nodes sign on every core), "
+           "median of %d interleaved runs of %.2f s; "
            "JS figures from %s\n",
            REPS, REP_SECONDS,
            anchor ? anchor
