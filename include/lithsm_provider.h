@@ -102,7 +102,15 @@ enum {
     /* The token could not be read right now (SoftHSM2 while another
      * process writes it): transient, try again.  OSSL_STORE loads retry
      * on their own a few times first. */
-    LITHSM_R_TOKEN_BUSY = 16
+    LITHSM_R_TOKEN_BUSY = 16,
+    /* The URI does not name one key: a private key is asked for (the
+     * signer's OSSL_STORE_expect(OSSL_STORE_INFO_PKEY)) and it matches
+     * several (the text says how many and adds the attribute that tells
+     * them apart: id=, object= or token=), or several tokens match and
+     * none shows the key without login, so the PIN would go to tokens the
+     * user may not have meant (add token=).  No PIN was sent, or only to
+     * the one token holding the keys. */
+    LITHSM_R_AMBIGUOUS = 17
 };
 
 #endif /* LITHSM_PROVIDER_H */

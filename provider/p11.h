@@ -46,6 +46,11 @@ typedef struct lithsm_slot {
     struct PKCS11_slot_st *p11slot; /* libp11's view of the same slot */
     CK_SESSION_HANDLE pool[LITHSM_POOL_MAX];
     size_t npool;
+    /* A session of ours kept open while logged in: a module whose function
+     * lists are separate connections (p11-kit-client) logs each in on its
+     * own, and logs out when its last session closes. */
+    CK_SESSION_HANDLE login_session;
+    int has_login_session;
 } lithsm_slot;
 
 /* One module instance per path per process (p11_module.c).  Outside

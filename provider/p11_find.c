@@ -142,58 +142,174 @@ typedef int (*token_search_fn)(lithsm_provctx *pc, lithsm_module *mod,
                                CK_SESSION_HANDLE s, CK_SLOT_ID slot,
                                P11KitUri *uri, void *arg);
 
-/* Runs `search` on every initialised token the URI matches, logged in
- * first when `login_first`.  Objects may be CKA_PRIVATE (hidden until
- * login): when `login_on_miss` and a search adds nothing to *count while a
- * PIN source is at hand, it logs in and searches once more (never with a
- * PIN that failed: lithsm_slot_login refuses).  No matching token is an
- * error. */
+/* Runs `search` on the token of slot ss (info ti), logged in first when
+ * `login_first`.  Objects may be CKA_PRIVATE (hidden until login): when
+ * `login_on_miss` and the search adds nothing to *count while a PIN source
+ * is at hand, it logs in and searches once more (never with a PIN that
+ * failed: lithsm_slot_login refuses). */
+static int search_slot(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
+                       const CK_TOKEN_INFO *ti, P11KitUri *uri,
+                       const lithsm_pin *pin, int login_first,
+                       int login_on_miss, token_search_fn search, void *arg,
+                       const size_t *count)
+{
+    CK_SESSION_HANDLE s;
+    CK_RV rv;
+    size_t before;
+    int ok;
+
+    if (login_first && !lithsm_slot_login(pc, mod, ss, ti, pin))
+        return 0;
+    rv = lithsm_session_get(mod, ss->id, &s);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    before = *count;
+    ok = search(pc, mod, s, ss->id, uri, arg);
+    if (ok && login_on_miss && *count == before && pin != NULL &&
+        pin->source != NULL) {
+        ok = lithsm_slot_login(pc, mod, ss, ti, pin);
+        if (ok)
+            ok = search(pc, mod, s, ss->id, uri, arg);
+    }
+    lithsm_session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+    return ok;
+}
+
+static void raise_no_token(lithsm_provctx *pc, const lithsm_module *mod)
+{
+    LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
+                 "no token in module %s matches the URI", mod->path);
+}
+
+/* search_slot on every initialised token the URI matches.  No matching
+ * token is an error. */
 static int search_tokens(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                          const lithsm_pin *pin, int login_first,
                          int login_on_miss, token_search_fn search, void *arg,
                          const size_t *count)
 {
     CK_TOKEN_INFO ti;
-    CK_SESSION_HANDLE s;
-    CK_RV rv;
     unsigned int i;
-    size_t before;
     int ntokens = 0, ok = 1;
 
     for (i = 0; i < mod->nslots && ok; i++) {
-        lithsm_slot *ss = &mod->ss[i];
-
-        if (!lithsm_slot_matches(mod, ss, uri, &ti))
+        if (!lithsm_slot_matches(mod, &mod->ss[i], uri, &ti))
             continue;
         ntokens++;
-        if (login_first) {
-            ok = lithsm_slot_login(pc, mod, ss, &ti, pin);
-            if (!ok)
-                break;
-        }
-        rv = lithsm_session_get(mod, ss->id, &s);
-        if (rv != CKR_OK) {
-            LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
-                         lithsm_ckr_name(rv), (unsigned long)rv);
-            ok = 0;
-            break;
-        }
-        before = *count;
-        ok = search(pc, mod, s, ss->id, uri, arg);
-        if (ok && login_on_miss && *count == before && pin != NULL &&
-            pin->source != NULL) {
-            ok = lithsm_slot_login(pc, mod, ss, &ti, pin);
-            if (ok)
-                ok = search(pc, mod, s, ss->id, uri, arg);
-        }
-        lithsm_session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+        ok = search_slot(pc, mod, &mod->ss[i], &ti, uri, pin, login_first,
+                         login_on_miss, search, arg, count);
     }
     if (ok && ntokens == 0) {
-        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
-                     "no token in module %s matches the URI", mod->path);
+        raise_no_token(pc, mod);
         ok = 0;
     }
     return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * Private keys: found before any login, so that the PIN goes to the one
+ * token that holds the key and to no other.
+ */
+
+/* The tokens the URI matches, and among them those where an EC key object
+ * of either class matching the URI is visible without login (the public
+ * key beside a private one usually is). */
+typedef struct key_tokens {
+    unsigned int *matching, nmatching;
+    unsigned int *holders, nholders;
+    CK_TOKEN_INFO *ti; /* per slot, read once */
+} key_tokens;
+
+static int slot_shows_key(lithsm_provctx *pc, lithsm_module *mod,
+                          lithsm_slot *ss, P11KitUri *uri, int *shows)
+{
+    static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY,
+                                               CKO_PUBLIC_KEY };
+    CK_OBJECT_HANDLE *found;
+    CK_SESSION_HANDLE s;
+    CK_ULONG n;
+    size_t i;
+    CK_RV rv;
+    int ok = 1;
+
+    *shows = 0;
+    rv = lithsm_session_get(mod, ss->id, &s);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    for (i = 0; i < 2 && ok && !*shows; i++) {
+        ok = find_objects(pc, mod, s, uri, classes[i], CKA_KEY_TYPE, CKK_EC,
+                          &found, &n);
+        if (ok) {
+            free(found);
+            *shows = n > 0;
+        }
+    }
+    lithsm_session_put(mod, ss->id, s, ok ? CKR_OK : CKR_GENERAL_ERROR);
+    return ok;
+}
+
+static int locate_key_tokens(lithsm_provctx *pc, lithsm_module *mod,
+                             P11KitUri *uri, key_tokens *kt)
+{
+    unsigned int i;
+    int shows;
+
+    kt->nmatching = kt->nholders = 0;
+    kt->matching = calloc(mod->nslots + 1, sizeof(*kt->matching));
+    kt->holders = calloc(mod->nslots + 1, sizeof(*kt->holders));
+    kt->ti = calloc(mod->nslots + 1, sizeof(*kt->ti));
+    if (kt->matching == NULL || kt->holders == NULL || kt->ti == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return 0;
+    }
+    for (i = 0; i < mod->nslots; i++) {
+        if (!lithsm_slot_matches(mod, &mod->ss[i], uri, &kt->ti[i]))
+            continue;
+        kt->matching[kt->nmatching++] = i;
+        if (!slot_shows_key(pc, mod, &mod->ss[i], uri, &shows))
+            return 0;
+        if (shows)
+            kt->holders[kt->nholders++] = i;
+    }
+    return 1;
+}
+
+/* The tokens to log in to: the one holding the key, or the only token the
+ * URI matches.  Several holders (when `unique`), or several tokens none of
+ * which shows the key, are refused: the PIN is never tried on a token the
+ * user may not have meant. */
+static int choose_key_tokens(lithsm_provctx *pc, lithsm_module *mod,
+                             const key_tokens *kt, int unique,
+                             const unsigned int **targets, unsigned int *n)
+{
+    if (kt->nmatching == 0) {
+        raise_no_token(pc, mod);
+        return 0;
+    }
+    if (kt->nholders > 1 && unique) {
+        LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
+                     "the URI matches keys on %u tokens: add token= to name "
+                     "one",
+                     kt->nholders);
+        return 0;
+    }
+    if (kt->nholders == 0 && kt->nmatching > 1) {
+        LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
+                     "%u tokens match the URI and none shows the key without "
+                     "login: add token= to name the one to log in to (the "
+                     "PIN is sent to one token only)",
+                     kt->nmatching);
+        return 0;
+    }
+    *targets = kt->nholders > 0 ? kt->holders : kt->matching;
+    *n = kt->nholders > 0 ? kt->nholders : kt->nmatching;
+    return 1;
 }
 
 typedef struct key_search {
@@ -215,13 +331,57 @@ static int search_keys(lithsm_provctx *pc, lithsm_module *mod,
     return ok;
 }
 
+/* Several private keys match a URI meant to name one: refused, naming the
+ * attribute that tells them apart (their labels differ: object=; else
+ * id=). */
+static int check_unique(lithsm_provctx *pc, const lithsm_key_list *l)
+{
+    size_t i;
+    int labels_differ = 0;
+
+    if (l->n <= 1)
+        return 1;
+    for (i = 1; i < l->n; i++)
+        labels_differ |= strcmp(l->keys[i]->label, l->keys[0]->label) != 0;
+    LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
+                 "the URI matches %zu private keys on the token: add %s to "
+                 "name one",
+                 l->n,
+                 labels_differ ? "object= (their labels differ)"
+                               : "id= (they share the label)");
+    return 0;
+}
+
+/* Private keys (and public ones when `ks->want_public`): located without
+ * login, then searched logged in on the chosen token only. */
+static int find_private_keys(lithsm_provctx *pc, lithsm_module *mod,
+                             P11KitUri *uri, const lithsm_pin *pin,
+                             key_search *ks)
+{
+    key_tokens kt = { NULL, 0, NULL, 0, NULL };
+    const unsigned int *targets = NULL;
+    unsigned int n = 0, i;
+    int unique = !ks->want_public, ok;
+
+    ok = locate_key_tokens(pc, mod, uri, &kt) &&
+         choose_key_tokens(pc, mod, &kt, unique, &targets, &n);
+    for (i = 0; ok && i < n; i++) {
+        ok = search_slot(pc, mod, &mod->ss[targets[i]], &kt.ti[targets[i]], uri,
+                         pin, 1, 0, search_keys, ks, &ks->l.n);
+    }
+    free(kt.matching);
+    free(kt.holders);
+    free(kt.ti);
+    return ok && (!unique || check_unique(pc, &ks->l));
+}
+
 int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                      const lithsm_pin *pin, int want_private, int want_public,
                      lithsm_key ***keys, size_t *nkeys)
 {
     key_search ks = { { NULL, 0, 0, 0 }, want_private, want_public };
     CK_OBJECT_CLASS cls;
-    int start;
+    int start, ok;
 
     *keys = NULL;
     *nkeys = 0;
@@ -232,9 +392,12 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
         ks.want_private = want_private && cls == CKO_PRIVATE_KEY;
         ks.want_public = want_public && cls == CKO_PUBLIC_KEY;
     }
-    if (!search_tokens(pc, mod, uri, pin, ks.want_private,
-                       !ks.want_private && ks.want_public, search_keys, &ks,
-                       &ks.l.n)) {
+    if (ks.want_private)
+        ok = find_private_keys(pc, mod, uri, pin, &ks);
+    else
+        ok = search_tokens(pc, mod, uri, pin, 0, ks.want_public, search_keys,
+                           &ks, &ks.l.n);
+    if (!ok) {
         lithsm_keys_free(ks.l.keys, ks.l.n);
         return 0;
     }

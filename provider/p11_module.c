@@ -32,9 +32,12 @@ static void module_unload(lithsm_module *mod)
     size_t j;
 
     if (mod->fl != NULL && mod->ss != NULL)
-        for (i = 0; i < mod->nslots; i++)
+        for (i = 0; i < mod->nslots; i++) {
             for (j = 0; j < mod->ss[i].npool; j++)
                 mod->fl->C_CloseSession(mod->ss[i].pool[j]);
+            if (mod->ss[i].has_login_session)
+                mod->fl->C_CloseSession(mod->ss[i].login_session);
+        }
     ERR_set_mark();
     if (mod->slots != NULL)
         PKCS11_release_all_slots(mod->p11, mod->slots, mod->nslots);
@@ -269,6 +272,7 @@ int lithsm_module_check_fork(lithsm_provctx *pc, lithsm_module *mod)
         ERR_set_mark();
         for (i = 0; i < mod->nslots; i++) {
             mod->ss[i].npool = 0;
+            mod->ss[i].has_login_session = 0;
             mod->ss[i].id = PKCS11_get_slotid_from_slot(mod->ss[i].p11slot);
         }
         ERR_pop_to_mark();
@@ -433,6 +437,51 @@ static int login_refused(lithsm_provctx *pc, const CK_TOKEN_INFO *ti,
     return 0;
 }
 
+/* libp11 logged in through the function list it loaded.  A module that
+ * gives each C_GetFunctionList caller its own connection (p11-kit-client:
+ * a new, logged-out one) needs the same login on the provider's list too,
+ * on a session kept open; a module instance shared with libp11 (SoftHSM2,
+ * p11-kit's proxy) is logged in already and is not sent the PIN again. */
+static CK_RV own_login(lithsm_module *mod, lithsm_slot *ss, const char *pin)
+{
+    CK_SESSION_INFO info;
+    CK_SESSION_HANDLE h;
+    CK_RV rv;
+
+    if (ss->has_login_session)
+        return CKR_OK;
+    rv = mod->fl->C_OpenSession(ss->id, CKF_SERIAL_SESSION, NULL, NULL, &h);
+    if (rv != CKR_OK)
+        return rv;
+    rv = mod->fl->C_GetSessionInfo(h, &info);
+    if (rv == CKR_OK && (info.state == CKS_RO_USER_FUNCTIONS ||
+                         info.state == CKS_RW_USER_FUNCTIONS)) {
+        (void)mod->fl->C_CloseSession(h);
+        return CKR_OK;
+    }
+    rv = mod->fl->C_Login(h, CKU_USER, (CK_UTF8CHAR_PTR)pin,
+                          pin != NULL ? (CK_ULONG)strlen(pin) : 0);
+    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
+        (void)mod->fl->C_CloseSession(h);
+        return rv;
+    }
+    ss->login_session = h;
+    ss->has_login_session = 1;
+    return CKR_OK;
+}
+
+/* Raises own_login's failure; 1 when it succeeded. */
+static int own_login_done(lithsm_provctx *pc, const char *token, CK_RV rv)
+{
+    if (rv == CKR_OK)
+        return 1;
+    LITHSM_RAISE(pc, LITHSM_R_LOGIN,
+                 "token \"%s\": login on the provider's session failed: %s "
+                 "(0x%lx)",
+                 token, lithsm_ckr_name(rv), (unsigned long)rv);
+    return 0;
+}
+
 /* lithsm_slot_login (p11.h), with the module lock held. */
 static int slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
                       const CK_TOKEN_INFO *ti, const lithsm_pin *pin_src)
@@ -440,7 +489,7 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
     char token[33], key[512];
     char pin[LITHSM_PIN_MAX + 2];
     int logged = 0, rc, wrong;
-    CK_RV why;
+    CK_RV why, own;
 
     lithsm_padded_str(token, sizeof(token), ti->label, sizeof(ti->label));
     if (!(ti->flags & CKF_LOGIN_REQUIRED))
@@ -456,6 +505,7 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
     ERR_set_mark();
     if (ti->flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
         rc = PKCS11_login(ss->p11slot, 0, NULL);
+        own = rc == 0 ? own_login(mod, ss, NULL) : CKR_OK;
     } else {
         if (!lithsm_read_pin(pc, pin_src, token, pin, sizeof(pin))) {
             OPENSSL_cleanse(pin, sizeof(pin));
@@ -463,6 +513,7 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
             return 0;
         }
         rc = PKCS11_login(ss->p11slot, 0, pin);
+        own = rc == 0 ? own_login(mod, ss, pin) : CKR_OK;
         OPENSSL_cleanse(pin, sizeof(pin));
     }
     wrong = rc != 0 && login_error_is(CKR_PIN_INCORRECT);
@@ -481,7 +532,7 @@ static int slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *ss,
         return 0;
     }
     if (rc == 0)
-        return 1;
+        return own_login_done(pc, token, own);
     (void)login_failed(key, 1);
     if (wrong)
         LITHSM_RAISE(pc, LITHSM_R_PIN_INCORRECT,

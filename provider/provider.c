@@ -99,6 +99,7 @@ static const OSSL_ITEM reason_strings[] = {
     { LITHSM_R_MODULE, "PKCS#11 module error" },
     { LITHSM_R_TOKEN_NOT_FOUND, "token not found" },
     { LITHSM_R_TOKEN_BUSY, "token busy" },
+    { LITHSM_R_AMBIGUOUS, "URI matches several keys or tokens" },
     { LITHSM_R_OBJECT_NOT_FOUND, "object not found" },
     { LITHSM_R_PIN_SOURCE, "cannot read the PIN" },
     { LITHSM_R_PIN_INCORRECT, "PIN incorrect" },
