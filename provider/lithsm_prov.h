@@ -85,6 +85,11 @@ typedef struct lithsm_key {
     unsigned char params[16];
     size_t params_len;
     unsigned int generation; /* the module generation `handle` belongs to */
+    /* CKA_ALWAYS_AUTHENTICATE: each signature needs a context-specific
+     * login.  Policy: the login PIN is kept for it (secure heap, wiped at
+     * free), NULL on a PIN pad (protected authentication path). */
+    int always_auth;
+    char *auth_pin;
 } lithsm_key;
 
 #define LITHSM_KEY_MAGIC 0x6c6b6579u

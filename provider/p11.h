@@ -129,6 +129,12 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
                         CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls,
                         lithsm_key_list *l);
 
+/* A key with CKA_ALWAYS_AUTHENTICATE found on the token of info `ti`:
+ * keeps the PIN of `src` for its context-specific logins (none on a PIN
+ * pad).  Other keys: nothing to do. */
+int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
+                             const lithsm_pin *src, const CK_TOKEN_INFO *ti);
+
 /* ------------------------------------------------------------- p11_find.c */
 
 /* Is the slot's token present, initialised and matching the URI?  ti gets

@@ -366,8 +366,13 @@ static int find_private_keys(lithsm_provctx *pc, lithsm_module *mod,
     ok = locate_key_tokens(pc, mod, uri, &kt) &&
          choose_key_tokens(pc, mod, &kt, unique, &targets, &n);
     for (i = 0; ok && i < n; i++) {
-        ok = search_slot(pc, mod, &mod->ss[targets[i]], &kt.ti[targets[i]], uri,
-                         pin, 1, 0, search_keys, ks, &ks->l.n);
+        const CK_TOKEN_INFO *ti = &kt.ti[targets[i]];
+        size_t j, before = ks->l.n;
+
+        ok = search_slot(pc, mod, &mod->ss[targets[i]], ti, uri, pin, 1, 0,
+                         search_keys, ks, &ks->l.n);
+        for (j = before; ok && j < ks->l.n; j++)
+            ok = lithsm_key_keep_auth_pin(pc, ks->l.keys[j], pin, ti);
     }
     free(kt.matching);
     free(kt.holders);

@@ -25,6 +25,8 @@ void lithsm_key_unref(lithsm_key *key)
     if (__atomic_sub_fetch(&key->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     lithsm_module_put(key->mod);
+    if (key->auth_pin != NULL)
+        OPENSSL_secure_clear_free(key->auth_pin, strlen(key->auth_pin) + 1);
     OPENSSL_clear_free(key, sizeof(*key));
 }
 
@@ -114,6 +116,43 @@ static int find_public_point(lithsm_module *mod, CK_SESSION_HANDLE s,
     return ok;
 }
 
+/* CKA_ALWAYS_AUTHENTICATE of a private key (absent: FALSE). */
+static int key_always_authenticate(lithsm_module *mod, CK_SESSION_HANDLE s,
+                                   CK_OBJECT_HANDLE h)
+{
+    CK_BBOOL b = CK_FALSE;
+    size_t len = 0;
+
+    return get_attr(mod, s, h, CKA_ALWAYS_AUTHENTICATE, &b, sizeof(b), &len) &&
+           len == sizeof(b) && b == CK_TRUE;
+}
+
+int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
+                             const lithsm_pin *src, const CK_TOKEN_INFO *ti)
+{
+    char pin[LITHSM_PIN_MAX + 2], token[33];
+    size_t len;
+    int ok;
+
+    if (!key->always_auth || key->auth_pin != NULL ||
+        (ti->flags & CKF_PROTECTED_AUTHENTICATION_PATH))
+        return 1;
+    lithsm_padded_str(token, sizeof(token), ti->label, sizeof(ti->label));
+    ok = lithsm_read_pin(pc, src, token, pin, sizeof(pin));
+    if (ok) {
+        len = strlen(pin);
+        key->auth_pin = OPENSSL_secure_malloc(len + 1);
+        if (key->auth_pin == NULL) {
+            LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+            ok = 0;
+        } else {
+            memcpy(key->auth_pin, pin, len + 1);
+        }
+    }
+    OPENSSL_cleanse(pin, sizeof(pin));
+    return ok;
+}
+
 static int list_add(lithsm_provctx *pc, lithsm_key_list *l, lithsm_key *key)
 {
     lithsm_key **k;
@@ -171,6 +210,8 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
         l->skipped++;
         return 1;
     }
+    if (cls == CKO_PRIVATE_KEY)
+        key->always_auth = key_always_authenticate(mod, s, h);
     key->magic = LITHSM_KEY_MAGIC;
     key->refs = 1;
     key->pc = pc;

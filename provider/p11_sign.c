@@ -89,6 +89,13 @@ int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
     }
     call = "C_SignInit(CKM_ECDSA)";
     rv = mod->fl->C_SignInit(s, &mech, key->handle);
+    if (rv == CKR_OK && key->always_auth) {
+        /* CKA_ALWAYS_AUTHENTICATE: between C_SignInit and C_Sign. */
+        call = "C_Login(CKU_CONTEXT_SPECIFIC)";
+        rv = mod->fl->C_Login(
+            s, CKU_CONTEXT_SPECIFIC, (CK_UTF8CHAR_PTR)key->auth_pin,
+            key->auth_pin != NULL ? (CK_ULONG)strlen(key->auth_pin) : 0);
+    }
     if (rv == CKR_OK) {
         call = "C_Sign";
         rv = mod->fl->C_Sign(s, (CK_BYTE_PTR)tbs, 32, rs, &len);

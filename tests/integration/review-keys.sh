@@ -91,6 +91,25 @@ check "token= tells them apart" \
     $L sign-message --key "pkcs11:token=$TOKEN;object=wallet;id=%03" $PS \
     --message "by token"
 
+# --------------------------------------- item 10: CKA_ALWAYS_AUTHENTICATE
+# SoftHSM2 refuses C_Sign on such a key (CKR_USER_NOT_LOGGED_IN) unless
+# C_Login(CKU_CONTEXT_SPECIFIC) comes between C_SignInit and C_Sign.
+pkcs11-tool --module "$MODULE" --token-label "$TOKEN" --login \
+    --pin "$USER_PIN" --keypairgen --key-type EC:secp256k1 --id 0c \
+    --label guarded --usage-sign --sensitive --always-auth \
+    >"$T/keygen.log" 2>&1 || bail "keygen guarded: $(cat "$T/keygen.log")"
+pkcs11-tool --module "$MODULE" --token-label "$TOKEN" --login \
+    --pin "$USER_PIN" --list-objects --type privkey >"$T/objs" 2>&1 || true
+check_grep "the key has CKA_ALWAYS_AUTHENTICATE" "always authenticate" \
+    "$T/objs"
+GURI="pkcs11:token=$TOKEN;object=guarded"
+check "sign-message with an always-authenticate key" \
+    $L sign-message --key "$GURI" $PS --message "guarded 1"
+check "... twice in one process (a context login per signature)" \
+    $L session-sigs --wallet "$GURI" $PS --resource 'lit-pkp://*' \
+    --ability pkp-signing --node https://node1.example:7470 \
+    --node https://node2.example:7470 --nonce 0x$(printf '%064d' 7)
+
 # --------------------------------------------- item 12: p11-kit remoting
 CLIENT=
 for c in /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so \
