@@ -110,8 +110,12 @@ lithsm_module *lithsm_module_reload(lithsm_provctx *pc, lithsm_module *mod,
 
 /* Finds keys matching `uri` on the matching tokens of `mod`.  `want_private`
  * and `want_public` say which classes to look for; logging in happens only
- * when private keys are wanted.  On success *keys is an array of *nkeys
- * references (maybe none), freed with lithsm_keys_free. */
+ * when private keys are wanted, and only to the token where the key is
+ * visible without login (or the only token matching): several such tokens
+ * when a private key alone is wanted, or several matching tokens none of
+ * which shows it, are LITHSM_R_AMBIGUOUS, and so are several private keys
+ * when a private key alone is wanted.  On success *keys is an array of
+ * *nkeys references (maybe none), freed with lithsm_keys_free. */
 int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                      const lithsm_pin *pin, int want_private, int want_public,
                      lithsm_key ***keys, size_t *nkeys);
