@@ -21,13 +21,14 @@ softhsm2-util --init-token --free --label "$OTHER" --pin "$OTHER_PIN" \
     --so-pin 65432100 >"$T/init2.log" 2>&1 ||
     bail "softhsm2-util --init-token $OTHER failed: $(cat "$T/init2.log")"
 
-# visible_keygen TOKEN PIN ID LABEL: a secp256k1 key pair whose public key
-# is a public object (as lithsm keygen makes it; SoftHSM2's private keys
-# are private objects), found without login.
+# visible_keygen TOKEN PIN ID LABEL [OPTION]: a secp256k1 key pair whose
+# public key is a public object (as lithsm keygen makes it; SoftHSM2's
+# private keys are private objects), found without login; bails on error.
 visible_keygen() {
     pkcs11-tool --module "$MODULE" --token-label "$1" --login --pin "$2" \
         --keypairgen --key-type EC:secp256k1 --id "$3" --label "$4" \
-        --usage-sign --sensitive >"$T/keygen.log" 2>&1
+        --usage-sign --sensitive ${5:-} >"$T/keygen.log" 2>&1 ||
+        bail "keygen $4 on $1: $(cat "$T/keygen.log")"
 }
 
 # pin_untouched NAME: the second token saw no failed login (SoftHSM2
@@ -41,9 +42,17 @@ pin_untouched() {
     fi
 }
 
-visible_keygen "$TOKEN" "$USER_PIN" 01 wallet ||
-    bail "keygen wallet: $(cat "$T/keygen.log")"
-visible_keygen "$OTHER" "$OTHER_PIN" 0a spare || bail "keygen spare: $(cat "$T/keygen.log")"
+visible_keygen "$TOKEN" "$USER_PIN" 01 wallet
+visible_keygen "$OTHER" "$OTHER_PIN" 0a spare
+
+# refused_then_signs WHAT PATTERN URI FIXED_URI: URI is refused with an
+# error matching PATTERN, the other token gets no PIN, FIXED_URI signs.
+refused_then_signs() {
+    check_fails "$1: refused" "$2" \
+        $L sign-message --key "$3" $PS --message "refused"
+    pin_untouched "$1: the other token was not sent the PIN"
+    check "$1: $4 signs" $L sign-message --key "$4" $PS --message "fixed"
+}
 
 # --------------------------------------------- item 2: PIN to one token
 # Both tokens match "pkcs11:object=wallet"; only the first holds it, and
@@ -56,24 +65,20 @@ pin_untouched "the other token was not sent the PIN"
 # login: with two tokens matching, lithsm asks for token=; with token= it
 # logs in to that token and signs.
 keygen secp256k1 0b hidden || bail "keygen hidden: $(cat "$T/keygen.log")"
-check_fails "hidden key, two tokens match: refused, asks for token=" \
-    "2 tokens match the URI.*add token=" \
-    $L sign-message --key "pkcs11:object=hidden" $PS --message "x"
-pin_untouched "the other token was not sent the PIN (hidden key)"
-check "hidden key with token=: logs in to that token and signs" \
-    $L sign-message --key "pkcs11:token=$TOKEN;object=hidden" $PS \
-    --message "hidden"
+refused_then_signs "hidden key on one of two tokens (asks for token=)" \
+    "2 tokens match the URI.*add token=" "pkcs11:object=hidden" \
+    "pkcs11:token=$TOKEN;object=hidden"
 pkcs11-tool --module "$MODULE" --token-label "$TOKEN" --login \
     --pin "$USER_PIN" --delete-object --type privkey --id 0b \
     >"$T/del.log" 2>&1 || bail "delete privkey: $(cat "$T/del.log")"
 
 # --------------------------------------------- item 1: ambiguous URIs
-visible_keygen "$TOKEN" "$USER_PIN" 02 hot || bail "keygen hot: $(cat "$T/keygen.log")"
+visible_keygen "$TOKEN" "$USER_PIN" 02 hot
 check_fails "token= alone with two keys: refused, asks for object=" \
     "matches 2 private keys.*object=" \
     $L sign-message --key "pkcs11:token=$TOKEN" $PS --message "x"
 
-visible_keygen "$TOKEN" "$USER_PIN" 03 wallet || bail "keygen wallet 2: $(cat "$T/keygen.log")"
+visible_keygen "$TOKEN" "$USER_PIN" 03 wallet
 check_fails "two keys labelled wallet: refused, asks for id=" \
     "matches 2 private keys.*id=" \
     $L sign-message --key "pkcs11:token=$TOKEN;object=wallet" $PS \
@@ -82,22 +87,15 @@ check "id= tells them apart" \
     $L sign-message --key "pkcs11:token=$TOKEN;object=wallet;id=%03" $PS \
     --message "by id"
 
-visible_keygen "$OTHER" "$OTHER_PIN" 03 wallet || bail "keygen other wallet: $(cat "$T/keygen.log")"
-check_fails "object=wallet;id=%03 on two tokens: refused, asks for token=" \
-    "keys on 2 tokens.*token=" \
-    $L sign-message --key "pkcs11:object=wallet;id=%03" $PS --message "x"
-pin_untouched "the ambiguous URI sent no PIN"
-check "token= tells them apart" \
-    $L sign-message --key "pkcs11:token=$TOKEN;object=wallet;id=%03" $PS \
-    --message "by token"
+visible_keygen "$OTHER" "$OTHER_PIN" 03 wallet
+refused_then_signs "object=wallet;id=%03 on two tokens (asks for token=)" \
+    "keys on 2 tokens.*token=" "pkcs11:object=wallet;id=%03" \
+    "pkcs11:token=$TOKEN;object=wallet;id=%03"
 
 # --------------------------------------- item 10: CKA_ALWAYS_AUTHENTICATE
 # SoftHSM2 refuses C_Sign on such a key (CKR_USER_NOT_LOGGED_IN) unless
 # C_Login(CKU_CONTEXT_SPECIFIC) comes between C_SignInit and C_Sign.
-pkcs11-tool --module "$MODULE" --token-label "$TOKEN" --login \
-    --pin "$USER_PIN" --keypairgen --key-type EC:secp256k1 --id 0c \
-    --label guarded --usage-sign --sensitive --always-auth \
-    >"$T/keygen.log" 2>&1 || bail "keygen guarded: $(cat "$T/keygen.log")"
+visible_keygen "$TOKEN" "$USER_PIN" 0c guarded --always-auth
 pkcs11-tool --module "$MODULE" --token-label "$TOKEN" --login \
     --pin "$USER_PIN" --list-objects --type privkey >"$T/objs" 2>&1 || true
 check_grep "the key has CKA_ALWAYS_AUTHENTICATE" "always authenticate" \
@@ -105,7 +103,7 @@ check_grep "the key has CKA_ALWAYS_AUTHENTICATE" "always authenticate" \
 GURI="pkcs11:token=$TOKEN;object=guarded"
 check "sign-message with an always-authenticate key" \
     $L sign-message --key "$GURI" $PS --message "guarded 1"
-check "... twice in one process (a context login per signature)" \
+check "session-sigs with an always-authenticate wallet key" \
     $L session-sigs --wallet "$GURI" $PS --resource 'lit-pkp://*' \
     --ability pkp-signing --node https://node1.example:7470 \
     --node https://node2.example:7470 --nonce 0x$(printf '%064d' 7)
