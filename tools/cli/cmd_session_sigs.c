@@ -335,7 +335,8 @@ static int read_session_key(const cli_command *cmd, const char *seed_file,
     lithsm_err err;
     int rc = CLI_EXIT_FAIL;
 
-    if (cli_read_file(cmd, "session seed file", seed_file, &text, &len) != 0)
+    if (cli_read_secret_file(cmd, "session seed file", seed_file, &text,
+                             &len) != 0)
         return CLI_EXIT_FAIL;
     hex_len = len;
     hex = trim(text, &hex_len);
@@ -354,7 +355,7 @@ static int read_session_key(const cli_command *cmd, const char *seed_file,
     rc = 0;
 done:
     cli_wipe(seed, sizeof(seed));
-    cli_free_secret(text, len);
+    cli_free_file(text, len);
     return rc;
 }
 
