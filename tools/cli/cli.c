@@ -132,12 +132,6 @@ void cli_wipe(void *p, size_t len)
         wipe(p, 0, len);
 }
 
-void cli_free_secret(void *p, size_t len)
-{
-    cli_wipe(p, len);
-    free(p);
-}
-
 /* Reads "-" (standard input, once per run) or a regular file, without
  * blocking on a FIFO and at most CLI_MAX_FILE bytes (safe_file.h). */
 static int cli_read_input(const cli_command *cmd, const char *what,

@@ -152,9 +152,6 @@ int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
 /** Overwrites memory that held a secret. */
 void cli_wipe(void *p, size_t len);
 
-/** Wipes then frees a buffer of `len` bytes (NULL is a no-op). */
-void cli_free_secret(void *p, size_t len);
-
 /* ---- output */
 
 /** Prints the JSON object {"key":"value",...} of the (key, value) string
