@@ -214,13 +214,28 @@ typedef struct lithsm_signer lithsm_signer;
  *  (secp256k1), or a pkcs11: URI (RFC 7512) of a token key, taken as it
  *  is and reached through the lithsm OpenSSL provider
  *  (lithsm_signer_open_token adds settings).
+ *  A key file is refused, as ssh refuses it, unless it is a regular file
+ *  (a FIFO is never waited on) with mode 0600 or stricter, owned by the
+ *  effective user, in a folder not writable by group or others; it is read
+ *  into locked memory where the system allows, and wiped.
  *  Caller frees *out with lithsm_signer_free().
- *  Returns: OK; INVALID_ARG for a NULL; IO if the file cannot be read; KEY
+ *  Returns: OK; INVALID_ARG for a NULL; IO if the file cannot be read or
+ *  fails those checks (the message names the file and the problem); KEY
  *  for a file holding no such key (or over 64 KiB, or encrypted) or a
  *  token key that cannot be loaded or is not on secp256k1; PKCS11 if the
  *  provider or the URI cannot be opened; CRYPTO; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_signer_open(lithsm_signer **out, const char *uri);
+
+/** A software signer from the text of an unencrypted PEM private key
+ *  (secp256k1) already in memory, e.g. read from standard input; pem need
+ *  not end in NUL.  The text is not kept; the caller wipes its own copy.
+ *  Caller frees *out with lithsm_signer_free().
+ *  Returns: OK; INVALID_ARG for a NULL; KEY for text holding no such key
+ *  (or over 64 KiB, or encrypted); CRYPTO; NOMEM. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_from_pem(lithsm_signer **out,
+                                             const char *pem, size_t pem_len);
 
 /** A software signer from a raw 32-byte private key (tests, vectors).
  *  The key bytes are copied; the caller wipes its own copy.  Caller frees

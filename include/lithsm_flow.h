@@ -55,8 +55,10 @@ LITHSM_API lithsm_err lithsm_store_new(lithsm_store **out,
  *  when several threads or processes share it.  The directory must not be
  *  a symbolic link, must belong to this user and not be writable by group
  *  or others.  Temporary files a crashed writer left (10 min old) are
- *  removed.  An entry that is a symbolic link or not a regular file reads
- *  as corrupt (PARSE).
+ *  removed.  An entry that is a symbolic link, not a regular file, not
+ *  this user's or not mode 0600 reads as corrupt (PARSE; the flow then
+ *  removes it and makes a new session); removing an entry that is a
+ *  directory moves it aside as ".bad-" + random hex, keeping its content.
  *  Returns: OK; INVALID_ARG for a NULL out, or dir NULL or empty; IO for a
  *  directory that cannot be created, opened or used as said; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT

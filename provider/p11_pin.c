@@ -5,18 +5,15 @@
  * straight into the caller's buffer, wiped after login; it is never put in
  * a message.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
 #include "keys/uri_rules.h"
+#include "util/safe_file.h"
 #include "p11.h"
 
 static void raise_needs_pin(lithsm_provctx *pc, const char *token)
@@ -75,67 +72,51 @@ static int read_pin_env(lithsm_provctx *pc, const char *name, char *pin,
     return 1;
 }
 
-/* Reads the open file fd into pin (no stdio copy to wipe) and keeps its
- * first line. */
-static int read_pin_fd(lithsm_provctx *pc, int fd, const char *path, char *pin,
-                       size_t size)
-{
-    size_t len = 0;
-    ssize_t n;
+/* A PIN file holds the PIN on its first line; anything much larger is not
+ * a PIN file. */
+#define PIN_FILE_MAX 4096u
 
-    while (len < size - 1) {
-        n = read(fd, pin + len, size - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE, "PIN file %s: %s", path,
-                         strerror(errno));
-            return 0;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    pin[len] = '\0';
-    pin[strcspn(pin, "\r\n")] = '\0';
-    if (strlen(pin) == len && len == size - 1) {
+/* Keeps the first line of the file's text as the PIN. */
+static int first_line_pin(lithsm_provctx *pc, const char *text,
+                          const char *path, char *pin, size_t size)
+{
+    size_t len = strcspn(text, "\r\n");
+
+    if (len >= size - 1) {
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
                      "PIN file %s: first line longer than %u bytes", path,
                      (unsigned)(size - 2));
         return 0;
     }
-    if (pin[0] == '\0') {
+    if (len == 0) {
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE, "PIN file %s: empty PIN", path);
         return 0;
     }
+    memcpy(pin, text, len);
+    pin[len] = '\0';
     return 1;
 }
 
-/* pin-source=file:PATH.  The file must be owner-only: a PIN readable by
- * others is a leaked PIN. */
+/* pin-source=file:PATH.  The file must be a regular file (a FIFO is never
+ * waited on), owner-only, owned by the user, in a folder nobody else can
+ * write (safe_file.h): a PIN readable by others is a leaked PIN. */
 static int read_pin_file(lithsm_provctx *pc, const char *path, char *pin,
                          size_t size)
 {
-    struct stat st;
-    int fd, ok = 0;
+    lithsm_file_status st;
+    char *text = NULL;
+    size_t len = 0;
+    int err = 0, ok;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    st = lithsm_file_read(path, LITHSM_FILE_SECRET, PIN_FILE_MAX, &text, &len,
+                          &err);
+    if (st != LITHSM_FILE_OK) {
         LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE, "PIN file %s: %s", path,
-                     strerror(errno));
+                     lithsm_file_problem(st, err));
         return 0;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE, "PIN file %s: not a regular file",
-                     path);
-    else if ((st.st_mode & 077) != 0)
-        LITHSM_RAISE(pc, LITHSM_R_PIN_SOURCE,
-                     "PIN file %s: readable by group or others "
-                     "(chmod 600 it)",
-                     path);
-    else
-        ok = read_pin_fd(pc, fd, path, pin, size);
-    close(fd);
+    ok = first_line_pin(pc, text, path, pin, size);
+    lithsm_file_free(text, len);
     return ok;
 }
 
@@ -145,6 +126,9 @@ int lithsm_read_pin(lithsm_provctx *pc, const lithsm_pin *src,
     const char *source = src != NULL ? src->source : NULL;
     const char *arg = NULL;
 
+    /* The caller's buffer stays out of swap where the system allows (it
+     * is wiped after login; the stack page stays locked, which is fine). */
+    lithsm_lock_secret(pin, size);
     if (source == NULL && src != NULL && src->cb != NULL)
         return prompt_pin(pc, src, token, pin, size);
     if (source == NULL) {

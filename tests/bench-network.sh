@@ -9,7 +9,6 @@ set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 LITHSM=$top_builddir/tools/lithsm
-WALLET=$top_srcdir/tests/keys/TEST-ONLY-wallet-0101.pem
 NODES=30
 DELAY=100
 RUNS=5
@@ -22,6 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
+# shellcheck source=tests/private-keys.sh
+. "$top_srcdir/tests/private-keys.sh"
+private_keys "$tmp" || exit 1
+WALLET=$KEYS/TEST-ONLY-wallet-0101.pem
 
 set --
 i=0

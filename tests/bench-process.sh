@@ -14,8 +14,6 @@ top_builddir=${top_builddir:-.}
 RUNS=${RUNS:-51}
 NODES=100
 VEC=$top_srcdir/tests/vectors/delegation.json
-WALLET=$top_srcdir/tests/keys/TEST-ONLY-wallet-0101.pem
-OWNER=$top_srcdir/tests/keys/TEST-ONLY-owner-0202.pem
 PROC_TIME=$top_builddir/tests/proc-time
 # reference/performance.md: getSessionSigs, 100 nodes.
 JS_REF_MS=2460
@@ -32,6 +30,11 @@ export LD_LIBRARY_PATH
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lithsm-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
+# shellcheck source=tests/private-keys.sh
+. "$top_srcdir/tests/private-keys.sh"
+private_keys "$tmp" || exit 1
+WALLET=$KEYS/TEST-ONLY-wallet-0101.pem
+OWNER=$KEYS/TEST-ONLY-owner-0202.pem
 
 # vec KEY: the first "KEY": "value" of the delegation vectors (the inputs
 # of delegation_full come first).

@@ -2,7 +2,6 @@
  * signer_pem.c - software keys in PEM files: the secp256k1 scalar of an
  * unencrypted PEM private key, read with no copy left behind.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <openssl/pem.h>
 
 #include "keys/keys.h"
+#include "util/safe_file.h"
 
 /* A PEM private key is a few hundred bytes; refuse anything much larger. */
 #define KEY_FILE_MAX (64u * 1024u)
@@ -29,55 +29,28 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
     return -1;
 }
 
-/* Reads the whole file (bounded) into a buffer the caller wipes and frees.
- * stdio buffering is off so no other copy of the key stays in memory. */
+/* Reads the whole key file (bounded, owner-only: safe_file.h) into a
+ * locked buffer the caller releases with lithsm_file_free(). */
 static lithsm_err read_key_file(char **out, size_t *len_out, const char *path)
 {
-    FILE *fp;
-    char *data = NULL;
-    size_t len = 0, n;
-    lithsm_err err;
+    lithsm_file_status st;
+    int err = 0;
 
-    *out = NULL;
-    fp = fopen(path, "rb");
-    if (fp == NULL)
+    st = lithsm_file_read(path, LITHSM_FILE_SECRET, KEY_FILE_MAX, out, len_out,
+                          &err);
+    switch (st) {
+    case LITHSM_FILE_OK:
+        return LITHSM_OK;
+    case LITHSM_FILE_NOMEM:
+        return lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
+    case LITHSM_FILE_TOO_LARGE:
+        return lithsm_fail(LITHSM_ERR_KEY,
+                           "key file %s: larger than %u bytes, not a PEM key",
+                           path, KEY_FILE_MAX);
+    default:
         return lithsm_fail(LITHSM_ERR_IO, "key file %s: %s", path,
-                           strerror(errno));
-    setvbuf(fp, NULL, _IONBF, 0);
-    data = malloc(KEY_FILE_MAX + 1);
-    if (data == NULL) {
-        err = lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
-        goto fail;
+                           lithsm_file_problem(st, err));
     }
-    while ((n = fread(data + len, 1, KEY_FILE_MAX + 1 - len, fp)) > 0) {
-        len += n;
-        if (len > KEY_FILE_MAX)
-            break;
-    }
-    if (ferror(fp)) {
-        err = lithsm_fail(LITHSM_ERR_IO, "key file %s: %s", path,
-                          strerror(errno));
-        goto fail;
-    }
-    if (len > KEY_FILE_MAX) {
-        err = lithsm_fail(LITHSM_ERR_KEY,
-                          "key file %s: larger than %u bytes, not a PEM key",
-                          path, KEY_FILE_MAX);
-        goto fail;
-    }
-    fclose(fp);
-    data[len] = '\0';
-    *out = data;
-    *len_out = len;
-    return LITHSM_OK;
-
-fail:
-    if (data != NULL) {
-        lithsm_memzero(data, len);
-        free(data);
-    }
-    fclose(fp);
-    return err;
 }
 
 /* Checks the key is EC on secp256k1 and copies its 32-byte scalar. */
@@ -117,43 +90,78 @@ static lithsm_err pkey_secret(uint8_t secret[32], EVP_PKEY *pkey,
     return err;
 }
 
-lithsm_err lithsm_pem_secret(uint8_t secret[32], const char *path)
+/* An encrypted PEM key says so in its header lines. */
+static int says_encrypted(const char *pem, size_t len)
 {
-    char *pem = NULL;
-    size_t pem_len = 0;
+    size_t i;
+
+    for (i = 0; i + 9 <= len; i++)
+        if (memcmp(pem + i, "ENCRYPTED", 9) == 0)
+            return 1;
+    return 0;
+}
+
+/* The scalar of the PEM text pem (NUL-terminated); name is for messages. */
+static lithsm_err pem_text_secret(uint8_t secret[32], const char *pem,
+                                  size_t pem_len, const char *name)
+{
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     lithsm_err err;
 
-    if ((err = read_key_file(&pem, &pem_len, path)) != LITHSM_OK)
-        return err;
+    if (pem_len > KEY_FILE_MAX)
+        return lithsm_fail(LITHSM_ERR_KEY,
+                           "key %s: larger than %u bytes, not a PEM key", name,
+                           KEY_FILE_MAX);
     bio = BIO_new_mem_buf(pem, (int)pem_len);
-    if (bio == NULL) {
-        err = lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
-        goto done;
-    }
+    if (bio == NULL)
+        return lithsm_fail(LITHSM_ERR_NOMEM, "key file: out of memory");
     pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-    if (pkey == NULL) {
-        if (strstr(pem, "ENCRYPTED") != NULL)
-            err = lithsm_fail(LITHSM_ERR_KEY,
-                              "key file %s: passphrase-protected keys are "
-                              "not supported",
-                              path);
-        else
-            err = lithsm_fail(LITHSM_ERR_KEY,
-                              "key file %s: no PEM private key in it", path);
-        goto done;
-    }
-    err = pkey_secret(secret, pkey, path);
-
-done:
+    if (pkey == NULL && says_encrypted(pem, pem_len))
+        err = lithsm_fail(LITHSM_ERR_KEY,
+                          "key file %s: passphrase-protected keys are "
+                          "not supported",
+                          name);
+    else if (pkey == NULL)
+        err = lithsm_fail(LITHSM_ERR_KEY,
+                          "key file %s: no PEM private key in it", name);
+    else
+        err = pkey_secret(secret, pkey, name);
     EVP_PKEY_free(pkey);
     BIO_free(bio);
-    if (pem != NULL) {
-        lithsm_memzero(pem, pem_len);
-        free(pem);
-    }
     /* Leave no OpenSSL errors from a failed decode on this thread. */
     ERR_clear_error();
+    return err;
+}
+
+lithsm_err lithsm_pem_secret(uint8_t secret[32], const char *path)
+{
+    char *pem = NULL;
+    size_t pem_len = 0;
+    lithsm_err err;
+
+    if ((err = read_key_file(&pem, &pem_len, path)) != LITHSM_OK)
+        return err;
+    err = pem_text_secret(secret, pem, pem_len, path);
+    lithsm_file_free(pem, pem_len);
+    return err;
+}
+
+lithsm_err lithsm_signer_from_pem(lithsm_signer **out, const char *pem,
+                                  size_t pem_len)
+{
+    uint8_t secret[32];
+    lithsm_err err;
+
+    if (out == NULL || pem == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "lithsm_signer_from_pem: NULL argument");
+    *out = NULL;
+    lithsm_lock_secret(secret, sizeof(secret));
+    err = pem_text_secret(secret, pem, pem_len, "(from memory)");
+    if (err == LITHSM_OK)
+        err = lithsm_signer_from_secret(out, secret);
+    lithsm_memzero(secret, sizeof(secret));
+    lithsm_unlock_secret(secret, sizeof(secret));
     return err;
 }

@@ -7,8 +7,10 @@
  * key: rename() is atomic, so a reader (in any process) sees the old value
  * or the new one, never a mix, and a crash leaves at worst a stray
  * ".tmp-*" file, which the next opening of the store removes once it is
- * older than any write can take (it may hold a session secret).  Writers of the same key race harmlessly: the last rename
- * wins and both values were complete.  Every path is resolved against the
+ * older than any write can take (it may hold a session secret).  An entry
+ * that is not a regular 0600 file of this user reads as corrupt; removing
+ * one that is a directory moves it aside as ".bad-*".  Writers of the same
+ * key race harmlessly: the last rename wins and both values were complete.  Every path is resolved against the
  * directory's descriptor, opened once and checked (ours, not group- or
  * world-writable, not a symbolic link), so a swapped path cannot redirect
  * the secrets.
@@ -156,45 +158,76 @@ typedef struct file_store {
     char *dir; /* for messages */
 } file_store;
 
+/* An entry the store did not write as it writes them (a regular file of
+ * this user, mode 0600) reads as corrupt: the caller removes it and makes
+ * a new one, rather than failing on it forever. */
+static lithsm_err check_entry(const file_store *fs, const char *key,
+                              const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: entry %s in %s is a directory", key,
+                           fs->dir);
+    if (!S_ISREG(st->st_mode))
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: entry %s in %s is not a regular file", key,
+                           fs->dir);
+    if (st->st_uid != geteuid())
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: entry %s in %s belongs to uid %lu, not to "
+                           "this user",
+                           key, fs->dir, (unsigned long)st->st_uid);
+    if ((st->st_mode & 07777) != 0600)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: entry %s in %s has mode %04lo, not 0600",
+                           key, fs->dir, (unsigned long)(st->st_mode & 07777));
+    if (st->st_size < 0 || (uintmax_t)st->st_size > LITHSM_STORE_VALUE_MAX)
+        return lithsm_fail(LITHSM_ERR_RANGE,
+                           "store: entry %s in %s is larger than %u bytes", key,
+                           fs->dir, LITHSM_STORE_VALUE_MAX);
+    return LITHSM_OK;
+}
+
+/* Opens an entry without following a link or waiting on a FIFO; *fd_out
+ * stays -1 when there is none. */
+static lithsm_err open_entry(const file_store *fs, const char *key, int *fd_out)
+{
+    *fd_out =
+        openat(fs->dirfd, key, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (*fd_out >= 0 || errno == ENOENT)
+        return LITHSM_OK;
+    if (errno == ELOOP)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: entry %s in %s is a symbolic link", key,
+                           fs->dir);
+    /* A socket (ENXIO) or an entry we may not read is no entry of ours. */
+    if (errno == ENXIO || errno == EACCES || errno == EPERM)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "store: cannot open entry %s in %s: %s", key,
+                           fs->dir, strerror(errno));
+    return lithsm_fail(LITHSM_ERR_IO, "store: cannot open %s in %s: %s", key,
+                       fs->dir, strerror(errno));
+}
+
 static lithsm_err file_get(void *ctx, const char *key, char **value_out)
 {
     file_store *fs = ctx;
     struct stat st;
     char *buf = NULL;
     size_t len = 0, want = 0;
-    lithsm_err err = LITHSM_OK;
+    lithsm_err err;
     int fd;
 
     *value_out = NULL;
-    /* O_NONBLOCK: a FIFO planted under a key name must not hang us. */
-    fd = openat(fs->dirfd, key, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return LITHSM_OK;
-        if (errno == ELOOP)
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "store: entry %s in %s is a symbolic link", key,
-                               fs->dir);
-        return lithsm_fail(LITHSM_ERR_IO, "store: cannot open %s in %s: %s",
-                           key, fs->dir, strerror(errno));
-    }
+    if ((err = open_entry(fs, key, &fd)) != LITHSM_OK || fd < 0)
+        return err;
     if (fstat(fd, &st) != 0) {
         err = lithsm_fail(LITHSM_ERR_IO, "store: cannot stat %s in %s: %s", key,
                           fs->dir, strerror(errno));
         goto done;
     }
-    if (!S_ISREG(st.st_mode)) {
-        err = lithsm_fail(LITHSM_ERR_PARSE,
-                          "store: entry %s in %s is not a regular file", key,
-                          fs->dir);
+    if ((err = check_entry(fs, key, &st)) != LITHSM_OK)
         goto done;
-    }
-    if (st.st_size < 0 || (uintmax_t)st.st_size > LITHSM_STORE_VALUE_MAX) {
-        err = lithsm_fail(LITHSM_ERR_RANGE,
-                          "store: entry %s in %s is larger than %u bytes", key,
-                          fs->dir, LITHSM_STORE_VALUE_MAX);
-        goto done;
-    }
     /* Files are replaced, never rewritten in place, so the size holds; read
      * no more than it in any case. */
     want = (size_t)st.st_size;
@@ -321,14 +354,37 @@ fail:
                        key, fs->dir, strerror(saved));
 }
 
+/* Moves a directory planted at an entry's path aside, under a name no
+ * key can have (".bad-" and random hex), so the entry can be written again
+ * and nothing in it is lost. */
+static lithsm_err move_aside(file_store *fs, const char *key)
+{
+    char name[sizeof(".bad-") + 32];
+    uint8_t rnd[16];
+
+    memcpy(name, ".bad-", 5);
+    if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+        lithsm_hex_encode(name + 5, 33, rnd, sizeof(rnd)) != LITHSM_OK)
+        return lithsm_fail(LITHSM_ERR_CRYPTO,
+                           "store: no random name to move %s aside", key);
+    if (renameat(fs->dirfd, key, fs->dirfd, name) != 0)
+        return lithsm_fail(LITHSM_ERR_IO,
+                           "store: entry %s in %s is a directory and cannot "
+                           "be moved aside: %s",
+                           key, fs->dir, strerror(errno));
+    return LITHSM_OK;
+}
+
 static lithsm_err file_remove(void *ctx, const char *key)
 {
     file_store *fs = ctx;
 
-    if (unlinkat(fs->dirfd, key, 0) != 0 && errno != ENOENT)
-        return lithsm_fail(LITHSM_ERR_IO, "store: cannot remove %s in %s: %s",
-                           key, fs->dir, strerror(errno));
-    return LITHSM_OK;
+    if (unlinkat(fs->dirfd, key, 0) == 0 || errno == ENOENT)
+        return LITHSM_OK;
+    if (errno == EISDIR || errno == EPERM)
+        return move_aside(fs, key);
+    return lithsm_fail(LITHSM_ERR_IO, "store: cannot remove %s in %s: %s", key,
+                       fs->dir, strerror(errno));
 }
 
 static void file_free(void *ctx)

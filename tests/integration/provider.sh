@@ -387,6 +387,15 @@ chmod 644 "$T/pin"
 check_fails "PIN file readable by others refused" "readable by group" \
     $OSSL pkey $PROV -in "$URI?$PIN" -pubout
 chmod 600 "$T/pin"
+mkfifo "$T/pinfifo"
+check_fails "a FIFO as the PIN file is refused, not waited on" \
+    "not a regular file" \
+    timeout 20 $OSSL pkey $PROV -in "$URI?pin-source=file:$T/pinfifo" -pubout
+mkdir -m 777 "$T/open"
+cp "$T/pin" "$T/open/pin"
+check_fails "a PIN file in a world-writable folder is refused" \
+    "folder is writable" \
+    $OSSL pkey $PROV -in "$URI?pin-source=file:$T/open/pin" -pubout
 check_fails "URI with bad percent-encoding: clear error" "bad pkcs11 URI" \
     $OSSL pkey $PROV -in "pkcs11:token=$TOKEN;object=eth0%zz?$PIN" -pubout
 # p11-kit 0.24 would read "token=T;;object=x" as token=T alone (the

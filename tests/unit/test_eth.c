@@ -617,93 +617,6 @@ static void test_rs_signer(void)
     ok_int_eq(token_frees, 2, "  ... and frees the token state");
 }
 
-static void test_pem(void)
-{
-    static const struct {
-        const char *file;
-        lithsm_err err;
-        const char *expect; /* address, or a word of the error */
-    } cases[] = {
-        { "tests/keys/TEST-ONLY-wallet-0101.pem", LITHSM_OK,
-          "0x1a642f0E3c3aF545E7AcBD38b07251B3990914F1" },
-        { "tests/keys/TEST-ONLY-owner-0202.pem", LITHSM_OK,
-          "0x5050A4F4b3f9338C3472dcC01A87C76A144b3c9c" },
-        { "tests/keys/TEST-ONLY-p256.pem", LITHSM_ERR_KEY, "prime256v1" },
-        { "tests/keys/TEST-ONLY-rsa.pem", LITHSM_ERR_KEY, "RSA" },
-        { "tests/keys/TEST-ONLY-encrypted-0101.pem", LITHSM_ERR_KEY,
-          "passphrase" },
-        { "tests/keys/TEST-ONLY-public-0101.pem", LITHSM_ERR_KEY,
-          "no PEM private key" },
-        { "tests/keys/TEST-ONLY-garbage.pem", LITHSM_ERR_KEY,
-          "no PEM private key" },
-        { "tests/keys/README.md", LITHSM_ERR_KEY, "no PEM private key" },
-        { "tests/keys/does-not-exist.pem", LITHSM_ERR_IO,
-          "does-not-exist.pem" },
-        { "tests/keys", LITHSM_ERR_IO, "tests/keys" },
-    };
-    char what[160], text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
-    lithsm_eth_address addr, rec;
-    lithsm_eth_sig sig1, sig2;
-    lithsm_signer *signer;
-    uint8_t hash[32];
-    size_t i;
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char path[1024];
-        lithsm_err err;
-
-        srcdir_path(path, sizeof(path), cases[i].file);
-        signer = NULL;
-        err = lithsm_signer_open(&signer, path);
-        snprintf(what, sizeof(what), "signer_open %s", cases[i].file);
-        ok_int_eq(err, cases[i].err, what);
-        if (err == LITHSM_OK && signer != NULL) {
-            lithsm_signer_address(&addr, signer);
-            lithsm_eth_address_to_text(text, &addr);
-            ok_str_eq(text, cases[i].expect, "  ... address");
-        } else {
-            ok(signer == NULL && err_has(cases[i].expect),
-               "  ... error names the problem");
-            if (!err_has(cases[i].expect))
-                printf("#   error: %s\n", lithsm_last_error());
-        }
-        lithsm_signer_free(signer);
-    }
-
-    /* A random key: opens, signs deterministically, recovers to itself. */
-    {
-        char path[1024];
-
-        srcdir_path(path, sizeof(path),
-                    "tests/keys/TEST-ONLY-random-secp256k1.pem");
-        signer = NULL;
-        lithsm_eip191_hash(hash, (const uint8_t *)"hello", 5);
-        ok(lithsm_signer_open(&signer, path) == LITHSM_OK &&
-               lithsm_signer_sign_digest(&sig1, signer, hash) == LITHSM_OK &&
-               lithsm_signer_sign_digest(&sig2, signer, hash) == LITHSM_OK &&
-               lithsm_eth_recover(&rec, hash, sig1.bytes, 65) == LITHSM_OK,
-           "random PEM key opens, signs and recovers");
-        if (signer != NULL) {
-            lithsm_signer_address(&addr, signer);
-            ok_mem_eq(rec.bytes, addr.bytes, 20, "  ... to its own address");
-            ok_mem_eq(sig1.bytes, sig2.bytes, 65, "  ... deterministically");
-            ok(sig1.bytes[64] == 27 || sig1.bytes[64] == 28, "  ... v 27/28");
-            ok(sig1.bytes[32] < 0x80, "  ... low s");
-        }
-        lithsm_signer_free(signer);
-    }
-
-    signer = NULL;
-    /* No lithsm provider or no such token here: a clear pkcs11 error (the
-     * token path is tested in tests/integration/signer.sh). */
-    ok(lithsm_signer_open(&signer, "pkcs11:token=lithsm;object=k") != LITHSM_OK,
-       "pkcs11: URI without a reachable token fails");
-    ok(signer == NULL, "  ... and returns no signer");
-    ok(err_has("pkcs11"), "  ... error says pkcs11");
-    ok_int_eq(lithsm_signer_open(&signer, NULL), LITHSM_ERR_INVALID_ARG,
-              "signer_open(NULL)");
-}
-
 int main(void)
 {
     test_keccak();
@@ -715,6 +628,5 @@ int main(void)
     test_address_parse();
     test_secret_range();
     test_rs_signer();
-    test_pem();
     return tap_done();
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/safe_file.h"
 
 /* Deep enough for any AuthSig or SessionSigs file, shallow enough that a
  * hostile file cannot exhaust the stack. */
@@ -131,21 +132,15 @@ void cli_wipe(void *p, size_t len)
         wipe(p, 0, len);
 }
 
-void cli_free_secret(void *p, size_t len)
+/* Reads "-" (standard input, once per run) or a regular file, without
+ * blocking on a FIFO and at most CLI_MAX_FILE bytes (safe_file.h). */
+static int cli_read_input(const cli_command *cmd, const char *what,
+                          const char *path, unsigned flags, char **out,
+                          size_t *len)
 {
-    cli_wipe(p, len);
-    free(p);
-}
+    lithsm_file_status st;
+    int err = 0;
 
-int cli_read_file(const cli_command *cmd, const char *what, const char *path,
-                  char **out, size_t *len)
-{
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    int fd, close_fd = 1;
-
-    *out = NULL;
-    *len = 0;
     if (strcmp(path, "-") == 0) {
         if (cli_stdin_taken) {
             cli_error(cmd, "%s: standard input ('-') can be read only once",
@@ -153,80 +148,35 @@ int cli_read_file(const cli_command *cmd, const char *what, const char *path,
             return CLI_EXIT_FAIL;
         }
         cli_stdin_taken = 1;
-        fd = STDIN_FILENO;
-        close_fd = 0;
+        st = lithsm_fd_read(STDIN_FILENO, flags, CLI_MAX_FILE, out, len, &err);
     } else {
-        fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0) {
-            cli_error(cmd, "cannot open %s '%s': %s", what, path,
-                      strerror(errno));
-            return CLI_EXIT_FAIL;
-        }
+        st = lithsm_file_read(path, flags, CLI_MAX_FILE, out, len, &err);
     }
-
-    for (;;) {
-        ssize_t r;
-
-        if (n + 1 >= cap) {
-            /* Grow by hand so that a secret never stays behind in memory
-             * that realloc() would free without wiping.  The last size
-             * holds one byte more than the limit, to detect it. */
-            size_t ncap = cap == 0 ? 4096 : cap * 2;
-            char *nbuf;
-
-            if (ncap > CLI_MAX_FILE + 2)
-                ncap = CLI_MAX_FILE + 2;
-            nbuf = malloc(ncap);
-            if (nbuf == NULL) {
-                cli_error(cmd, "out of memory reading %s '%s'", what, path);
-                goto fail;
-            }
-            if (n > 0)
-                memcpy(nbuf, buf, n);
-            cli_free_secret(buf, n);
-            buf = nbuf;
-            cap = ncap;
-        }
-        r = read(fd, buf + n, cap - 1 - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            cli_error(cmd, "cannot read %s '%s': %s", what, path,
-                      strerror(errno));
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > CLI_MAX_FILE) {
-            cli_error(cmd, "%s '%s' is larger than the limit of %u bytes", what,
-                      path, CLI_MAX_FILE);
-            goto fail;
-        }
-    }
-    if (close_fd)
-        close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-
-fail:
-    if (close_fd)
-        close(fd);
-    cli_free_secret(buf, cap);
-    return CLI_EXIT_FAIL;
+    if (st == LITHSM_FILE_TOO_LARGE)
+        cli_error(cmd, "%s '%s' is larger than the limit of %u bytes", what,
+                  path, CLI_MAX_FILE);
+    else if (st != LITHSM_FILE_OK)
+        cli_error(cmd, "cannot read %s '%s': %s", what, path,
+                  lithsm_file_problem(st, err));
+    return st == LITHSM_FILE_OK ? 0 : CLI_EXIT_FAIL;
 }
 
-/* The key URI to give lithsm_signer_open(): "-" becomes /dev/stdin. */
-static const char *cli_key_uri(const char *path)
+int cli_read_file(const cli_command *cmd, const char *what, const char *path,
+                  char **out, size_t *len)
 {
-    if (strcmp(path, "-") != 0)
-        return path;
-    if (cli_stdin_taken)
-        return NULL;
-    cli_stdin_taken = 1;
-    return "/dev/stdin";
+    return cli_read_input(cmd, what, path, 0, out, len);
+}
+
+int cli_read_secret_file(const cli_command *cmd, const char *what,
+                         const char *path, char **out, size_t *len)
+{
+    lithsm_protect_process();
+    return cli_read_input(cmd, what, path, LITHSM_FILE_SECRET, out, len);
+}
+
+void cli_free_file(char *buf, size_t len)
+{
+    lithsm_file_free(buf, len);
 }
 
 /* --pin-source and --module, shared by the commands that open keys. */
@@ -282,30 +232,47 @@ void cli_redact_uri(char *out, size_t size, const char *uri)
     }
 }
 
+/* "--key -": the PEM text of standard input (no file to check). */
+static int cli_open_stdin_key(const cli_command *cmd, const char *what,
+                              lithsm_signer **out)
+{
+    char *pem = NULL;
+    size_t len = 0;
+    lithsm_err err;
+
+    if (cli_read_secret_file(cmd, what, "-", &pem, &len) != 0)
+        return CLI_EXIT_FAIL;
+    err = lithsm_signer_from_pem(out, pem, len);
+    cli_free_file(pem, len);
+    if (err != LITHSM_OK) {
+        cli_lib_error(cmd, err, "cannot use the %s '-'", what);
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
+}
+
 int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
                     lithsm_signer **out)
 {
-    const char *uri = cli_key_uri(path);
     lithsm_token_opts opts;
     lithsm_err err;
     char shown[256];
 
     *out = NULL;
-    if (uri == NULL) {
-        cli_error(cmd, "%s: standard input ('-') can be read only once", what);
-        return CLI_EXIT_FAIL;
-    }
+    /* A PIN or a private key is about to be in memory: no core dump. */
+    lithsm_protect_process();
+    if (strcmp(path, "-") == 0)
+        return cli_open_stdin_key(cmd, what, out);
     cli_token_opts(&opts);
-    /* A key file read from standard input leaves no terminal to ask. */
-    if (strncmp(uri, "pkcs11:", 7) != 0)
+    if (strncmp(path, "pkcs11:", 7) != 0)
         opts.prompt = 0;
-    err = lithsm_signer_open_token(out, uri, &opts);
+    err = lithsm_signer_open_token(out, path, &opts);
     if (err != LITHSM_OK) {
         cli_redact_uri(shown, sizeof(shown), path);
         cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
         return CLI_EXIT_FAIL;
     }
-    if (strncmp(uri, "pkcs11:", 7) == 0)
+    if (strncmp(path, "pkcs11:", 7) == 0)
         lithsm_pin_source_forget(cli_pin_source);
     return 0;
 }

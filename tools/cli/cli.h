@@ -94,11 +94,22 @@ int cli_check_node_url(const cli_command *cmd, const char *url);
 /* ---- files */
 
 /** Reads a whole file ("-" is stdin, usable once per run) of at most
- *  CLI_MAX_FILE bytes.  *out is NUL-terminated (not counted in *len) and
+ *  CLI_MAX_FILE bytes: a regular file (a FIFO or device is refused, never
+ *  waited on) or standard input.  *out is NUL-terminated (not counted in *len) and
  *  freed with free().  Reports errors naming `what` and the path; returns
  *  0 or CLI_EXIT_FAIL. */
 int cli_read_file(const cli_command *cmd, const char *what, const char *path,
                   char **out, size_t *len);
+
+/** cli_read_file() for a secret (a session seed): the file must be
+ *  owner-only, owned by the user, in a folder nobody else can write, as
+ *  ssh wants private keys; the process is made non-dumpable first and the
+ *  buffer locked in memory where allowed.  Free it with cli_free_file(). */
+int cli_read_secret_file(const cli_command *cmd, const char *what,
+                         const char *path, char **out, size_t *len);
+
+/** Wipes, unlocks and frees a buffer of cli_read_secret_file(). */
+void cli_free_file(char *buf, size_t len);
 
 /** Opens the signer of a key file or URI ("-": standard input), with the
  *  --pin-source and --module settings, reporting failures as "cannot use
@@ -140,9 +151,6 @@ int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
 
 /** Overwrites memory that held a secret. */
 void cli_wipe(void *p, size_t len);
-
-/** Wipes then frees a buffer of `len` bytes (NULL is a no-op). */
-void cli_free_secret(void *p, size_t len);
 
 /* ---- output */
 

@@ -10,6 +10,7 @@
 
 #include "cli_net.h"
 #include "cli_siwe.h"
+#include "util/safe_file.h"
 
 /* Lit nodes refuse a session whose expiration is more than 30 days after
  * its issuedAt (node check_expiration_validity). */
@@ -335,8 +336,10 @@ static int read_session_key(const cli_command *cmd, const char *seed_file,
     lithsm_err err;
     int rc = CLI_EXIT_FAIL;
 
-    if (cli_read_file(cmd, "session seed file", seed_file, &text, &len) != 0)
+    if (cli_read_secret_file(cmd, "session seed file", seed_file, &text,
+                             &len) != 0)
         return CLI_EXIT_FAIL;
+    lithsm_lock_secret(seed, sizeof(seed));
     hex_len = len;
     hex = trim(text, &hex_len);
     /* The seed's digits are never echoed: the message names the file. */
@@ -354,7 +357,8 @@ static int read_session_key(const cli_command *cmd, const char *seed_file,
     rc = 0;
 done:
     cli_wipe(seed, sizeof(seed));
-    cli_free_secret(text, len);
+    lithsm_unlock_secret(seed, sizeof(seed));
+    cli_free_file(text, len);
     return rc;
 }
 
