@@ -1,5 +1,5 @@
 /*
- * peer-fixtures.c - the public SIWE and ReCap test suites (spruceid/siwe,
+ * peer-fixtures-check.c - the public SIWE and ReCap test suites (spruceid/siwe,
  * siwe-rs, siwe-recap, recap-ts; tests/peer-fixtures/SOURCES.md) run
  * through lithsm's SIWE parser and writer and its ReCap decoder, with the
  * expectations SOURCES.md describes.  Where a Lit node's crate (siwe-rs
