@@ -343,7 +343,8 @@ LITHSM_API lithsm_err lithsm_keygen(char **uri_out, uint8_t pubkey_out[65],
  *  ones (scheme, statement, expiration_time, not_before, request_id);
  *  lithsm_siwe_to_text() also leaves out one that is "". */
 typedef struct lithsm_siwe {
-    const char *scheme;          /* "https" in "https://domain ...", optional */
+    const char *scheme;          /* must be NULL or "": "https://domain ..." is
+                                  * refused (a Lit node's siwe-rs 0.5 does) */
     const char *domain;          /* RFC 3986 authority: host[:port] */
     const char *address;         /* "0x" + EIP-55 */
     const char *statement;       /* one line, no control characters, optional */

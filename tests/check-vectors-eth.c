@@ -202,6 +202,26 @@ int vec_check_eip191_of_text(vcase *c, const char *text, json_object *ex,
     return ok;
 }
 
+/* JS siwe writes "scheme://domain"; a Lit node's siwe-rs 0.5 refuses it, so
+ * lithsm refuses to write or read it (issue 8). */
+static int check_siwe_scheme_refused(vcase *c, const lithsm_siwe *f,
+                                     const char *message)
+{
+    lithsm_siwe_msg *msg = NULL;
+    char *out = NULL;
+
+    if (lithsm_siwe_to_text(&out, f) != LITHSM_ERR_INVALID_ARG) {
+        free(out);
+        return vec_fail(c, "the writer accepted a scheme");
+    }
+    if (message == NULL ||
+        lithsm_siwe_parse(&msg, message, strlen(message)) != LITHSM_ERR_PARSE) {
+        lithsm_siwe_msg_free(msg);
+        return vec_fail(c, "the parser accepted a scheme");
+    }
+    return 1;
+}
+
 int check_siwe(vcase *c, json_object *in, json_object *ex)
 {
     const char *res[64], *text = vec_str(in, "message");
@@ -223,6 +243,8 @@ int check_siwe(vcase *c, json_object *in, json_object *ex)
     }
     if (!vec_siwe_fields_of(c, &f, vec_get(in, "fields"), res))
         return 0;
+    if (f.scheme != NULL && f.scheme[0] != '\0') /* siwe-rs 0.5 refuses */
+        return check_siwe_scheme_refused(c, &f, vec_str(ex, "message"));
     err = lithsm_siwe_to_text(&out, &f);
     if (err != LITHSM_OK)
         return vec_lib_fail(c, "build", err);

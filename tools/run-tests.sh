@@ -2,8 +2,9 @@
 # The whole test suite on a fresh Debian 12 machine (as root): installs the
 # packages, builds with warnings as errors, runs `make check` (unit tests,
 # golden vectors, valgrind, fuzz harnesses, CLI, SoftHSM2 and devnet tests),
-# `make distcheck` and the library's tests under ASan+UBSan, and ends with
-# one "N passed, M failed" line.
+# `make distcheck`, the library's tests under ASan+UBSan and a 5-second
+# libFuzzer round per fuzz harness, and ends with one "N passed, M failed"
+# line.
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/deps.sh
@@ -39,5 +40,21 @@ if [ "$status" -eq 0 ]; then
     grep -E '^# (TOTAL|PASS|FAIL|ERROR):' asan.log | sed 's/^/asan /'
     rm -rf "$asan"
 fi
+# A short libFuzzer round (ASan+UBSan) over every harness's corpus, in a
+# separate build of the distribution tarball configured --enable-fuzzing.
+fuzz=$(mktemp -d)
+if { ls lithsm-*.tar.gz >/dev/null 2>&1 || make dist >/dev/null 2>&1; } &&
+    tar -xzf lithsm-*.tar.gz -C "$fuzz" && (
+    cd "$fuzz"/lithsm-* &&
+        ./configure --quiet --enable-fuzzing &&
+        make -j"$(nproc)" fuzz FUZZ_SECONDS=5
+) >fuzz.log 2>&1; then
+    echo "fuzz: $(grep -c 'no crash' fuzz.log) harnesses ran 5 s each without a crash"
+else
+    tail -n 40 fuzz.log
+    echo "fuzz: the libFuzzer round failed (see fuzz.log)"
+    status=1
+fi
+rm -rf "$fuzz"
 sh tests/summary.sh || status=1
 exit "$status"

@@ -49,7 +49,9 @@ int lithsm_pin_source_valid(const char *source)
 int lithsm_p11_uri_has_empty_attribute(const char *uri)
 {
     const char *path = uri + strlen("pkcs11:");
-    size_t i, len = strcspn(path, "?#");
+    /* The path ends at '?' only: p11-kit 0.24 has no fragment, a '#' is
+     * part of a value ("token=t#x;;" is the token "t#x", then ";;"). */
+    size_t i, len = strcspn(path, "?");
 
     if (strncmp(uri, "pkcs11:", 7) != 0 || len == 0)
         return 0;

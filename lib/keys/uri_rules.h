@@ -31,7 +31,8 @@ int lithsm_pin_source_valid(const char *source);
 /* p11-kit 0.24 stops at an empty path attribute ("a;;b", ";a", "a;")
  * without an error, silently dropping object= and the whole query
  * (module-path, pin-source): 1 if the path of `uri` ("pkcs11:...") has one,
- * so that it is refused. */
+ * so that it is refused.  The path runs to the first '?', as in p11-kit: a
+ * '#' does not end it. */
 int lithsm_p11_uri_has_empty_attribute(const char *uri);
 
 #endif /* LITHSM_URI_RULES_H */

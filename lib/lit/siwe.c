@@ -80,11 +80,11 @@ static size_t scheme_len(const char *s)
     return i;
 }
 
-static int valid_scheme(const char *s)
+/* A present scheme always fails its rule (see field_rules). */
+static int no_scheme(const char *s)
 {
-    size_t n = scheme_len(s);
-
-    return n > 0 && s[n] == '\0';
+    (void)s;
+    return 0;
 }
 
 /* An RFC 3986 authority ([userinfo "@"] host [":" port]): unreserved,
@@ -221,8 +221,9 @@ static const struct field_rule {
     int (*valid)(const char *);
     const char *problem;
 } field_rules[] = {
-    { FIELD(scheme), IF_PRESENT, valid_scheme,
-      "must be an RFC 3986 scheme such as \"https\"" },
+    { FIELD(scheme), IF_PRESENT, no_scheme,
+      "is refused: a Lit node's SIWE parser (siwe-rs 0.5) rejects a scheme "
+      "before the domain" },
     { FIELD(domain), REQUIRED, valid_domain,
       "must be a non-empty RFC 3986 authority (host[:port], no spaces or "
       "slashes)" },
@@ -417,11 +418,11 @@ static int parse_chain_id(uint64_t *out, const char *s)
     return 1;
 }
 
-/* Header line: [scheme "://"] domain SIWE_PREAMBLE */
+/* Header line: domain SIWE_PREAMBLE (EIP-4361's optional scheme is
+ * refused, as a Lit node does). */
 static lithsm_err parse_header(lithsm_siwe *f, char *line)
 {
     size_t n = strlen(line), sl;
-    char *domain = line;
 
     if (n < SIWE_PREAMBLE_LEN ||
         strcmp(line + n - SIWE_PREAMBLE_LEN, SIWE_PREAMBLE) != 0)
@@ -430,16 +431,18 @@ static lithsm_err parse_header(lithsm_siwe *f, char *line)
                            "\"");
     line[n - SIWE_PREAMBLE_LEN] = '\0';
     sl = scheme_len(line);
-    if (sl > 0 && strncmp(line + sl, "://", 3) == 0) {
-        line[sl] = '\0';
-        f->scheme = line;
-        domain = line + sl + 3;
-    }
-    if (!valid_domain(domain))
+    /* siwe-rs 0.5 (a Lit node's parser) reads the domain as an authority,
+     * which stops at the first '/': "https://host" is refused there. */
+    if (sl > 0 && strncmp(line + sl, "://", 3) == 0)
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "SIWE line 1: the domain carries a scheme "
+                           "(\"scheme://\"); a Lit node's SIWE parser "
+                           "(siwe-rs 0.5) refuses it");
+    if (!valid_domain(line))
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "SIWE line 1: the domain is not an RFC 3986 "
                            "authority");
-    f->domain = domain;
+    f->domain = line;
     return LITHSM_OK;
 }
 

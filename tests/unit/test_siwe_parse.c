@@ -174,8 +174,13 @@ static const struct edit_case edits[] = {
         "a scheme with an empty domain fails"),
     BAD("account:\n", "account: \n", "line 1",
         "a space after the header fails"),
-    GOOD("example.com wants", "https://example.com:8443 wants",
-         "a scheme and port parse and round-trip"),
+    /* A Lit node's siwe-rs 0.5 stops the domain at '/' (issue 8). */
+    BAD("example.com wants", "https://example.com:8443 wants", "siwe-rs",
+        "a scheme before the domain fails"),
+    BAD("example.com wants", "http://example.com wants", "scheme",
+        "an http scheme fails too"),
+    GOOD("example.com wants", "example.com:8443 wants",
+         "a port parses and round-trips"),
     GOOD("example.com wants", "user@[::1]:3000 wants",
          "userinfo and an IP literal parse"),
     /* Address */
