@@ -1,7 +1,7 @@
 /*
  * cli_net.h - the network options shared by session-sigs and verify
  * (--network, --rpc/--staking, --min-nodes, --ca-file, --insecure,
- * --timeout-ms, --retries) and the connection they describe.
+ * --timeout-ms, --retries, --proxy) and the connection they describe.
  */
 #ifndef LITHSM_CLI_NET_H
 #define LITHSM_CLI_NET_H
@@ -17,7 +17,8 @@ enum {
     CLI_NET_CA_FILE,
     CLI_NET_INSECURE,
     CLI_NET_TIMEOUT_MS,
-    CLI_NET_RETRIES
+    CLI_NET_RETRIES,
+    CLI_NET_PROXY
 };
 
 /* The struct option lines for a command's option table. */
@@ -29,13 +30,14 @@ enum {
         { "ca-file", required_argument, NULL, CLI_NET_CA_FILE },       \
         { "insecure", no_argument, NULL, CLI_NET_INSECURE },           \
         { "timeout-ms", required_argument, NULL, CLI_NET_TIMEOUT_MS }, \
+        { "proxy", required_argument, NULL, CLI_NET_PROXY },           \
     {                                                                  \
         "retries", required_argument, NULL, CLI_NET_RETRIES            \
     }
 
 typedef struct cli_net_opts {
     const char *network, *rpc, *staking, *ca_file;
-    const char *min_nodes, *timeout_ms, *retries;
+    const char *min_nodes, *timeout_ms, *retries, *proxy;
     int insecure;
 } cli_net_opts;
 
