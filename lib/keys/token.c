@@ -182,3 +182,44 @@ void lithsm_pin_source_forget(const char *source)
         lithsm_memzero(value, strlen(value));
     (void)unsetenv(name);
 }
+
+static int hex_val(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+void lithsm_uri_pin_source_forget(const char *uri)
+{
+    const char *a;
+    char source[1024]; /* longer than any valid source: cut, refused */
+    size_t n = 0;
+
+    if (uri == NULL || strncmp(uri, "pkcs11:", 7) != 0)
+        return;
+    /* The value as p11-kit reads it: up to the next separator, with
+     * %XX decoded. */
+    for (a = uri + 7; strncmp(a, "pin-source=", 11) != 0;) {
+        a += strcspn(a, ";?&#");
+        if (*a == '\0' || *a == '#')
+            return;
+        a++;
+    }
+    for (a += 11;
+         *a != '\0' && strchr(";?&#", *a) == NULL && n + 1 < sizeof(source);
+         a++) {
+        if (*a == '%' && hex_val(a[1]) >= 0 && hex_val(a[2]) >= 0) {
+            source[n++] = (char)(hex_val(a[1]) * 16 + hex_val(a[2]));
+            a += 2;
+        } else {
+            source[n++] = *a;
+        }
+    }
+    source[n] = '\0';
+    lithsm_pin_source_forget(source);
+}

@@ -305,8 +305,10 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
         cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
         return CLI_EXIT_FAIL;
     }
-    if (strncmp(uri, "pkcs11:", 7) == 0)
+    if (strncmp(uri, "pkcs11:", 7) == 0) {
         lithsm_pin_source_forget(cli_pin_source);
+        lithsm_uri_pin_source_forget(uri);
+    }
     return 0;
 }
 
