@@ -310,6 +310,14 @@ LITHSM_API void lithsm_pin_source_forget(const char *source);
  *  or a URI without an env: pin-source. */
 LITHSM_API void lithsm_uri_pin_source_forget(const char *uri);
 
+/** After a failed token call on this thread (opening a pkcs11: key,
+ *  signing with it, lithsm_keygen): 1 when the failure may pass if tried
+ *  again later, because the token or its module is not available now (no
+ *  token matches the URI: not inserted; the PKCS#11 module cannot be
+ *  loaded or initialised; the token is busy), else 0.  The lithsm CLI
+ *  exits 75 (EX_TEMPFAIL) then.  Each token call resets it. */
+LITHSM_API int lithsm_last_error_token_unavailable(void);
+
 /** Generates a key pair on the token labelled `token` (1-32 bytes of
  *  UTF-8), with the wallet template (private key: sensitive, never
  *  extractable, sign only), label `label` (1-63 bytes) and a random

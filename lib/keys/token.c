@@ -14,8 +14,29 @@
 #include "keys/keys.h"
 #include "keys/uri_rules.h"
 
+/* Did this thread's last token failure say "not available now"? */
+static _Thread_local int token_unavailable;
+
+int lithsm_last_error_token_unavailable(void)
+{
+    return token_unavailable;
+}
+
+/* A provider error that may pass later: a module that cannot be loaded,
+ * a token not present, a token busy (lithsm_provider.h). */
+static int is_unavailable(unsigned long e)
+{
+    const char *lib = ERR_lib_error_string(e);
+    int reason = ERR_GET_REASON(e);
+
+    return lib != NULL && strcmp(lib, LITHSM_PROVIDER_NAME) == 0 &&
+           (reason == LITHSM_R_MODULE || reason == LITHSM_R_TOKEN_NOT_FOUND ||
+            reason == LITHSM_R_TOKEN_BUSY);
+}
+
 lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
 {
+    token_unavailable = 0;
     memset(c, 0, sizeof(*c));
     ERR_set_mark();
     c->libctx = OSSL_LIB_CTX_new();
@@ -50,8 +71,11 @@ lithsm_err lithsm_p11_fail_openssl(lithsm_err err, const char *what)
     unsigned long e, last = 0;
     int flags = 0;
 
+    token_unavailable = 0;
     while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
         last = e;
+        if (ERR_GET_LIB(e) != ERR_LIB_SYS && is_unavailable(e))
+            token_unavailable = 1;
         /* The provider's messages are the most specific: keep the last. */
         if (data != NULL && (flags & ERR_TXT_STRING) && *data != '\0' &&
             ERR_GET_LIB(e) != ERR_LIB_SYS)
@@ -122,6 +146,7 @@ lithsm_err lithsm_p11_uri(char **out, const char *uri,
     const char *mod = opts != NULL ? opts->module : NULL;
 
     *out = NULL;
+    token_unavailable = 0;
     if (strncmp(uri, "pkcs11:", 7) != 0)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "pkcs11: not a pkcs11: URI");
 

@@ -166,7 +166,7 @@ int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
     err = lithsm_client_connect(out, p);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot connect");
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     warn_failed(cmd, *out);
     return 0;

@@ -61,13 +61,14 @@ int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
                    lithsm_client_params *p);
 
 /** Connects with checked parameters; warns on stderr about every node that
- *  failed.  Returns 0 or CLI_EXIT_FAIL. */
+ *  failed.  Returns 0, CLI_EXIT_TEMPFAIL when the network could not be
+ *  reached (too few nodes answered) or CLI_EXIT_FAIL. */
 int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
                  lithsm_client **out);
 
 /** Connects to the network (or to the explicit `nodes`), after checking
  *  the options; warns on stderr about every node that failed.
- *  Returns 0, CLI_EXIT_USAGE or CLI_EXIT_FAIL. */
+ *  Returns 0, CLI_EXIT_USAGE, CLI_EXIT_TEMPFAIL or CLI_EXIT_FAIL. */
 int cli_net_connect(const cli_command *cmd, const cli_net_opts *o,
                     const char *const *nodes, size_t n_nodes,
                     lithsm_client **out);

@@ -82,7 +82,7 @@ static int keygen_exec(const cli_command *cmd, void *opts)
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot make key '%s' on token '%s'", o->label,
                       o->token);
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     rc = print_key(cmd, uri, pub, strcmp(o->curve, "secp256k1") == 0);
     free(uri);
