@@ -318,6 +318,14 @@ LITHSM_API void lithsm_uri_pin_source_forget(const char *uri);
  *  exits 75 (EX_TEMPFAIL) then.  Each token call resets it. */
 LITHSM_API int lithsm_last_error_token_unavailable(void);
 
+/** Token keys read OpenSSL's configuration (OPENSSL_CONF, else OpenSSL's
+ *  default openssl.cnf) into lithsm's own library context: the lithsm
+ *  provider section's module-path and pin-source apply as they do for
+ *  openssl.  After a token call on this thread: a warning about that
+ *  section (a key lithsm does not read, such as latchset/pkcs11-provider's
+ *  pkcs11-module-path), borrowed until the next token call; else NULL. */
+LITHSM_API const char *lithsm_token_config_warning(void);
+
 /** Generates a key pair on the token labelled `token` (1-32 bytes of
  *  UTF-8), with the wallet template (private key: sensitive, never
  *  extractable, sign only), label `label` (1-63 bytes) and a random

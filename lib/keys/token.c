@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
 
@@ -34,6 +35,77 @@ static int is_unavailable(unsigned long e)
             reason == LITHSM_R_TOKEN_BUSY);
 }
 
+/* The operator's openssl.cnf (OPENSSL_CONF, else OpenSSL's own): its
+ * lithsm provider section gives module-path and pin-source here as it does
+ * to openssl.  No file is no error; a section the provider refuses makes
+ * the load below fail. */
+static _Thread_local char config_warning[256];
+
+const char *lithsm_token_config_warning(void)
+{
+    return config_warning[0] != '\0' ? config_warning : NULL;
+}
+
+/* The keys OpenSSL or the lithsm provider read in its section. */
+static const char *const known_keys[] = { "activate",    "module",
+                                          "identity",    "soft_load",
+                                          "module-path", "pin-source" };
+
+/* A key of the lithsm section that nothing reads: say so, with the
+ * lithsm name of latchset/pkcs11-provider's keys. */
+static void check_section_keys(const CONF *conf, const char *section)
+{
+    STACK_OF(CONF_VALUE) *sk = NCONF_get_section(conf, section);
+    const char *hint;
+    int i;
+    size_t k;
+
+    for (i = 0; sk != NULL && i < sk_CONF_VALUE_num(sk); i++) {
+        const char *name = sk_CONF_VALUE_value(sk, i)->name;
+
+        for (k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++)
+            if (strcmp(name, known_keys[k]) == 0)
+                break;
+        if (k < sizeof(known_keys) / sizeof(known_keys[0]))
+            continue;
+        hint = strstr(name, "module") != NULL ? "did you mean module-path?"
+               : strstr(name, "pin") != NULL  ? "did you mean pin-source?"
+                                              : "lithsm reads module-path and "
+                                                "pin-source";
+        snprintf(config_warning, sizeof(config_warning),
+                 "openssl.cnf [%.40s]: unknown key '%.60s' is ignored (%s)",
+                 section, name, hint);
+        return;
+    }
+}
+
+/* Finds the lithsm provider's section of `file`, as OpenSSL does. */
+static void check_openssl_conf(const char *file)
+{
+    CONF *conf = NCONF_new(NULL);
+    const char *init, *providers, *section;
+
+    if (conf != NULL && NCONF_load(conf, file, NULL) > 0 &&
+        (init = NCONF_get_string(conf, NULL, "openssl_conf")) != NULL &&
+        (providers = NCONF_get_string(conf, init, "providers")) != NULL &&
+        (section = NCONF_get_string(conf, providers, LITHSM_PROVIDER_NAME)) !=
+            NULL)
+        check_section_keys(conf, section);
+    NCONF_free(conf);
+}
+
+static void load_openssl_conf(OSSL_LIB_CTX *libctx)
+{
+    char *file = CONF_get1_default_config_file();
+
+    config_warning[0] = '\0';
+    if (file != NULL) {
+        (void)OSSL_LIB_CTX_load_config(libctx, file);
+        check_openssl_conf(file);
+    }
+    OPENSSL_free(file);
+}
+
 lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
 {
     token_unavailable = 0;
@@ -41,6 +113,7 @@ lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
     ERR_set_mark();
     c->libctx = OSSL_LIB_CTX_new();
     if (c->libctx != NULL) {
+        load_openssl_conf(c->libctx);
         c->lithsm = OSSL_PROVIDER_load(c->libctx, LITHSM_PROVIDER_NAME);
         c->deflt = OSSL_PROVIDER_load(c->libctx, "default");
     }

@@ -310,6 +310,8 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
     if (strncmp(uri, "pkcs11:", 7) != 0)
         opts.prompt = 0;
     err = lithsm_signer_open_token(out, uri, &opts);
+    if (lithsm_token_config_warning() != NULL)
+        cli_error(cmd, "warning: %s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {
         cli_redact_uri(shown, sizeof(shown), path);
         cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
