@@ -193,21 +193,27 @@ void lithsm_p11_pct(lithsm_buf *b, const char *value)
     }
 }
 
-/* Does the URI have attribute `name`, in its path (';'-separated) or its
- * query ('&'-separated)?  p11-kit reads pin-source and pin-value in both. */
-static int uri_has(const char *uri, const char *name)
+/* The value of attribute `name` in the URI's path (';'-separated) or its
+ * query ('&'-separated), or NULL: p11-kit reads pin-source and pin-value
+ * in both. */
+static const char *uri_attr(const char *uri, const char *name)
 {
     const char *a = uri + strlen("pkcs11:");
     size_t n = strlen(name);
 
     for (;;) {
         if (strncmp(a, name, n) == 0 && a[n] == '=')
-            return 1;
+            return a + n + 1;
         a += strcspn(a, ";?&#");
         if (*a == '\0' || *a == '#')
-            return 0;
+            return NULL;
         a++;
     }
+}
+
+static int uri_has(const char *uri, const char *name)
+{
+    return uri_attr(uri, name) != NULL;
 }
 
 lithsm_err lithsm_p11_uri(char **out, const char *uri,
@@ -281,17 +287,6 @@ void lithsm_pin_source_forget(const char *source)
     (void)unsetenv(name);
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 void lithsm_uri_pin_source_forget(const char *uri)
 {
     const char *a;
@@ -302,17 +297,15 @@ void lithsm_uri_pin_source_forget(const char *uri)
         return;
     /* The value as p11-kit reads it: up to the next separator, with
      * %XX decoded. */
-    for (a = uri + 7; strncmp(a, "pin-source=", 11) != 0;) {
-        a += strcspn(a, ";?&#");
-        if (*a == '\0' || *a == '#')
-            return;
-        a++;
-    }
-    for (a += 11;
-         *a != '\0' && strchr(";?&#", *a) == NULL && n + 1 < sizeof(source);
+    if ((a = uri_attr(uri, "pin-source")) == NULL)
+        return;
+    for (; *a != '\0' && strchr(";?&#", *a) == NULL && n + 1 < sizeof(source);
          a++) {
-        if (*a == '%' && hex_val(a[1]) >= 0 && hex_val(a[2]) >= 0) {
-            source[n++] = (char)(hex_val(a[1]) * 16 + hex_val(a[2]));
+        uint8_t byte;
+
+        if (*a == '%' && a[1] != '\0' && a[2] != '\0' &&
+            lithsm_hex_decode(&byte, 1, a + 1, 2) == LITHSM_OK) {
+            source[n++] = (char)byte;
             a += 2;
         } else {
             source[n++] = *a;

@@ -46,6 +46,19 @@ check_rc "a wrong PIN is not transient: 1" 1 \
 check_rc "no such key on a present token: 1" 1 \
     $L address --key "pkcs11:token=$TOKEN;object=nosuchkey" $PS
 check_rc "a usage error: 2" 2 $L address --key "$URI" --frobnicate
+# The network unavailable (a closed port): 75 too.
+down=http://127.0.0.1:1
+check_rc "handshake with its node down: 75" 75 \
+    $L handshake --node "$down" --retries 0
+check_rc "session-sigs with its node down: 75" 75 \
+    $L session-sigs --wallet "$URI" $PS --node "$down" --retries 0 \
+    --resource 'lit-pkp://*' --ability pkp-signing
+printf '{"%s":42}\n' "$down" >"$T/sigs.json"
+check_rc "verify --send with its node down: 75" 75 \
+    $L verify --session-sigs "$T/sigs.json" --send --node "$down" \
+    --retries 0
+check_rc "a node URL with user:pass@: usage error 2" 2 \
+    $L handshake --node "http://user:pass@127.0.0.1:1"
 for cmd in address delegate keygen session-sigs sign-message handshake \
     verify; do
     $L "$cmd" --help >"$T/help" 2>&1 || true
