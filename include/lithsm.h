@@ -316,6 +316,31 @@ LITHSM_API lithsm_err lithsm_pin_source_check(const char *source);
  *  environment is process-wide. */
 LITHSM_API void lithsm_pin_source_forget(const char *source);
 
+/** lithsm_pin_source_forget() for the pin-source of a pkcs11: URI itself
+ *  ("...;pin-source=env:NAME" or "...?pin-source=env:NAME"): call it once
+ *  the key the URI names is open.  The library does not do it on its own
+ *  in lithsm_signer_open_token(): changing the environment is not
+ *  thread-safe, and a caller may open the same URI again; the lithsm CLI
+ *  calls it for every key it opens.  Does nothing for NULL, another URI
+ *  or a URI without an env: pin-source. */
+LITHSM_API void lithsm_uri_pin_source_forget(const char *uri);
+
+/** After a failed token call on this thread (opening a pkcs11: key,
+ *  signing with it, lithsm_keygen): 1 when the failure may pass if tried
+ *  again later, because the token or its module is not available now (no
+ *  token matches the URI: not inserted; the PKCS#11 module cannot be
+ *  loaded or initialised; the token is busy), else 0.  The lithsm CLI
+ *  exits 75 (EX_TEMPFAIL) then.  Each token call resets it. */
+LITHSM_API int lithsm_last_error_token_unavailable(void);
+
+/** Token keys read OpenSSL's configuration (OPENSSL_CONF, else OpenSSL's
+ *  default openssl.cnf) into lithsm's own library context: the lithsm
+ *  provider section's module-path and pin-source apply as they do for
+ *  openssl.  After a token call on this thread: a warning about that
+ *  section (a key lithsm does not read, such as latchset/pkcs11-provider's
+ *  pkcs11-module-path), borrowed until the next token call; else NULL. */
+LITHSM_API const char *lithsm_token_config_warning(void);
+
 /** Generates a key pair on the token labelled `token` (1-32 bytes of
  *  UTF-8), with the wallet template (private key: sensitive, never
  *  extractable, sign only), label `label` (1-63 bytes) and a random
@@ -656,9 +681,11 @@ LITHSM_API void lithsm_session_key_free(lithsm_session_key *key);
  *  trailing slash: a node compares a SessionSig's nodeAddress with its
  *  own host:port, so such a URL could never verify), only printable ASCII
  *  other than a double quote or a backslash, at most LITHSM_NODE_URL_MAX
- *  characters.
- *  Returns: OK; INVALID_ARG for a NULL, another scheme, no host, a URL too
- *  long, a path or a bad character (lithsm_last_error() says which). */
+ *  characters, and no user:pass@ (it would go out as Basic auth, over
+ *  plain http too, and into every SessionSig).
+ *  Returns: OK; INVALID_ARG for a NULL, another scheme, no host, a
+ *  user:pass@ part (not echoed), a URL too long, a path or a bad
+ *  character (lithsm_last_error() says which). */
 #define LITHSM_NODE_URL_MAX 2048
 LITHSM_API lithsm_err lithsm_node_url_check(const char *url);
 

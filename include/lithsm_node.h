@@ -36,6 +36,13 @@ typedef struct lithsm_client_params {
     int insecure_tls;    /* 1: do not verify TLS (explicit opt-out) */
     long timeout_ms;     /* per request, 0..600000; 0: 10000 */
     int retries;         /* per node after the first try, 0..10; -1: 2 */
+    /* Added last (the struct carries no size: a caller built against an
+     * older header must be rebuilt before it links this library).
+     * NULL: no proxy at all, whatever http_proxy, https_proxy, ALL_PROXY
+     * or no_proxy say (a signing tool does not follow the environment);
+     * else the proxy for every request, as libcurl reads it
+     * ("http://host:port", "socks5h://host:port"). */
+    const char *proxy;
 } lithsm_client_params;
 
 /** Discovers the nodes (unless given), handshakes with all in parallel and

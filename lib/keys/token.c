@@ -8,18 +8,112 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
 
 #include "keys/keys.h"
 #include "keys/uri_rules.h"
 
+/* Did this thread's last token failure say "not available now"? */
+static _Thread_local int token_unavailable;
+
+int lithsm_last_error_token_unavailable(void)
+{
+    return token_unavailable;
+}
+
+/* A provider error that may pass later: a module that cannot be loaded,
+ * a token not present, a token busy (lithsm_provider.h). */
+static int is_unavailable(unsigned long e)
+{
+    const char *lib = ERR_lib_error_string(e);
+    int reason = ERR_GET_REASON(e);
+
+    return lib != NULL && strcmp(lib, LITHSM_PROVIDER_NAME) == 0 &&
+           (reason == LITHSM_R_MODULE || reason == LITHSM_R_TOKEN_NOT_FOUND ||
+            reason == LITHSM_R_TOKEN_BUSY);
+}
+
+/* The operator's openssl.cnf (OPENSSL_CONF, else OpenSSL's own): its
+ * lithsm provider section gives module-path and pin-source here as it does
+ * to openssl.  No file is no error; a section the provider refuses makes
+ * the load below fail. */
+static _Thread_local char config_warning[256];
+
+const char *lithsm_token_config_warning(void)
+{
+    return config_warning[0] != '\0' ? config_warning : NULL;
+}
+
+/* The keys OpenSSL or the lithsm provider read in its section. */
+static const char *const known_keys[] = { "activate",    "module",
+                                          "identity",    "soft_load",
+                                          "module-path", "pin-source" };
+
+/* A key of the lithsm section that nothing reads: say so, with the
+ * lithsm name of latchset/pkcs11-provider's keys. */
+static void check_section_keys(const CONF *conf, const char *section)
+{
+    STACK_OF(CONF_VALUE) *sk = NCONF_get_section(conf, section);
+    const char *hint;
+    int i;
+    size_t k;
+
+    for (i = 0; sk != NULL && i < sk_CONF_VALUE_num(sk); i++) {
+        const char *name = sk_CONF_VALUE_value(sk, i)->name;
+
+        for (k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++)
+            if (strcmp(name, known_keys[k]) == 0)
+                break;
+        if (k < sizeof(known_keys) / sizeof(known_keys[0]))
+            continue;
+        hint = strstr(name, "module") != NULL ? "did you mean module-path?"
+               : strstr(name, "pin") != NULL  ? "did you mean pin-source?"
+                                              : "lithsm reads module-path and "
+                                                "pin-source";
+        snprintf(config_warning, sizeof(config_warning),
+                 "openssl.cnf [%.40s]: unknown key '%.60s' is ignored (%s)",
+                 section, name, hint);
+        return;
+    }
+}
+
+/* Finds the lithsm provider's section of `file`, as OpenSSL does. */
+static void check_openssl_conf(const char *file)
+{
+    CONF *conf = NCONF_new(NULL);
+    const char *init, *providers, *section;
+
+    if (conf != NULL && NCONF_load(conf, file, NULL) > 0 &&
+        (init = NCONF_get_string(conf, NULL, "openssl_conf")) != NULL &&
+        (providers = NCONF_get_string(conf, init, "providers")) != NULL &&
+        (section = NCONF_get_string(conf, providers, LITHSM_PROVIDER_NAME)) !=
+            NULL)
+        check_section_keys(conf, section);
+    NCONF_free(conf);
+}
+
+static void load_openssl_conf(OSSL_LIB_CTX *libctx)
+{
+    char *file = CONF_get1_default_config_file();
+
+    config_warning[0] = '\0';
+    if (file != NULL) {
+        (void)OSSL_LIB_CTX_load_config(libctx, file);
+        check_openssl_conf(file);
+    }
+    OPENSSL_free(file);
+}
+
 lithsm_err lithsm_p11_ctx_open(lithsm_p11_ctx *c)
 {
+    token_unavailable = 0;
     memset(c, 0, sizeof(*c));
     ERR_set_mark();
     c->libctx = OSSL_LIB_CTX_new();
     if (c->libctx != NULL) {
+        load_openssl_conf(c->libctx);
         c->lithsm = OSSL_PROVIDER_load(c->libctx, LITHSM_PROVIDER_NAME);
         c->deflt = OSSL_PROVIDER_load(c->libctx, "default");
     }
@@ -50,8 +144,11 @@ lithsm_err lithsm_p11_fail_openssl(lithsm_err err, const char *what)
     unsigned long e, last = 0;
     int flags = 0;
 
+    token_unavailable = 0;
     while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
         last = e;
+        if (ERR_GET_LIB(e) != ERR_LIB_SYS && is_unavailable(e))
+            token_unavailable = 1;
         /* The provider's messages are the most specific: keep the last. */
         if (data != NULL && (flags & ERR_TXT_STRING) && *data != '\0' &&
             ERR_GET_LIB(e) != ERR_LIB_SYS)
@@ -96,21 +193,27 @@ void lithsm_p11_pct(lithsm_buf *b, const char *value)
     }
 }
 
-/* Does the URI have attribute `name`, in its path (';'-separated) or its
- * query ('&'-separated)?  p11-kit reads pin-source and pin-value in both. */
-static int uri_has(const char *uri, const char *name)
+/* The value of attribute `name` in the URI's path (';'-separated) or its
+ * query ('&'-separated), or NULL: p11-kit reads pin-source and pin-value
+ * in both. */
+static const char *uri_attr(const char *uri, const char *name)
 {
     const char *a = uri + strlen("pkcs11:");
     size_t n = strlen(name);
 
     for (;;) {
         if (strncmp(a, name, n) == 0 && a[n] == '=')
-            return 1;
+            return a + n + 1;
         a += strcspn(a, ";?&#");
         if (*a == '\0' || *a == '#')
-            return 0;
+            return NULL;
         a++;
     }
+}
+
+static int uri_has(const char *uri, const char *name)
+{
+    return uri_attr(uri, name) != NULL;
 }
 
 lithsm_err lithsm_p11_uri(char **out, const char *uri,
@@ -122,6 +225,7 @@ lithsm_err lithsm_p11_uri(char **out, const char *uri,
     const char *mod = opts != NULL ? opts->module : NULL;
 
     *out = NULL;
+    token_unavailable = 0;
     if (strncmp(uri, "pkcs11:", 7) != 0)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "pkcs11: not a pkcs11: URI");
 
@@ -181,4 +285,32 @@ void lithsm_pin_source_forget(const char *source)
     if (value != NULL)
         lithsm_memzero(value, strlen(value));
     (void)unsetenv(name);
+}
+
+void lithsm_uri_pin_source_forget(const char *uri)
+{
+    const char *a;
+    char source[1024]; /* longer than any valid source: cut, refused */
+    size_t n = 0;
+
+    if (uri == NULL || strncmp(uri, "pkcs11:", 7) != 0)
+        return;
+    /* The value as p11-kit reads it: up to the next separator, with
+     * %XX decoded. */
+    if ((a = uri_attr(uri, "pin-source")) == NULL)
+        return;
+    for (; *a != '\0' && strchr(";?&#", *a) == NULL && n + 1 < sizeof(source);
+         a++) {
+        uint8_t byte;
+
+        if (*a == '%' && a[1] != '\0' && a[2] != '\0' &&
+            lithsm_hex_decode(&byte, 1, a + 1, 2) == LITHSM_OK) {
+            source[n++] = (char)byte;
+            a += 2;
+        } else {
+            source[n++] = *a;
+        }
+    }
+    source[n] = '\0';
+    lithsm_pin_source_forget(source);
 }

@@ -23,6 +23,12 @@ lithsm_err lithsm_node_url_check(const char *url)
     if (host[0] == '\0')
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "node URL '%.100s' has no host", url);
+    /* Never echo user:pass@ back: it is the secret being refused. */
+    if (strchr(host, '@') != NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "node URL has a user name or password (user:pass@): "
+                           "refused, it would be sent as Basic auth and "
+                           "copied into the SessionSigs");
     if (strlen(url) > LITHSM_NODE_URL_MAX)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "node URL is longer than %d characters",

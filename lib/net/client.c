@@ -90,6 +90,7 @@ lithsm_err lithsm_client_connect(lithsm_client **out,
     o.insecure_tls = p->insecure_tls != 0;
     o.timeout_ms = p->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS : p->timeout_ms;
     o.retries = p->retries == -1 ? DEFAULT_RETRIES : p->retries;
+    o.proxy = p->proxy;
     err = lithsm_http_new(&c->http, &o);
     if (err == LITHSM_OK)
         err = lithsm_client_find_nodes(c, p, rpc, staking);

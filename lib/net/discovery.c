@@ -67,12 +67,13 @@ static lithsm_err query_staking(lithsm_staking *st, lithsm_http *http,
 {
     lithsm_eth_address addr;
     lithsm_http_req req;
-    char to_hex[41], body[256];
+    char to_hex[41], body[256], shown[LITHSM_URL_SHOWN_MAX];
     lithsm_err err;
 
+    lithsm_url_shown(shown, sizeof(shown), rpc);
     if (strncmp(rpc, "https://", 8) != 0 && strncmp(rpc, "http://", 7) != 0)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                           "RPC URL '%.200s' is not https:// or http://", rpc);
+                           "RPC URL '%s' is not https:// or http://", shown);
     if (lithsm_eth_address_parse(&addr, staking, 0) != LITHSM_OK)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "staking address '%.60s' is not 0x + 40 hex with "
@@ -92,7 +93,7 @@ static lithsm_err query_staking(lithsm_staking *st, lithsm_http *http,
     req.body = body;
     err = lithsm_http_post_all(http, &req, 1);
     if (err == LITHSM_OK)
-        err = lithsm_rpc_staking_result(st, rpc, &req);
+        err = lithsm_rpc_staking_result(st, shown, &req);
     lithsm_http_req_clear(&req);
     return err;
 }

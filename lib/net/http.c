@@ -33,6 +33,7 @@
 struct lithsm_http {
     CURLM *multi; /* owns the connection cache reused across calls */
     char *ca_file;
+    char *proxy; /* NULL: no proxy at all */
     int insecure_tls;
     long timeout_ms;
     int retries;
@@ -178,6 +179,13 @@ lithsm_err lithsm_http_new(lithsm_http **out, const lithsm_http_opts *o)
             return lithsm_fail(LITHSM_ERR_NOMEM, "HTTP client: out of memory");
         }
     }
+    if (o->proxy != NULL) {
+        h->proxy = lithsm_strdup(o->proxy);
+        if (h->proxy == NULL) {
+            lithsm_http_free(h);
+            return lithsm_fail(LITHSM_ERR_NOMEM, "HTTP client: out of memory");
+        }
+    }
     h->insecure_tls = o->insecure_tls;
     h->timeout_ms = o->timeout_ms;
     h->retries = o->retries;
@@ -193,7 +201,21 @@ void lithsm_http_free(lithsm_http *h)
         return;
     libcurl.multi_cleanup(h->multi);
     free(h->ca_file);
+    free(h->proxy);
     free(h);
+}
+
+void lithsm_url_shown(char *out, size_t out_len, const char *url)
+{
+    const char *sep = strstr(url, "://");
+    const char *host = sep != NULL ? sep + 3 : url;
+    size_t end = strcspn(host, "/?#"), at = end;
+
+    while (at > 0 && host[at - 1] != '@')
+        at--;
+    snprintf(out, out_len, "%.*s%s%.*s%s", (int)(host - url), url,
+             at > 0 ? "***@" : "", (int)(end - at), host + at,
+             host[end] != '\0' ? "/***" : "");
 }
 
 void lithsm_http_req_clear(lithsm_http_req *r)
@@ -240,6 +262,19 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *h,
         return list;
     }
     return next;
+}
+
+/* A proxy only when asked: "" makes libcurl ignore http_proxy,
+ * https_proxy, ALL_PROXY and the rest; no_proxy is ignored either way. */
+static int set_proxy(CURL *easy, const char *proxy)
+{
+    int bad = 0;
+
+    bad |= libcurl.easy_setopt(easy, CURLOPT_PROXY,
+                               proxy != NULL ? proxy : "") != CURLE_OK;
+    bad |= libcurl.easy_setopt(easy, CURLOPT_NOPROXY,
+                               proxy != NULL ? "" : "*") != CURLE_OK;
+    return bad;
 }
 
 static lithsm_err xfer_setup(struct xfer *x, lithsm_http *h)
@@ -294,6 +329,7 @@ static lithsm_err xfer_setup(struct xfer *x, lithsm_http *h)
                                h->timeout_ms) != CURLE_OK;
     bad |= libcurl.easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
                                (curl_off_t)LITHSM_HTTP_MAX_BODY) != CURLE_OK;
+    bad |= set_proxy(x->easy, h->proxy);
     if (h->insecure_tls) {
         bad |= libcurl.easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 0L) !=
                CURLE_OK;
@@ -313,9 +349,14 @@ static lithsm_err xfer_setup(struct xfer *x, lithsm_http *h)
                 libcurl.easy_setopt(x->easy, CURLOPT_CAPATH, NULL) != CURLE_OK;
         }
     }
-    if (bad)
+    if (bad) {
+        char shown[LITHSM_URL_SHOWN_MAX];
+
+        lithsm_url_shown(shown, sizeof(shown), r->url);
         return lithsm_fail(LITHSM_ERR_NETWORK,
-                           "libcurl: cannot set the options for '%s'", r->url);
+                           "libcurl: cannot set the options for '%s'%s", shown,
+                           h->proxy != NULL ? " (is --proxy a URL?)" : "");
+    }
     return LITHSM_OK;
 }
 
@@ -327,16 +368,21 @@ static lithsm_err xfer_start(struct xfer *x, lithsm_http *h)
     x->errbuf[0] = '\0';
     x->req->attempts++;
     x->state = XFER_RUNNING;
-    if (libcurl.multi_add_handle(h->multi, x->easy) != CURLM_OK)
+    if (libcurl.multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+        char shown[LITHSM_URL_SHOWN_MAX];
+
+        lithsm_url_shown(shown, sizeof(shown), x->req->url);
         return lithsm_fail(LITHSM_ERR_NETWORK,
-                           "libcurl: cannot start the request to '%s'",
-                           x->req->url);
+                           "libcurl: cannot start the request to '%s'", shown);
+    }
     return LITHSM_OK;
 }
 
 /* A short reason for the node report. */
-static void describe_failure(struct xfer *x, CURLcode code, long timeout_ms)
+static void describe_failure(struct xfer *x, CURLcode code,
+                             const lithsm_http *h)
 {
+    long timeout_ms = h->timeout_ms;
     char *out = x->req->error;
     size_t len = sizeof(x->req->error);
     long os_errno;
@@ -349,9 +395,13 @@ static void describe_failure(struct xfer *x, CURLcode code, long timeout_ms)
         if (libcurl.easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno) !=
             CURLE_OK)
             os_errno = 0;
-        snprintf(out, len, "%s",
+        snprintf(out, len, "%s%s",
                  os_errno == ECONNREFUSED ? "connection refused"
-                                          : "could not connect");
+                                          : "could not connect",
+                 h->proxy != NULL ? " (through the proxy)" : "");
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        snprintf(out, len, "could not resolve the proxy host");
         break;
     case CURLE_COULDNT_RESOLVE_HOST:
         snprintf(out, len, "could not resolve the host");
@@ -431,7 +481,7 @@ static lithsm_err xfer_finish(struct xfer *x, lithsm_http *h, CURLcode code,
     x->state = XFER_DONE;
     r->ms = (long)(now - x->start_ms);
     if (code != CURLE_OK) {
-        describe_failure(x, code, h->timeout_ms);
+        describe_failure(x, code, h);
         return LITHSM_OK;
     }
     r->answered = 1;

@@ -136,11 +136,18 @@ typedef struct lithsm_http_opts {
     int insecure_tls;    /* 1: no TLS verification */
     long timeout_ms;     /* per attempt; > 0 */
     int retries;         /* further attempts after a retryable failure */
+    const char *proxy;   /* NULL: no proxy, whatever the environment says */
 } lithsm_http_opts;
 
 /* Keeps its connections between calls (one libcurl multi handle); use
  * from one thread at a time. */
 lithsm_err lithsm_http_new(lithsm_http **out, const lithsm_http_opts *o);
+
+/* A URL as errors may show it: scheme://host[:port] only, with "***" for
+ * a user:pass@, a path, a query or a fragment (RPC providers put API keys
+ * in all of them).  Cut to fit out_len (> 0). */
+#define LITHSM_URL_SHOWN_MAX 160
+void lithsm_url_shown(char *out, size_t out_len, const char *url);
 void lithsm_http_free(lithsm_http *h);
 
 typedef struct lithsm_http_req {
@@ -175,7 +182,7 @@ void lithsm_http_req_clear(lithsm_http_req *r);
 
 /* The staking RPC's eth_call answer in r (status, content type, JSON
  * envelope, then lithsm_abi_decode_staking_hex); rpc names it in
- * messages.  On failure *out holds nothing to free (an early failure
+ * messages (give it as lithsm_url_shown() wrote it).  On failure *out holds nothing to free (an early failure
  * leaves it untouched: zero it first). */
 lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
                                      const lithsm_http_req *r);

@@ -38,6 +38,10 @@ LITHSM_TEST_P256_URI="pkcs11:token=$TOKEN;object=p256?pin-source=file:$T/pin"
 LITHSM_TEST_BADPIN_URI="$URI?pin-source=file:$T/badpin"
 : "${LITHSM_TEST_COUNT:=1000}"
 LITHSM_TEST_TOKENDIR=$T/tokens
+# Issue 8 item 3: a URI's own env: pin-source is wiped once the key is open.
+LITHSM_TEST_ENV_URI="$URI?pin-source=env:LITHSM_TEST_URI_PIN"
+LITHSM_TEST_URI_PIN=$(cat "$T/pin")
+export LITHSM_TEST_ENV_URI LITHSM_TEST_URI_PIN
 export LITHSM_TEST_URI LITHSM_TEST_PUBPEM LITHSM_TEST_P256_URI \
     LITHSM_TEST_BADPIN_URI LITHSM_TEST_COUNT LITHSM_TEST_TOKENDIR
 
@@ -52,6 +56,7 @@ if [ -n "${VALGRIND:-}" ]; then
     vg_bin=0
     # shellcheck disable=SC2086 # $VG is a command with options
     SOFTHSM2_CONF=$T/softhsm2-vg.conf LITHSM_TEST_COUNT=$VG_COUNT \
+        LITHSM_TEST_VALGRIND=1 \
         LITHSM_TEST_TOKENDIR=$T/tokens-vg \
         $VG "$BIN" >"$T/vg-bin.out" 2>"$T/vg-bin.log" || vg_bin=$?
     head -c 32 /dev/urandom >"$T/dgst"

@@ -232,6 +232,56 @@ static void test_refusals(const char *p256, const char *badpin)
     printf("# %s\n", lithsm_last_error());
 }
 
+/* Does /proc/self/environ still hold "name=value"? */
+static int environ_holds(const char *name, const char *value)
+{
+    char buf[65536], want[256];
+    size_t len, i;
+    FILE *f = fopen("/proc/self/environ", "rb");
+
+    if (f == NULL)
+        return 0;
+    len = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    snprintf(want, sizeof(want), "%s=%s", name, value);
+    for (i = 0; i < len; i += strlen(buf + i) + 1)
+        if (strcmp(buf + i, want) == 0)
+            return 1;
+    return 0;
+}
+
+/* A URI's own ?pin-source=env:NAME is wiped and unset once the key is
+ * open, as --pin-source is (issue 8, item 3). */
+static void test_uri_pin_forget(const char *uri)
+{
+    lithsm_signer *signer = NULL;
+    char pin[128];
+
+    snprintf(pin, sizeof(pin), "%s", env("LITHSM_TEST_URI_PIN"));
+    ok(environ_holds("LITHSM_TEST_URI_PIN", pin),
+       "the PIN is in /proc/self/environ before");
+    ok_int_eq(lithsm_signer_open_token(&signer, uri, NULL), LITHSM_OK,
+              "open the key with ?pin-source=env:NAME");
+    lithsm_uri_pin_source_forget(uri);
+    ok(getenv("LITHSM_TEST_URI_PIN") == NULL,
+       "lithsm_uri_pin_source_forget: the variable is unset");
+    /* valgrind shows its own copy of the environment there. */
+    ok(getenv("LITHSM_TEST_VALGRIND") != NULL ||
+           !environ_holds("LITHSM_TEST_URI_PIN", pin),
+       "... and the PIN is gone from /proc/self/environ");
+    lithsm_signer_free(signer);
+    setenv("LITHSM_X_PIN", "x", 1);
+    lithsm_uri_pin_source_forget(
+        "pkcs11:object=a;pin-source=env%3ALITHSM_X_PIN");
+    ok(getenv("LITHSM_X_PIN") == NULL,
+       "... a path attribute, percent-encoded, too");
+    setenv("LITHSM_X_PIN", "x", 1);
+    lithsm_uri_pin_source_forget(
+        "pkcs11:object=a?pin-source=file:/x&b=env:LITHSM_X_PIN");
+    ok(getenv("LITHSM_X_PIN") != NULL, "... a file: source changes nothing");
+}
+
 /* Last: the token disappears under an open signer (its directory is
  * emptied).  Signing must fail with an error, not crash. */
 static void test_token_gone(const char *uri, const char *tokendir)
@@ -287,6 +337,7 @@ int main(void)
     test_signing(signer, count);
     lithsm_signer_free(signer);
     test_refusals(p256, badpin);
+    test_uri_pin_forget(env("LITHSM_TEST_ENV_URI"));
     if (tokendir != NULL)
         test_token_gone(uri, tokendir);
 

@@ -19,6 +19,16 @@
 /* Standard input can be read once per run; a second "-" is an error. */
 static int cli_stdin_taken;
 
+int cli_exit_for(lithsm_err err)
+{
+    if (err == LITHSM_ERR_NETWORK)
+        return CLI_EXIT_TEMPFAIL;
+    if ((err == LITHSM_ERR_PKCS11 || err == LITHSM_ERR_KEY) &&
+        lithsm_last_error_token_unavailable())
+        return CLI_EXIT_TEMPFAIL;
+    return CLI_EXIT_FAIL;
+}
+
 void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
 {
     const char *detail = lithsm_last_error();
@@ -267,13 +277,17 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
     if (strncmp(path, "pkcs11:", 7) != 0)
         opts.prompt = 0;
     err = lithsm_signer_open_token(out, path, &opts);
+    if (lithsm_token_config_warning() != NULL)
+        cli_error(cmd, "warning: %s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {
         cli_redact_uri(shown, sizeof(shown), path);
         cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
-    if (strncmp(path, "pkcs11:", 7) == 0)
+    if (strncmp(path, "pkcs11:", 7) == 0) {
         lithsm_pin_source_forget(cli_pin_source);
+        lithsm_uri_pin_source_forget(path);
+    }
     return 0;
 }
 

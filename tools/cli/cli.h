@@ -71,6 +71,11 @@ int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
 
 /* ---- messages */
 
+/** The exit status for a library failure: CLI_EXIT_TEMPFAIL for one that
+ *  may pass later (LITHSM_ERR_NETWORK; a token not present, its module not
+ *  loadable, or busy), else CLI_EXIT_FAIL. */
+int cli_exit_for(lithsm_err err);
+
 /** "lithsm <cmd>: <message>: <lithsm_strerror(err)>: <lithsm_last_error()>"
  *  on stderr (the last part only when the library left a detail). */
 void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)

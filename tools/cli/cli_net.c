@@ -14,7 +14,7 @@
 
 int cli_net_is_option(int c)
 {
-    return c >= CLI_NET_NETWORK && c <= CLI_NET_RETRIES;
+    return c >= CLI_NET_NETWORK && c <= CLI_NET_PROXY;
 }
 
 int cli_net_set(const cli_command *cmd, cli_net_opts *o, int c, const char *arg)
@@ -37,6 +37,8 @@ int cli_net_set(const cli_command *cmd, cli_net_opts *o, int c, const char *arg)
         return cli_set_once(cmd, &o->timeout_ms, "--timeout-ms", arg);
     case CLI_NET_RETRIES:
         return cli_set_once(cmd, &o->retries, "--retries", arg);
+    case CLI_NET_PROXY:
+        return cli_set_once(cmd, &o->proxy, "--proxy", arg);
     default:
         return CLI_EXIT_USAGE;
     }
@@ -51,7 +53,7 @@ int cli_net_any(const cli_net_opts *o)
 {
     return cli_net_has_network(o) || o->ca_file != NULL ||
            o->min_nodes != NULL || o->insecure || o->timeout_ms != NULL ||
-           o->retries != NULL;
+           o->retries != NULL || o->proxy != NULL;
 }
 
 /* A bounded decimal option into *out; 0 or CLI_EXIT_USAGE. */
@@ -96,6 +98,7 @@ int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
     p->ca_file = o->ca_file;
     p->insecure_tls = o->insecure;
     p->retries = -1;
+    p->proxy = o->proxy;
     if (o->min_nodes != NULL) {
         if (parse_bounded(cmd, "--min-nodes", o->min_nodes, 1, MIN_NODES_MAX,
                           &v) != 0)
@@ -163,7 +166,7 @@ int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
     err = lithsm_client_connect(out, p);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot connect");
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     warn_failed(cmd, *out);
     return 0;

@@ -1,7 +1,7 @@
 /*
  * cli_net.h - the network options shared by session-sigs and verify
  * (--network, --rpc/--staking, --min-nodes, --ca-file, --insecure,
- * --timeout-ms, --retries) and the connection they describe.
+ * --timeout-ms, --retries, --proxy) and the connection they describe.
  */
 #ifndef LITHSM_CLI_NET_H
 #define LITHSM_CLI_NET_H
@@ -17,7 +17,8 @@ enum {
     CLI_NET_CA_FILE,
     CLI_NET_INSECURE,
     CLI_NET_TIMEOUT_MS,
-    CLI_NET_RETRIES
+    CLI_NET_RETRIES,
+    CLI_NET_PROXY
 };
 
 /* The struct option lines for a command's option table. */
@@ -29,13 +30,14 @@ enum {
         { "ca-file", required_argument, NULL, CLI_NET_CA_FILE },       \
         { "insecure", no_argument, NULL, CLI_NET_INSECURE },           \
         { "timeout-ms", required_argument, NULL, CLI_NET_TIMEOUT_MS }, \
+        { "proxy", required_argument, NULL, CLI_NET_PROXY },           \
     {                                                                  \
         "retries", required_argument, NULL, CLI_NET_RETRIES            \
     }
 
 typedef struct cli_net_opts {
     const char *network, *rpc, *staking, *ca_file;
-    const char *min_nodes, *timeout_ms, *retries;
+    const char *min_nodes, *timeout_ms, *retries, *proxy;
     int insecure;
 } cli_net_opts;
 
@@ -59,13 +61,14 @@ int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
                    lithsm_client_params *p);
 
 /** Connects with checked parameters; warns on stderr about every node that
- *  failed.  Returns 0 or CLI_EXIT_FAIL. */
+ *  failed.  Returns 0, CLI_EXIT_TEMPFAIL when the network could not be
+ *  reached (too few nodes answered) or CLI_EXIT_FAIL. */
 int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
                  lithsm_client **out);
 
 /** Connects to the network (or to the explicit `nodes`), after checking
  *  the options; warns on stderr about every node that failed.
- *  Returns 0, CLI_EXIT_USAGE or CLI_EXIT_FAIL. */
+ *  Returns 0, CLI_EXIT_USAGE, CLI_EXIT_TEMPFAIL or CLI_EXIT_FAIL. */
 int cli_net_connect(const cli_command *cmd, const cli_net_opts *o,
                     const char *const *nodes, size_t n_nodes,
                     lithsm_client **out);

@@ -151,7 +151,7 @@ static int delegate_exec(const cli_command *cmd, void *opts)
     lithsm_signer_free(owner);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot make the delegation");
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     rc = cli_print_text(cmd, authsig);
     lithsm_free(authsig);

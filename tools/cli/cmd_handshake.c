@@ -87,7 +87,8 @@ const cli_command cmd_handshake = {
     "connect to a Lit network and print the handshake consensus",
     "lithsm handshake (--network NAME | --rpc URL --staking ADDR |\n"
     "                  --node URL...) [--min-nodes N] [--ca-file FILE]\n"
-    "                  [--insecure] [--timeout-ms N] [--retries N]",
+    "                  [--insecure] [--timeout-ms N] [--retries N]\n"
+    "                  [--proxy URL]",
     cli_help_handshake,
     handshake_main,
 };

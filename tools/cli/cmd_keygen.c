@@ -79,10 +79,12 @@ static int keygen_exec(const cli_command *cmd, void *opts)
 
     cli_token_opts(&topts);
     err = lithsm_keygen(&uri, pub, o->token, o->label, o->curve, &topts);
+    if (lithsm_token_config_warning() != NULL)
+        cli_error(cmd, "warning: %s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot make key '%s' on token '%s'", o->label,
                       o->token);
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     rc = print_key(cmd, uri, pub, strcmp(o->curve, "secp256k1") == 0);
     free(uri);

@@ -451,7 +451,7 @@ static int session_exec(const cli_command *cmd, void *opts)
         err = make_session_sigs(&out, o, &r);
         if (err != LITHSM_OK) {
             cli_lib_error(cmd, err, "cannot make the SessionSigs");
-            rc = CLI_EXIT_FAIL;
+            rc = cli_exit_for(err);
         } else {
             rc = cli_print_text(cmd, out);
         }

@@ -59,7 +59,7 @@ static int sign_and_print(const cli_command *cmd, const char *key,
     lithsm_signer_free(signer);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot sign with the key '%s'", key);
-        return CLI_EXIT_FAIL;
+        return cli_exit_for(err);
     }
     err = lithsm_hex_encode(hex + 2, sizeof(hex) - 2, sig.bytes,
                             sizeof(sig.bytes));

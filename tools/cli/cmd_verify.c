@@ -216,13 +216,14 @@ static int verify_send(const cli_command *cmd, const char *path,
         return VERIFY_UNUSABLE;
     rc = cli_net_connect(cmd, net, nodes, n_nodes, &client);
     if (rc != 0) {
-        rc = VERIFY_UNUSABLE;
+        rc = rc == CLI_EXIT_TEMPFAIL ? rc : VERIFY_UNUSABLE;
         goto done;
     }
     rc = VERIFY_UNUSABLE;
     err = lithsm_client_check_session_sigs(&verdicts, client, file);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot send '%s'", path);
+        rc = err == LITHSM_ERR_NETWORK ? CLI_EXIT_TEMPFAIL : rc;
         goto done;
     }
     if (cli_print_text(cmd, verdicts) != 0)

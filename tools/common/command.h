@@ -26,6 +26,10 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
+/* A failure that may pass if tried again later (sysexits' EX_TEMPFAIL):
+ * a node or RPC endpoint could not be reached, a token is not present,
+ * its module cannot be loaded, or it is busy (cli_exit_for()). */
+#define CLI_EXIT_TEMPFAIL 75
 
 /* Returned by cli_next_option() after reporting a bad option. */
 #define CLI_OPT_ERROR (-2)
