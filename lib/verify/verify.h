@@ -7,8 +7,8 @@
  * envelope.c the SessionSig and its signed message, capability.c the
  * capabilities, coverage.c the ReCap and delegation checks).
  */
-#ifndef LITHSM_VERIFY_H
-#define LITHSM_VERIFY_H
+#ifndef LITHSM_VERIFY_INTERNAL_H
+#define LITHSM_VERIFY_INTERNAL_H
 
 #include "util/util.h"
 
@@ -166,4 +166,4 @@ lithsm_err lithsm_vcheck_capabilities(lithsm_vstate *st);
 lithsm_err lithsm_vcheck_wallet(lithsm_vstate *st);
 lithsm_err lithsm_vcheck_delegations(lithsm_vstate *st);
 
-#endif /* LITHSM_VERIFY_H */
+#endif /* LITHSM_VERIFY_INTERNAL_H */
