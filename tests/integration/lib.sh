@@ -140,6 +140,21 @@ CONF
     chmod 600 "$T/pin"
 }
 
+# lithsm_cli: L, the lithsm CLI of the build, and PS, its PIN option for
+# the test token.
+lithsm_cli() {
+    L=$top_builddir/tools/lithsm
+    [ -x "$L" ] || bail "$L not built"
+    PS="--pin-source file:$T/pin"
+}
+
+# wallet_key: a secp256k1 key labelled wallet on the test token; URI names
+# its private key.
+wallet_key() {
+    keygen secp256k1 01 wallet || bail "pkcs11-tool keygen failed"
+    URI="pkcs11:token=$TOKEN;object=wallet;type=private"
+}
+
 # p11tool ARGS...: pkcs11-tool logged in to the test token.
 p11tool() {
     pkcs11-tool --module "$MODULE" --token-label "$TOKEN" \

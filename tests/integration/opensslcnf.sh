@@ -9,10 +9,8 @@ set -eu
 
 lithsm_setup
 
-L=$top_builddir/tools/lithsm
-[ -x "$L" ] || bail "$L not built"
-keygen secp256k1 01 wallet || bail "pkcs11-tool keygen failed"
-URI="pkcs11:token=$TOKEN;object=wallet;type=private"
+lithsm_cli
+wallet_key
 
 # cnf FILE ACTIVATE KEYS...: an openssl.cnf with a lithsm section.
 cnf() {

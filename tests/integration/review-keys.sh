@@ -11,9 +11,7 @@ set -eu
 
 lithsm_setup
 
-L=$top_builddir/tools/lithsm
-[ -x "$L" ] || bail "$L not built"
-PS="--pin-source file:$T/pin"
+lithsm_cli
 OTHER=lithsm-other
 OTHER_PIN=999999
 

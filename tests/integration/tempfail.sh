@@ -8,11 +8,8 @@ set -eu
 
 lithsm_setup
 
-L=$top_builddir/tools/lithsm
-[ -x "$L" ] || bail "$L not built"
-PS="--pin-source file:$T/pin"
-keygen secp256k1 01 wallet || bail "pkcs11-tool keygen failed"
-URI="pkcs11:token=$TOKEN;object=wallet;type=private"
+lithsm_cli
+wallet_key
 
 # check_rc NAME STATUS CMD...: CMD exits with STATUS.
 check_rc() {
