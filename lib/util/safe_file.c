@@ -17,7 +17,7 @@
 
 #include "util/safe_file.h"
 
-static void wipe(void *p, size_t len)
+void lithsm_wipe(void *p, size_t len)
 {
     /* A volatile function pointer keeps the compiler from dropping it. */
     static void *(*const volatile do_wipe)(void *, int, size_t) = memset;
@@ -42,7 +42,7 @@ void lithsm_file_free(char *buf, size_t len)
 {
     if (buf == NULL)
         return;
-    wipe(buf, len + 1);
+    lithsm_wipe(buf, len + 1);
     lithsm_unlock_secret(buf, len + 1);
     free(buf);
 }
@@ -76,7 +76,7 @@ static int grow(char **buf, size_t *cap, size_t used, size_t ncap,
     if (used > 0)
         memcpy(nbuf, *buf, used);
     if (*buf != NULL) {
-        wipe(*buf, *cap);
+        lithsm_wipe(*buf, *cap);
         lithsm_unlock_secret(*buf, *cap);
         free(*buf);
     }

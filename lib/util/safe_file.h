@@ -46,6 +46,10 @@ const char *lithsm_file_problem(lithsm_file_status st, int err);
  * no-op. */
 void lithsm_file_free(char *buf, size_t len);
 
+/* Overwrites a secret with zeros in a way the compiler cannot drop (libc
+ * only, for the provider and the CLI; the library has lithsm_memzero). */
+void lithsm_wipe(void *p, size_t len);
+
 /* Makes the process hold no core dump from now on (PR_SET_DUMPABLE 0 and
  * RLIMIT_CORE 0): called before a PIN or a private key is read.  Returns
  * 0, or -1 if the system refused (not fatal: the caller goes on). */

@@ -133,15 +133,6 @@ int cli_check_node_url(const cli_command *cmd, const char *url)
     return 0;
 }
 
-void cli_wipe(void *p, size_t len)
-{
-    /* A volatile function pointer keeps the compiler from dropping it. */
-    static void *(*const volatile wipe)(void *, int, size_t) = memset;
-
-    if (p != NULL && len > 0)
-        wipe(p, 0, len);
-}
-
 /* Reads "-" (standard input, once per run) or a regular file, without
  * blocking on a FIFO and at most CLI_MAX_FILE bytes (safe_file.h). */
 static int cli_read_input(const cli_command *cmd, const char *what,

@@ -154,9 +154,6 @@ void cli_redact_uri(char *out, size_t size, const char *uri);
 int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
                    size_t len, json_object **out);
 
-/** Overwrites memory that held a secret. */
-void cli_wipe(void *p, size_t len);
-
 /* ---- output */
 
 /** Prints the JSON object {"key":"value",...} of the (key, value) string

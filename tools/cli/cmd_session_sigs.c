@@ -356,7 +356,7 @@ static int read_session_key(const cli_command *cmd, const char *seed_file,
     }
     rc = 0;
 done:
-    cli_wipe(seed, sizeof(seed));
+    lithsm_wipe(seed, sizeof(seed));
     lithsm_unlock_secret(seed, sizeof(seed));
     cli_free_file(text, len);
     return rc;
