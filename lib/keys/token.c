@@ -193,6 +193,10 @@ void lithsm_p11_pct(lithsm_buf *b, const char *value)
     }
 }
 
+/* What ends an attribute's value.  p11-kit 0.24 has no fragment: a '#' is
+ * part of a value (uri_rules.h), so it ends nothing here either. */
+#define URI_VALUE_END ";?&"
+
 /* The value of attribute `name` in the URI's path (';'-separated) or its
  * query ('&'-separated), or NULL: p11-kit reads pin-source and pin-value
  * in both. */
@@ -204,8 +208,8 @@ static const char *uri_attr(const char *uri, const char *name)
     for (;;) {
         if (strncmp(a, name, n) == 0 && a[n] == '=')
             return a + n + 1;
-        a += strcspn(a, ";?&#");
-        if (*a == '\0' || *a == '#')
+        a += strcspn(a, URI_VALUE_END);
+        if (*a == '\0')
             return NULL;
         a++;
     }
@@ -299,7 +303,8 @@ void lithsm_uri_pin_source_forget(const char *uri)
      * %XX decoded. */
     if ((a = uri_attr(uri, "pin-source")) == NULL)
         return;
-    for (; *a != '\0' && strchr(";?&#", *a) == NULL && n + 1 < sizeof(source);
+    for (; *a != '\0' && strchr(URI_VALUE_END, *a) == NULL &&
+           n + 1 < sizeof(source);
          a++) {
         uint8_t byte;
 
