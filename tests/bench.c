@@ -24,25 +24,11 @@
 
 #include <json-c/json.h>
 
+#include "bench-util.h"
 #include "util/util.h"
 
 #define NONCE \
     "0x671008e9b3092d81fc62444cb9e12ba2316acd668cf6ac172d71505d36b62691"
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, lithsm_err err)
-{
-    fprintf(stderr, "bench: %s: %s (%s)\n", what, lithsm_strerror(err),
-            lithsm_last_error());
-    exit(1);
-}
 
 typedef struct {
     lithsm_signer *wallet, *owner;
@@ -193,40 +179,6 @@ static void raw_sign_once(raw_signer *r)
         die("raw Ed25519", LITHSM_ERR_CRYPTO);
 }
 
-/* Runs fn(arg) for at least REP_SECONDS and returns calls per second. */
-#define REPS 5
-#define REP_SECONDS 0.25
-
-typedef void (*work_fn)(void *arg);
-
-static double rate(work_fn fn, void *arg)
-{
-    double t0 = now_s(), t;
-    long n = 0;
-
-    do {
-        fn(arg);
-        n++;
-        t = now_s() - t0;
-    } while (t < REP_SECONDS);
-    return (double)n / t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Median and spread ((max - min) / median) of REPS rates. */
-static double median(double *v, double *spread)
-{
-    qsort(v, REPS, sizeof(*v), cmp_double);
-    *spread = (v[REPS - 1] - v[0]) / v[REPS / 2];
-    return v[REPS / 2];
-}
-
 static fixture *work_fixture;
 static char *work_entry, *work_map;
 
@@ -277,28 +229,7 @@ static void work_verify_map(void *arg)
 static double js_figure(const char *path, const char *a, const char *b,
                         const char *c, double fallback)
 {
-    FILE *f;
-    static char text[1 << 16];
-    size_t n;
-    json_object *o = NULL, *v;
-
-    if (path == NULL || (f = fopen(path, "rb")) == NULL)
-        return fallback;
-    n = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
-    if (lithsm_json_parse(&o, text, n, "anchor") != LITHSM_OK)
-        return fallback;
-    v = o;
-    if (!json_object_object_get_ex(v, "results", &v) ||
-        !json_object_object_get_ex(v, a, &v) ||
-        !json_object_object_get_ex(v, b, &v) ||
-        (c != NULL && !json_object_object_get_ex(v, c, &v))) {
-        json_object_put(o);
-        return fallback;
-    }
-    fallback = json_object_get_double(v);
-    json_object_put(o);
-    return fallback;
+    return anchor_figure(path, fallback, "results", a, b, c, (char *)NULL);
 }
 
 /* The Ed25519 signer of the first node's message, the per-node primitive. */

@@ -9,8 +9,11 @@
  *   LITHSM_BENCH_TOKEN   the token's label, for the raw loop
  *   LITHSM_BENCH_LABEL   the key's label (CKA_LABEL) for the raw loop
  *   LITHSM_BENCH_PIN     a file holding the user PIN (raw loop login)
- *   LITHSM_BENCH_SECONDS seconds per measurement (default 0.5; five
+ *   LITHSM_BENCH_SECONDS seconds per measurement (default 0.5; REPS
  *                        alternating rounds of each)
+ *
+ * lithsm's side is timed three ways: a bare digest, and the whole work of
+ * an EIP-712 and of a transaction request (bench-eth-work.h).
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -21,6 +24,8 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "../bench-eth-work.h"
+#include "../bench-util.h"
 #include "lithsm.h"
 
 typedef struct run {
@@ -28,20 +33,13 @@ typedef struct run {
     CK_FUNCTION_LIST *fl;
     CK_SLOT_ID slot;
     CK_OBJECT_HANDLE key;
-    /* lithsm */
+    /* lithsm: a digest, or one unit of `work` (bench-eth-work.h) */
     lithsm_signer *signer;
+    void (*work)(void *signer);
     double seconds;
     long count;
     int failed;
 } run;
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void *raw_loop(void *arg)
 {
@@ -57,8 +55,8 @@ static void *raw_loop(void *arg)
         r->failed = 1;
         return NULL;
     }
-    end = now() + r->seconds;
-    while (now() < end) {
+    end = now_s() + r->seconds;
+    while (now_s() < end) {
         hash[0]++;
         len = sizeof(sig);
         if (r->fl->C_SignInit(s, &mech, r->key) != CKR_OK ||
@@ -77,11 +75,14 @@ static void *lithsm_loop(void *arg)
     run *r = arg;
     lithsm_eth_sig sig;
     uint8_t hash[32] = { 2 };
-    double end = now() + r->seconds;
+    double end = now_s() + r->seconds;
 
-    while (now() < end) {
+    while (now_s() < end) {
         hash[0]++;
-        if (lithsm_signer_sign_digest(&sig, r->signer, hash) != LITHSM_OK) {
+        if (r->work != NULL)
+            r->work(r->signer);
+        else if (lithsm_signer_sign_digest(&sig, r->signer, hash) !=
+                 LITHSM_OK) {
             r->failed = 1;
             break;
         }
@@ -99,7 +100,7 @@ static double measure(void *(*fn)(void *), const run *proto, int threads)
     long total = 0;
     int i;
 
-    start = now();
+    start = now_s();
     for (i = 0; i < threads; i++) {
         r[i] = *proto;
         pthread_create(&th[i], NULL, fn, &r[i]);
@@ -110,7 +111,7 @@ static double measure(void *(*fn)(void *), const run *proto, int threads)
             return -1;
         total += r[i].count;
     }
-    elapsed = now() - start;
+    elapsed = now_s() - start;
     return (double)total / elapsed;
 }
 
@@ -174,14 +175,41 @@ static int raw_setup(run *r, const char *module, const char *token,
     return n == 1;
 }
 
-#define ROUNDS 5
-
-static int cmp_double(const void *a, const void *b)
+/* One row: `threads` threads of raw C_Sign and of lithsm in alternating
+ * rounds, so drift of the shared machine hits both alike; the ratio is the
+ * median of the rounds' ratios.  Returns 0, or 1 when signing failed. */
+static int compare(const run *proto, const char *what, int threads)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    double raws[REPS], ours[REPS], ratios[REPS], spread;
+    int r;
 
-    return (x > y) - (x < y);
+    for (r = 0; r < REPS; r++) {
+        raws[r] = measure(raw_loop, proto, threads);
+        ours[r] = measure(lithsm_loop, proto, threads);
+        if (raws[r] <= 0 || ours[r] <= 0) {
+            fprintf(stderr, "bench_pkcs11: signing failed (%s)\n",
+                    lithsm_last_error());
+            return 1;
+        }
+        ratios[r] = ours[r] / raws[r];
+    }
+    printf("%-22s %-8d %14.0f %14.0f", what, threads, median(raws, &spread),
+           median(ours, &spread));
+    printf(" %7.2f %8.2f-%.2f\n", median(ratios, &spread), ratios[0],
+           ratios[REPS - 1]); /* median() sorted them */
+    return 0;
 }
+
+/* What lithsm does per signature: a bare digest, or the whole work of a
+ * typed-data or transaction request (parse, hash, sign, encode). */
+static const struct {
+    const char *what;
+    void (*work)(void *signer);
+} modes[] = {
+    { "digest", NULL },
+    { "EIP-712 typed data", work_sign_typed_data },
+    { "EIP-1559 transaction", work_sign_tx },
+};
 
 int main(void)
 {
@@ -192,8 +220,8 @@ int main(void)
     const char *pin = getenv("LITHSM_BENCH_PIN");
     const char *secs = getenv("LITHSM_BENCH_SECONDS");
     run proto;
-    double raw, ours;
-    int threads;
+    size_t m;
+    int threads, failed = 0;
 
     memset(&proto, 0, sizeof(proto));
     proto.seconds = secs != NULL ? strtod(secs, NULL) : 0.5;
@@ -213,34 +241,13 @@ int main(void)
         lithsm_signer_free(proto.signer);
         return 1;
     }
-    printf("%-8s %14s %14s %7s %14s\n", "threads", "raw C_Sign/s",
-           "lithsm sig/s", "ratio", "ratio spread");
-    for (threads = 1; threads <= 2; threads++) {
-        double raws[ROUNDS], ours_v[ROUNDS], ratios[ROUNDS];
-        int r;
-
-        /* Alternating rounds, so drift of the shared machine hits both
-         * alike; the ratio is the median of the rounds' ratios. */
-        for (r = 0; r < ROUNDS; r++) {
-            raw = measure(raw_loop, &proto, threads);
-            ours = measure(lithsm_loop, &proto, threads);
-            if (raw <= 0 || ours <= 0) {
-                fprintf(stderr, "bench_pkcs11: signing failed (%s)\n",
-                        lithsm_last_error());
-                lithsm_signer_free(proto.signer);
-                return 1;
-            }
-            raws[r] = raw;
-            ours_v[r] = ours;
-            ratios[r] = ours / raw;
-        }
-        qsort(raws, ROUNDS, sizeof(double), cmp_double);
-        qsort(ours_v, ROUNDS, sizeof(double), cmp_double);
-        qsort(ratios, ROUNDS, sizeof(double), cmp_double);
-        printf("%-8d %14.0f %14.0f %7.2f %8.2f-%.2f\n", threads,
-               raws[ROUNDS / 2], ours_v[ROUNDS / 2], ratios[ROUNDS / 2],
-               ratios[0], ratios[ROUNDS - 1]);
+    printf("%-22s %-8s %14s %14s %7s %14s\n", "lithsm signs", "threads",
+           "raw C_Sign/s", "lithsm sig/s", "ratio", "ratio spread");
+    for (m = 0; m < sizeof(modes) / sizeof(modes[0]) && !failed; m++) {
+        proto.work = modes[m].work;
+        for (threads = 1; threads <= 2 && !failed; threads++)
+            failed = compare(&proto, modes[m].what, threads);
     }
     lithsm_signer_free(proto.signer);
-    return 0;
+    return failed;
 }
