@@ -724,5 +724,6 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_node.h"
 #include "lithsm_flow.h"
 #include "lithsm_eip712.h"
+#include "lithsm_tx.h"
 
 #endif /* LITHSM_H */

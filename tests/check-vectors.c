@@ -153,6 +153,7 @@ static const struct {
     { "sessionsigs.json", check_sessionsigs },
     { "verify-negative.json", check_verify },
     { "eip712.json", check_eip712 },
+    { "transaction.json", check_transaction },
 };
 
 static json_object *load(const char *dir, const char *file)

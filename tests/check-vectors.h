@@ -72,5 +72,6 @@ int check_verify(vcase *c, json_object *in, json_object *ex);
 /* A case whose `expected` is {"error": true} passes when the input is
  * refused (c->note then gives lithsm's reason). */
 int check_eip712(vcase *c, json_object *in, json_object *ex);
+int check_transaction(vcase *c, json_object *in, json_object *ex);
 
 #endif /* LITHSM_CHECK_VECTORS_H */
