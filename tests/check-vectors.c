@@ -148,6 +148,7 @@ static const struct {
     { "delegation.json", check_delegation },
     { "sessionsigs.json", check_sessionsigs },
     { "verify-negative.json", check_verify },
+    { "abi-calls.json", check_abi_call },
 };
 
 static json_object *load(const char *dir, const char *file)
