@@ -178,6 +178,18 @@ static char *nested(const char *open, const char *inner, const char *close,
     return s;
 }
 
+/* uint8 inside 15 levels of open/close parses, inside 16 does not. */
+static void depth_limit(const char *open, const char *close)
+{
+    char *s = nested(open, "uint8", close, 15);
+
+    canonical_is(s, s, NULL);
+    free(s);
+    s = nested(open, "uint8", close, 16);
+    refused(s, LITHSM_ERR_RANGE, "nest deeper than 16");
+    free(s);
+}
+
 static void test_bad_signatures(void)
 {
     char *s;
@@ -207,18 +219,8 @@ static void test_bad_signatures(void)
     refused("f(uint256[65536][3])", LITHSM_ERR_RANGE, "words");
 
     /* 16 levels of nesting pass, 17 do not; tuples and arrays alike. */
-    s = nested("(", "uint8", ")", 15);
-    canonical_is(s, s, NULL);
-    free(s);
-    s = nested("(", "uint8", ")", 16);
-    refused(s, LITHSM_ERR_RANGE, "nest deeper than 16");
-    free(s);
-    s = nested("", "uint8", "[]", 15);
-    canonical_is(s, s, NULL);
-    free(s);
-    s = nested("", "uint8", "[]", 16);
-    refused(s, LITHSM_ERR_RANGE, "nest deeper than 16");
-    free(s);
+    depth_limit("(", ")");
+    depth_limit("", "[]");
     s = nested("(", "uint8", ")[2]", 100);
     refused(s, LITHSM_ERR_RANGE, "nest deeper than 16");
     free(s);
