@@ -725,5 +725,7 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_flow.h"
 #include "lithsm_eip712.h"
 #include "lithsm_tx.h"
+#include "lithsm_abi.h"
+#include "lithsm_chipotle.h"
 
 #endif /* LITHSM_H */

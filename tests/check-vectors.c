@@ -154,6 +154,7 @@ static const struct {
     { "verify-negative.json", check_verify },
     { "eip712.json", check_eip712 },
     { "transaction.json", check_transaction },
+    { "abi-calls.json", check_abi_call },
 };
 
 static json_object *load(const char *dir, const char *file)

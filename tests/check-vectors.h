@@ -73,5 +73,6 @@ int check_verify(vcase *c, json_object *in, json_object *ex);
  * refused (c->note then gives lithsm's reason). */
 int check_eip712(vcase *c, json_object *in, json_object *ex);
 int check_transaction(vcase *c, json_object *in, json_object *ex);
+int check_abi_call(vcase *c, json_object *in, json_object *ex);
 
 #endif /* LITHSM_CHECK_VECTORS_H */

@@ -6,15 +6,17 @@
  * Validator hold only static fields, so the head is 7 words (5 for the
  * Epoch, minNodeCount, the array offset) and each validator takes 7 words
  * in place after the array count.  Solidity always encodes this one way,
- * so anything else is refused rather than guessed at.
+ * so anything else is refused rather than guessed at.  The word helpers
+ * are the ABI encoder's too (lib/eth/abi_word.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth/abi.h"
 #include "net/net.h"
 
-#define WORD 32u
+#define WORD LITHSM_ABI_WORD
 #define HEAD_WORDS 7u
 #define VALIDATOR_WORDS 7u
 /* Word index of the array count when the offset is the head size. */
@@ -24,37 +26,13 @@
 /* The SDK's EPOCH_READY_FOR_LOCAL_DEV. */
 #define EPOCH_MIN_FOR_PREVIOUS 3u
 
-/* 1 when only the low `bytes` bytes of the big-endian word are used. */
-static int word_fits(const uint8_t *w, size_t bytes)
-{
-    size_t i;
-
-    for (i = 0; i < WORD - bytes; i++)
-        if (w[i] != 0)
-            return 0;
-    return 1;
-}
-
-static uint64_t word_u64(const uint8_t *w)
-{
-    uint64_t v = 0;
-    size_t i;
-
-    for (i = WORD - 8; i < WORD; i++)
-        v = (v << 8) | w[i];
-    return v;
-}
-
 static lithsm_err get_u64(uint64_t *out, const uint8_t *data, size_t word,
                           const char *name)
 {
-    const uint8_t *w = data + word * WORD;
-
-    if (!word_fits(w, 8))
+    if (!lithsm_abi_word_read_u64(out, data, word))
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "staking ABI: word %zu (%s) does not fit 64 bits",
                            word, name);
-    *out = word_u64(w);
     return LITHSM_OK;
 }
 
@@ -65,35 +43,35 @@ static lithsm_err decode_validator(lithsm_validator *v, const uint8_t *data,
     const uint8_t *w = data + base * WORD;
     uint64_t port;
 
-    if (!word_fits(w, 4))
+    if (!lithsm_abi_word_fits(w, 4))
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "staking ABI: word %zu (validator %zu ip) is wider "
                            "than uint32",
                            base, i);
-    v->ip = (uint32_t)word_u64(w);
+    v->ip = (uint32_t)lithsm_abi_word_u64(w);
     if (v->ip == 0)
         return lithsm_fail(LITHSM_ERR_PROTOCOL,
                            "staking ABI: word %zu (validator %zu ip) is "
                            "0.0.0.0",
                            base, i);
-    if (!word_fits(w + WORD, 16))
+    if (!lithsm_abi_word_fits(w + WORD, 16))
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "staking ABI: word %zu (validator %zu ipv6) is "
                            "wider than uint128",
                            base + 1, i);
-    if (!word_fits(w + 2 * WORD, 4))
+    if (!lithsm_abi_word_fits(w + 2 * WORD, 4))
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "staking ABI: word %zu (validator %zu port) is "
                            "wider than uint32",
                            base + 2, i);
-    port = word_u64(w + 2 * WORD);
+    port = lithsm_abi_word_u64(w + 2 * WORD);
     if (port == 0 || port > 65535)
         return lithsm_fail(LITHSM_ERR_PROTOCOL,
                            "staking ABI: word %zu (validator %zu port) is "
                            "%llu, not a TCP port",
                            base + 2, i, (unsigned long long)port);
     v->port = (uint16_t)port;
-    if (!word_fits(w + 3 * WORD, 20))
+    if (!lithsm_abi_word_fits(w + 3 * WORD, 20))
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "staking ABI: word %zu (validator %zu nodeAddress) "
                            "is wider than an address",
@@ -133,7 +111,7 @@ static lithsm_err decode_head(lithsm_staking *out, const uint8_t *data)
                                                 "epoch.number", "epoch.endTime",
                                                 "epoch.retries",
                                                 "epoch.timeout" };
-    uint64_t *epoch_slots[5];
+    uint64_t *epoch_slots[5], offset;
     size_t i;
     lithsm_err err;
 
@@ -150,8 +128,8 @@ static lithsm_err decode_head(lithsm_staking *out, const uint8_t *data)
     err = get_u64(&out->min_node_count, data, 5, "minNodeCount");
     if (err != LITHSM_OK)
         return err;
-    if (!word_fits(data + 6 * WORD, 8) ||
-        word_u64(data + 6 * WORD) != HEAD_WORDS * WORD)
+    if (!lithsm_abi_word_read_u64(&offset, data, 6) ||
+        offset != HEAD_WORDS * WORD)
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "staking ABI: word 6 (validators offset) is not "
                            "0xe0, the end of the head");
