@@ -34,6 +34,10 @@ typedef struct lithsm_chipotle_proof_params {
     const lithsm_eth_address *new_admin;
 } lithsm_chipotle_proof_params;
 
+/** 1 when `type` names a ChainSecured proof type (above), else 0; NULL
+ *  is 0. */
+LITHSM_API int lithsm_chipotle_is_proof_type(const char *type);
+
 /** The typed data of a proof by `address` (keys in the order types,
  *  primaryType, domain, message; chainId and issuedAt as JSON numbers).
  *  Caller frees.

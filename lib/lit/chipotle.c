@@ -16,10 +16,12 @@ static const char *const proof_types[] = {
     "BillingAuth",
 };
 
-static int is_proof_type(const char *type)
+int lithsm_chipotle_is_proof_type(const char *type)
 {
     size_t i;
 
+    if (type == NULL)
+        return 0;
     for (i = 0; i < sizeof(proof_types) / sizeof(proof_types[0]); i++)
         if (strcmp(type, proof_types[i]) == 0)
             return 1;
@@ -28,7 +30,7 @@ static int is_proof_type(const char *type)
 
 static lithsm_err check_params(const lithsm_chipotle_proof_params *p)
 {
-    if (p->type == NULL || !is_proof_type(p->type))
+    if (!lithsm_chipotle_is_proof_type(p->type))
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "ChainSecured proof: type must be CreateWallet, "
                            "ConvertAccount, AddUsageApiKey or BillingAuth");
