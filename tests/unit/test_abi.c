@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "eth/abi.h"
 #include "eth/int256.h"
 #include "lithsm.h"
@@ -482,8 +484,53 @@ static void test_int_digits(void)
     int_is("-1000000000", s, LITHSM_OK, "c4653600");
 }
 
+/* How library code encodes a call from C values: a json-c array of the
+ * text forms (a uint256 as 0x-hex, an address as text) and
+ * lithsm_abi_encode_call(); the same bytes as the JSON text. */
+static void test_from_c_values(void)
+{
+    const char *sig =
+        "registerWalletDerivation(uint256,address,uint256,string,string)";
+    const char *text =
+        "[\"0x0102\",\"0x8ca5fe6fc7a176a7cd0f267ffabbeb107e5f3fa5\","
+        "\"7\",\"wallet\",\"\"]";
+    uint8_t key[32] = { 0 }, *a = NULL, *b = NULL;
+    char hex[67] = "0x", addr_text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    lithsm_eth_address addr;
+    lithsm_abi_function *f = NULL;
+    json_object *args = json_object_new_array();
+    size_t alen = 0, blen = 0;
+
+    key[30] = 1;
+    key[31] = 2;
+    ok(lithsm_hex_encode(hex + 2, sizeof(hex) - 2, key, 32) == LITHSM_OK &&
+           lithsm_eth_address_parse(
+               &addr, "0x8ca5fe6fc7a176a7cd0f267ffabbeb107e5f3fa5", 0) ==
+               LITHSM_OK,
+       "C values: inputs");
+    lithsm_eth_address_to_text(addr_text, &addr);
+    json_object_array_add(args, json_object_new_string(hex));
+    json_object_array_add(args, json_object_new_string(addr_text));
+    json_object_array_add(args, json_object_new_int64(7));
+    json_object_array_add(args, json_object_new_string("wallet"));
+    json_object_array_add(args, json_object_new_string(""));
+    ok_int_eq(lithsm_abi_function_parse(&f, sig), LITHSM_OK, "C values: sig");
+    ok_int_eq(lithsm_abi_encode_call(&a, &alen, f, args), LITHSM_OK,
+              "C values: lithsm_abi_encode_call");
+    ok_int_eq(lithsm_abi_encode_json(&b, &blen, f, text, strlen(text)),
+              LITHSM_OK, "C values: the JSON text");
+    ok(a != NULL && b != NULL && alen == blen && alen == 4 + 8 * 32 &&
+           memcmp(a, b, alen) == 0,
+       "  ... the same calldata");
+    json_object_put(args);
+    free(a);
+    lithsm_free(b);
+    lithsm_abi_function_free(f);
+}
+
 int main(void)
 {
+    test_from_c_values();
     test_int_digits();
     test_spec_examples();
     test_grammar();
