@@ -77,12 +77,17 @@ static lithsm_err bad(enc *e, lithsm_err code, const char *fmt, ...)
     return lithsm_fail(code, "%s: %s", path_of(e), msg);
 }
 
+static lithsm_err too_long(void)
+{
+    return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
+                       LITHSM_ABI_MAX_CALLDATA);
+}
+
 /* Appends n zero bytes; *pos is where they start. */
 static lithsm_err grow(enc *e, size_t n, size_t *pos)
 {
     if (n > LITHSM_ABI_MAX_CALLDATA - e->len)
-        return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
-                           LITHSM_ABI_MAX_CALLDATA);
+        return too_long();
     if (e->len + n > e->cap) {
         size_t cap = e->cap ? e->cap : 256;
         uint8_t *grown;
@@ -289,8 +294,7 @@ static lithsm_err put_data(enc *e, const lithsm_abi_node *t,
         n = len;
     }
     if (n > LITHSM_ABI_MAX_CALLDATA)
-        return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
-                           LITHSM_ABI_MAX_CALLDATA);
+        return too_long();
     if ((err = grow(e, WORD + n + lithsm_abi_word_pad(n), &pos)) != LITHSM_OK)
         return err;
     lithsm_abi_word_put_u64(e->data + pos, n);
@@ -317,9 +321,7 @@ static lithsm_err put_dynamic(enc *e, const lithsm_abi_node *t,
         size_t slot = elem->dynamic ? 1 : elem->words;
 
         if (n > LITHSM_ABI_MAX_CALLDATA / WORD / slot)
-            return lithsm_fail(LITHSM_ERR_RANGE,
-                               "call data: more than %u bytes",
-                               LITHSM_ABI_MAX_CALLDATA);
+            return too_long();
         if ((err = grow(e, WORD, &pos)) != LITHSM_OK)
             return err;
         lithsm_abi_word_put_u64(e->data + pos, n);
