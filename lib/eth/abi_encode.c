@@ -7,8 +7,9 @@
  * an array's elements) reserves its head at the end of the output, writes
  * static members in place and appends each dynamic member's tail after
  * writing its offset.  Positions, not pointers, survive the buffer's
- * growth.  The path of the value being encoded ("argument 2[3].1") is kept
- * as the walk goes, for the error messages.
+ * growth.  The path of the value being encoded (its sequence and index at
+ * each level) is kept as the walk goes and written out ("argument 2[3].1")
+ * only for an error message.
  */
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -26,9 +27,40 @@ typedef struct enc {
     const lithsm_abi_function *f;
     uint8_t *data;
     size_t len, cap;
+    struct {
+        const lithsm_abi_node *seq;
+        size_t i;
+    } at[LITHSM_ABI_MAX_DEPTH + 2];
+    size_t depth;
     char path[256];
-    size_t path_len;
 } enc;
+
+static lithsm_err bad(enc *e, lithsm_err code, const char *fmt, ...)
+    LITHSM_PRINTF(3, 4);
+
+/* Writes the path of the value at hand into e->path: "call data:
+ * argument" then " i" (an argument), ".i" (a tuple member) or "[i]" (an
+ * array element) per level. */
+static const char *path_of(enc *e)
+{
+    size_t k, len = strlen(PATH_PREFIX);
+    int n;
+
+    memcpy(e->path, PATH_PREFIX, len + 1);
+    for (k = 0; k < e->depth && len < sizeof(e->path) - 1; k++) {
+        const lithsm_abi_node *t = e->at[k].seq;
+        size_t room = sizeof(e->path) - len;
+
+        if (k == 0)
+            n = snprintf(e->path + len, room, " %zu", e->at[k].i);
+        else if (t->kind == LITHSM_ABI_TUPLE)
+            n = snprintf(e->path + len, room, ".%zu", e->at[k].i);
+        else
+            n = snprintf(e->path + len, room, "[%zu]", e->at[k].i);
+        len += n > 0 && (size_t)n < room ? (size_t)n : room - 1;
+    }
+    return e->path;
+}
 
 static lithsm_err bad(enc *e, lithsm_err code, const char *fmt, ...)
     LITHSM_PRINTF(3, 4);
@@ -42,39 +74,20 @@ static lithsm_err bad(enc *e, lithsm_err code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return lithsm_fail(code, "%s: %s", e->path, msg);
+    return lithsm_fail(code, "%s: %s", path_of(e), msg);
 }
 
-/* Adds " i" (an argument), ".i" (a tuple member) or "[i]" (an array
- * element) to the path; returns the length to go back to. */
-static size_t path_push(enc *e, const lithsm_abi_node *t, size_t i)
+static lithsm_err too_long(void)
 {
-    size_t mark = e->path_len, room = sizeof(e->path) - mark;
-    int n;
-
-    if (t == &e->f->nodes[e->f->args])
-        n = snprintf(e->path + mark, room, " %zu", i);
-    else if (t->kind == LITHSM_ABI_TUPLE)
-        n = snprintf(e->path + mark, room, ".%zu", i);
-    else
-        n = snprintf(e->path + mark, room, "[%zu]", i);
-    if (n > 0)
-        e->path_len += (size_t)n < room ? (size_t)n : room - 1;
-    return mark;
-}
-
-static void path_pop(enc *e, size_t mark)
-{
-    e->path_len = mark;
-    e->path[mark] = '\0';
+    return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
+                       LITHSM_ABI_MAX_CALLDATA);
 }
 
 /* Appends n zero bytes; *pos is where they start. */
 static lithsm_err grow(enc *e, size_t n, size_t *pos)
 {
     if (n > LITHSM_ABI_MAX_CALLDATA - e->len)
-        return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
-                           LITHSM_ABI_MAX_CALLDATA);
+        return too_long();
     if (e->len + n > e->cap) {
         size_t cap = e->cap ? e->cap : 256;
         uint8_t *grown;
@@ -161,10 +174,12 @@ static lithsm_err put_word(enc *e, const lithsm_abi_node *t,
     case LITHSM_ABI_INT:
         it.bits = t->size;
         it.is_signed = t->kind == LITHSM_ABI_INT;
-        err = lithsm_int_from_json(word, v, it, e->path);
-        if (err == LITHSM_OK)
-            memcpy(e->data + pos, word, WORD);
-        return err;
+        /* The path is written out only when the value is refused: then
+         * the same parse again gives the message naming it. */
+        if (lithsm_int_from_json(word, v, it, "call data") != LITHSM_OK)
+            return lithsm_int_from_json(word, v, it, path_of(e));
+        memcpy(e->data + pos, word, WORD);
+        return LITHSM_OK;
     case LITHSM_ABI_ADDRESS:
         return put_address(e, v, pos);
     case LITHSM_ABI_BOOL:
@@ -196,7 +211,7 @@ static lithsm_err put_static(enc *e, const lithsm_abi_node *t,
 static lithsm_err put_seq(enc *e, const lithsm_abi_node *t,
                           const json_object *v, size_t start)
 {
-    size_t i, n = json_object_array_length(v), off = start, mark;
+    size_t i, n = json_object_array_length(v), off = start, level = e->depth;
     uint32_t m = t->child;
     lithsm_err err = LITHSM_OK;
 
@@ -204,7 +219,11 @@ static lithsm_err put_seq(enc *e, const lithsm_abi_node *t,
         const lithsm_abi_node *mt = &e->f->nodes[m];
         const json_object *x = json_object_array_get_idx(v, i);
 
-        mark = path_push(e, t, i);
+        if (level >= sizeof(e->at) / sizeof(e->at[0]))
+            return lithsm_fail(LITHSM_ERR_RANGE, "call data: nested too deep");
+        e->at[level].seq = t;
+        e->at[level].i = i;
+        e->depth = level + 1;
         if (mt->dynamic) {
             lithsm_abi_word_put_u64(e->data + off, e->len - start);
             err = put_dynamic(e, mt, x);
@@ -213,7 +232,7 @@ static lithsm_err put_seq(enc *e, const lithsm_abi_node *t,
             err = put_static(e, mt, x, off);
             off += mt->words * WORD;
         }
-        path_pop(e, mark);
+        e->depth = level;
         if (t->kind == LITHSM_ABI_TUPLE)
             m = mt->next;
     }
@@ -275,8 +294,7 @@ static lithsm_err put_data(enc *e, const lithsm_abi_node *t,
         n = len;
     }
     if (n > LITHSM_ABI_MAX_CALLDATA)
-        return lithsm_fail(LITHSM_ERR_RANGE, "call data: more than %u bytes",
-                           LITHSM_ABI_MAX_CALLDATA);
+        return too_long();
     if ((err = grow(e, WORD + n + lithsm_abi_word_pad(n), &pos)) != LITHSM_OK)
         return err;
     lithsm_abi_word_put_u64(e->data + pos, n);
@@ -303,9 +321,7 @@ static lithsm_err put_dynamic(enc *e, const lithsm_abi_node *t,
         size_t slot = elem->dynamic ? 1 : elem->words;
 
         if (n > LITHSM_ABI_MAX_CALLDATA / WORD / slot)
-            return lithsm_fail(LITHSM_ERR_RANGE,
-                               "call data: more than %u bytes",
-                               LITHSM_ABI_MAX_CALLDATA);
+            return too_long();
         if ((err = grow(e, WORD, &pos)) != LITHSM_OK)
             return err;
         lithsm_abi_word_put_u64(e->data + pos, n);
@@ -340,8 +356,6 @@ lithsm_err lithsm_abi_encode_call(uint8_t **out, size_t *out_len,
         return lithsm_fail(LITHSM_ERR_RANGE,
                            "call data: %zu arguments given, %s takes %zu", n,
                            f->canonical, root->length);
-    memcpy(e.path, PATH_PREFIX, sizeof(PATH_PREFIX));
-    e.path_len = sizeof(PATH_PREFIX) - 1;
     err = grow(&e, LITHSM_ABI_SELECTOR_LEN, &pos);
     if (err == LITHSM_OK) {
         memcpy(e.data, f->selector, LITHSM_ABI_SELECTOR_LEN);

@@ -165,6 +165,13 @@ static size_t slot_words(const lithsm_abi_node *n)
     return n->dynamic ? 1 : n->words;
 }
 
+static lithsm_err too_big(void)
+{
+    return lithsm_fail(LITHSM_ERR_RANGE,
+                       "function signature: a type of more than %u words",
+                       LITHSM_ABI_MAX_STATIC_WORDS);
+}
+
 /* The limits on a node; the argument list (depth 0) is one level more. */
 static lithsm_err check_sizes(const lithsm_abi_node *n, unsigned depth)
 {
@@ -174,10 +181,7 @@ static lithsm_err check_sizes(const lithsm_abi_node *n, unsigned depth)
                            LITHSM_ABI_MAX_DEPTH);
     if (n->head > LITHSM_ABI_MAX_STATIC_WORDS ||
         n->words > LITHSM_ABI_MAX_STATIC_WORDS)
-        return lithsm_fail(LITHSM_ERR_RANGE,
-                           "function signature: a type of more than %u "
-                           "words",
-                           LITHSM_ABI_MAX_STATIC_WORDS);
+        return too_big();
     return LITHSM_OK;
 }
 
@@ -215,6 +219,8 @@ static lithsm_err parse_suffix(parser *p, uint32_t *t)
     n->height = elem->height + 1;
     n->dynamic = k == 0 || elem->dynamic;
     if (k != 0) {
+        if (slot_words(elem) > LITHSM_ABI_MAX_STATIC_WORDS / k)
+            return too_big();
         n->head = (size_t)k * slot_words(elem);
         n->words = n->dynamic ? 1 : n->head;
         lithsm_buf_printf(&p->canon, "[%lu]", k);

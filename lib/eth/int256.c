@@ -33,21 +33,6 @@ int lithsm_int_type_of(lithsm_int_type *out, const char *name)
     return 1;
 }
 
-/* v = v * mul + add; 0 when the result leaves 256 bits. */
-static int mul_add_small(uint8_t v[32], unsigned mul, unsigned add)
-{
-    unsigned carry = add;
-    int i;
-
-    for (i = 31; i >= 0; i--) {
-        unsigned x = v[i] * mul + carry;
-
-        v[i] = (uint8_t)(x & 0xff);
-        carry = x >> 8;
-    }
-    return carry == 0;
-}
-
 static void negate(uint8_t v[32])
 {
     unsigned carry = 1;
@@ -72,10 +57,31 @@ static int hex_digit(char c)
     return -1;
 }
 
-/* Digits of text[0..len) in `base` into v; PARSE/RANGE named by `what`. */
+/* v = v * mul + add over 8 big-endian 32-bit limbs; 0 when the result
+ * leaves 256 bits. */
+static int limbs_mul_add(uint32_t v[8], uint32_t mul, uint32_t add)
+{
+    uint64_t carry = add;
+    int i;
+
+    for (i = 7; i >= 0; i--) {
+        uint64_t x = (uint64_t)v[i] * mul + carry;
+
+        v[i] = (uint32_t)x;
+        carry = x >> 32;
+    }
+    return carry == 0;
+}
+
+/* Digits of text[0..len) in `base` into v; PARSE/RANGE named by `what`.
+ * Digits are taken 9 (decimal) or 7 (hex) at a time, one multiplication
+ * of the whole value per group; a value that overflows before a bad digit
+ * is RANGE, as when read one digit at a time. */
 static lithsm_err read_digits(uint8_t v[32], const char *text, size_t len,
                               unsigned base, const char *what)
 {
+    const uint32_t full = base == 10 ? 1000000000u : 1u << 28;
+    uint32_t limbs[8] = { 0 }, group = 0, scale = 1;
     size_t i;
 
     memset(v, 0, 32);
@@ -84,15 +90,28 @@ static lithsm_err read_digits(uint8_t v[32], const char *text, size_t len,
     for (i = 0; i < len; i++) {
         int d = hex_digit(text[i]);
 
-        if (d < 0 || (unsigned)d >= base)
+        if (d < 0 || (unsigned)d >= base) {
+            if (!limbs_mul_add(limbs, scale, group))
+                break;
             return lithsm_fail(
                 LITHSM_ERR_PARSE, "%s: '%c' is not a %s digit", what,
                 (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?',
                 base == 10 ? "decimal" : "hex");
-        if (!mul_add_small(v, base, (unsigned)d))
-            return lithsm_fail(LITHSM_ERR_RANGE,
-                               "%s: the value exceeds 2^256 - 1", what);
+        }
+        group = group * base + (uint32_t)d;
+        scale *= base;
+        if (scale == full) {
+            if (!limbs_mul_add(limbs, scale, group))
+                break;
+            group = 0;
+            scale = 1;
+        }
     }
+    if (i < len || !limbs_mul_add(limbs, scale, group))
+        return lithsm_fail(LITHSM_ERR_RANGE, "%s: the value exceeds 2^256 - 1",
+                           what);
+    for (i = 0; i < 32; i++)
+        v[i] = (uint8_t)(limbs[i / 4] >> (24 - 8 * (i % 4)));
     return LITHSM_OK;
 }
 

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "eth/abi.h"
+#include "eth/int256.h"
 #include "lithsm.h"
 #include "tap.h"
 
@@ -421,8 +424,114 @@ static void test_words_helpers(void)
        "word: padding to whole words");
 }
 
+/* lithsm_int_parse() (int256.c reads 9 decimal or 7 hex digits per
+ * step): text -> the value's low bytes, or the error. */
+static void int_is(const char *text, lithsm_int_type t, lithsm_err code,
+                   const char *hex_low)
+{
+    uint8_t v[32], want[32];
+    size_t n = hex_low ? strlen(hex_low) / 2 : 0;
+    lithsm_err err = lithsm_int_parse(v, text, strlen(text), t, "x");
+    char what[160];
+
+    snprintf(what, sizeof(what), "int %.100s", text);
+    ok_int_eq(err, code, what);
+    if (err != LITHSM_OK || hex_low == NULL)
+        return;
+    /* Negative values are sign-extended: the bytes above are 0xff. */
+    memset(want, text[0] == '-' ? 0xff : 0, 32);
+    ok(lithsm_hex_decode(want + 32 - n, n, hex_low, 2 * n) == LITHSM_OK &&
+           memcmp(v, want, 32) == 0,
+       "  ... its bytes");
+}
+
+static void test_int_digits(void)
+{
+    const lithsm_int_type u = LITHSM_UINT256, s = { 256, 1 };
+    const char *max = "11579208923731619542357098500868790785326998466564056"
+                      "4039457584007913129639935";
+    char text[200];
+
+    int_is("0", u, LITHSM_OK, "00");
+    int_is("1000000000", u, LITHSM_OK, "3b9aca00");
+    int_is("999999999", u, LITHSM_OK, "3b9ac9ff");
+    int_is("4294967296", u, LITHSM_OK, "0100000000");
+    int_is("18446744073709551616", u, LITHSM_OK, "010000000000000000");
+    int_is("0x123456789abcdef0123", u, LITHSM_OK, "0123456789abcdef0123");
+    int_is("0x10000000", u, LITHSM_OK, "10000000");
+    int_is(max, u, LITHSM_OK,
+           "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    snprintf(text, sizeof(text), "000000000000000000000%s", max);
+    int_is(text, u, LITHSM_OK,
+           "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    int_is("1157920892373161954235709850086879078532699846656405640394575840"
+           "07913129639936",
+           u, LITHSM_ERR_RANGE, NULL);
+    int_is("0x1"
+           "0000000000000000000000000000000000000000000000000000000000000000",
+           u, LITHSM_ERR_RANGE, NULL);
+    snprintf(text, sizeof(text), "%s0x", max); /* overflow, then a bad digit */
+    int_is(text, u, LITHSM_ERR_RANGE, NULL);
+    int_is("12345678901234x", u, LITHSM_ERR_PARSE, NULL);
+    int_is("0x", u, LITHSM_ERR_PARSE, NULL);
+    int_is("-578960446186580977117854925043439539266349923328202820197287920"
+           "03956564819968",
+           s, LITHSM_OK,
+           "8000000000000000000000000000000000000000000000000000000000000000");
+    int_is("-578960446186580977117854925043439539266349923328202820197287920"
+           "03956564819969",
+           s, LITHSM_ERR_RANGE, NULL);
+    int_is("-1000000000", s, LITHSM_OK, "c4653600");
+}
+
+/* How library code encodes a call from C values: a json-c array of the
+ * text forms (a uint256 as 0x-hex, an address as text) and
+ * lithsm_abi_encode_call(); the same bytes as the JSON text. */
+static void test_from_c_values(void)
+{
+    const char *sig =
+        "registerWalletDerivation(uint256,address,uint256,string,string)";
+    const char *text =
+        "[\"0x0102\",\"0x8ca5fe6fc7a176a7cd0f267ffabbeb107e5f3fa5\","
+        "\"7\",\"wallet\",\"\"]";
+    uint8_t key[32] = { 0 }, *a = NULL, *b = NULL;
+    char hex[67] = "0x", addr_text[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    lithsm_eth_address addr;
+    lithsm_abi_function *f = NULL;
+    json_object *args = json_object_new_array();
+    size_t alen = 0, blen = 0;
+
+    key[30] = 1;
+    key[31] = 2;
+    ok(lithsm_hex_encode(hex + 2, sizeof(hex) - 2, key, 32) == LITHSM_OK &&
+           lithsm_eth_address_parse(
+               &addr, "0x8ca5fe6fc7a176a7cd0f267ffabbeb107e5f3fa5", 0) ==
+               LITHSM_OK,
+       "C values: inputs");
+    lithsm_eth_address_to_text(addr_text, &addr);
+    json_object_array_add(args, json_object_new_string(hex));
+    json_object_array_add(args, json_object_new_string(addr_text));
+    json_object_array_add(args, json_object_new_int64(7));
+    json_object_array_add(args, json_object_new_string("wallet"));
+    json_object_array_add(args, json_object_new_string(""));
+    ok_int_eq(lithsm_abi_function_parse(&f, sig), LITHSM_OK, "C values: sig");
+    ok_int_eq(lithsm_abi_encode_call(&a, &alen, f, args), LITHSM_OK,
+              "C values: lithsm_abi_encode_call");
+    ok_int_eq(lithsm_abi_encode_json(&b, &blen, f, text, strlen(text)),
+              LITHSM_OK, "C values: the JSON text");
+    ok(a != NULL && b != NULL && alen == blen && alen == 4 + 8 * 32 &&
+           memcmp(a, b, alen) == 0,
+       "  ... the same calldata");
+    json_object_put(args);
+    free(a);
+    lithsm_free(b);
+    lithsm_abi_function_free(f);
+}
+
 int main(void)
 {
+    test_from_c_values();
+    test_int_digits();
     test_spec_examples();
     test_grammar();
     test_bad_signatures();
