@@ -58,12 +58,16 @@ typedef struct {
     size_t domain_index; /* EIP712Domain */
 } eip712_types;
 
-/* A JSON path for error messages ("message.to.wallet"). */
+/* A JSON path for error messages, after their common prefix:
+ * "typed data: message.to.wallet".  Built with memcpy, not printf: it
+ * follows every value. */
 typedef struct {
     char text[EIP712_PATH_MAX];
-    size_t len;
+    size_t len, base; /* base: the prefix's length */
 } eip712_path;
 
+/* "typed data: " + first. */
+void eip712_path_init(eip712_path *p, const char *first);
 /* Appends ".name" (or "name" at the start) / "[i]"; returns the old
  * length for eip712_path_pop(). */
 size_t eip712_path_key(eip712_path *p, const char *name);
