@@ -9,8 +9,14 @@
 #include "eth/int256.h"
 #include "util/util.h"
 
-#define EIP712_MAX_TYPES 1024
+/* Bounds that keep hostile types linear in time and memory: names and
+ * type texts are short, and every type's encodeType (which repeats the
+ * types it reaches) adds up to a bounded total. */
+#define EIP712_MAX_TYPES 256
 #define EIP712_MAX_FIELDS 1024
+#define EIP712_MAX_TOTAL_FIELDS 8192
+#define EIP712_MAX_NAME 256
+#define EIP712_MAX_ENCODED (4u * 1024u * 1024u)
 #define EIP712_MAX_DIMS 8
 #define EIP712_MAX_FIXED_LEN 65536
 #define EIP712_MAX_NESTING 64

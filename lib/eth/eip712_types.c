@@ -192,7 +192,7 @@ range:
 static lithsm_err parse_field_type(eip712_ftype *ft, const eip712_types *t,
                                    const char *text, const eip712_path *path)
 {
-    char base[128];
+    char base[EIP712_MAX_NAME + 1];
     size_t n = strcspn(text, "[");
     lithsm_err err;
 
@@ -258,13 +258,17 @@ static lithsm_err read_field(eip712_field *f, const json_object *entry,
                            path->text);
     mark = eip712_path_key(path, "name");
     if (!json_object_is_type(name, json_type_string) ||
+        json_object_get_string_len(name) > EIP712_MAX_NAME ||
         !eip712_is_identifier(json_object_get_string(name),
                               (size_t)json_object_get_string_len(name)))
-        return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be an identifier string",
-                           path->text);
+        return lithsm_fail(LITHSM_ERR_PARSE,
+                           "%s: must be an identifier string (at most %d "
+                           "characters)",
+                           path->text, EIP712_MAX_NAME);
     eip712_path_pop(path, mark);
     mark = eip712_path_key(path, "type");
     if (!json_object_is_type(type, json_type_string) ||
+        json_object_get_string_len(type) > 2 * EIP712_MAX_NAME ||
         strlen(json_object_get_string(type)) !=
             (size_t)json_object_get_string_len(type))
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be a type name string",
@@ -282,11 +286,13 @@ static lithsm_err read_struct(eip712_struct *s, const char *name,
     lithsm_err err;
 
     s->name = name;
-    if (!eip712_is_identifier(name, strlen(name)) || atomic_like(name))
+    if (strlen(name) > EIP712_MAX_NAME ||
+        !eip712_is_identifier(name, strlen(name)) || atomic_like(name))
         return lithsm_fail(LITHSM_ERR_PARSE,
                            "%s: \"%.80s\" cannot name a type "
-                           "(an identifier that no atomic type has)",
-                           path->text, name);
+                           "(an identifier that no atomic type has, at most "
+                           "%d characters)",
+                           path->text, name, EIP712_MAX_NAME);
     if (!json_object_is_type(list, json_type_array))
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be an array of fields",
                            path->text);
@@ -462,16 +468,35 @@ static void put_signature(lithsm_buf *b, const eip712_struct *s)
     lithsm_buf_putc(b, ')');
 }
 
-/* encodeType and the type hash of every struct. */
+static size_t signature_len(const eip712_struct *s)
+{
+    size_t i, n = strlen(s->name) + 2;
+
+    for (i = 0; i < s->n_fields; i++)
+        n += strlen(s->fields[i].type_text) + strlen(s->fields[i].name) + 2;
+    return n;
+}
+
+/* encodeType and the type hash of every struct; RANGE when all of them
+ * together would pass EIP712_MAX_ENCODED bytes. */
 static lithsm_err encode_types(eip712_types *t, unsigned char *mark,
                                size_t *stack)
 {
-    size_t k, j, len;
+    size_t k, j, len, total = 0;
     lithsm_buf b;
 
     for (k = 0; k < t->n; k++) {
         memset(mark, 0, t->n);
         reach(t, k, mark, stack);
+        mark[k] = 1;
+        for (j = 0; j < t->n; j++)
+            if (mark[j])
+                total += signature_len(&t->structs[j]);
+        if (total > EIP712_MAX_ENCODED)
+            return lithsm_fail(LITHSM_ERR_RANGE,
+                               "typed data: types: their encodeType texts "
+                               "pass %u bytes",
+                               EIP712_MAX_ENCODED);
         lithsm_buf_init(&b);
         put_signature(&b, &t->structs[k]);
         for (j = 0; j < t->n; j++)
@@ -547,7 +572,7 @@ static lithsm_err check_graph(eip712_types *t, size_t primary)
 static lithsm_err read_all(eip712_types *t, json_object *types)
 {
     eip712_path path;
-    size_t i = 0, mark;
+    size_t i = 0, mark, total = 0;
     lithsm_err err;
 
     eip712_path_init(&path, "types");
@@ -557,10 +582,16 @@ static lithsm_err read_all(eip712_types *t, json_object *types)
     json_object_object_foreach(types, key, list)
     {
         mark = eip712_path_key(&path, key);
-        err = read_struct(&t->structs[i++], key, list, &path);
+        err = read_struct(&t->structs[i], key, list, &path);
         if (err != LITHSM_OK)
             return err;
         eip712_path_pop(&path, mark);
+        total += t->structs[i++].n_fields;
+        if (total > EIP712_MAX_TOTAL_FIELDS)
+            return lithsm_fail(LITHSM_ERR_RANGE,
+                               "typed data: types: more than %d fields in "
+                               "all",
+                               EIP712_MAX_TOTAL_FIELDS);
     }
     qsort(t->structs, t->n, sizeof(*t->structs), by_name);
     for (i = 1; i < t->n; i++)

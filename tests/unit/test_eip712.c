@@ -313,6 +313,63 @@ static void test_deep_types(void)
     free(text);
 }
 
+/* Types that reach one big type many times: each encodeType repeats it,
+ * so their total is bounded (RANGE), not allocated. */
+static void test_encoded_bound(void)
+{
+    size_t cap = 1u << 20, n = 0, i;
+    char *text = malloc(cap);
+
+    if (text == NULL) {
+        ok(0, "malloc");
+        return;
+    }
+    n += (size_t)snprintf(text, cap,
+                          "{\"types\":{\"EIP712Domain\":[],\"Big\":[");
+    for (i = 0; i < 1000; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "%s{\"name\":\"f%04zu%0200d\",\"type\":\"bool\"}",
+                              i ? "," : "", i, 0);
+    n += (size_t)snprintf(text + n, cap - n, "],\"P\":[");
+    for (i = 0; i < 30; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "%s{\"name\":\"t%zu\",\"type\":\"T%zu\"}",
+                              i ? "," : "", i, i);
+    n += (size_t)snprintf(text + n, cap - n, "]");
+    for (i = 0; i < 30; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              ",\"T%zu\":[{\"name\":\"b\",\"type\":\"Big\"}]",
+                              i);
+    snprintf(text + n, cap - n,
+             "},\"primaryType\":\"P\",\"domain\":{},\"message\":{}}");
+    refused(text, LITHSM_ERR_RANGE, "encodeType texts pass",
+            "encodeType repeating a big type is bounded");
+    free(text);
+}
+
+static void test_limits(void)
+{
+    char name[320] = "\"name\":\"", *text = malloc(65536);
+    size_t n = 0, i;
+
+    memset(name + 8, 'a', 300);
+    strcpy(name + 308, "\"");
+    refused_edit("\"name\":\"from\"", name, LITHSM_ERR_PARSE,
+                 "types.Mail[0].name: must be an identifier");
+    if (text == NULL) {
+        ok(0, "malloc");
+        return;
+    }
+    n += (size_t)snprintf(text, 65536, "{\"types\":{\"EIP712Domain\":[]");
+    for (i = 0; i < 257; i++)
+        n += (size_t)snprintf(text + n, 65536 - n, ",\"T%zu\":[]", i);
+    snprintf(text + n, 65536 - n,
+             "},\"primaryType\":\"T0\",\"domain\":{},\"message\":{}}");
+    refused(text, LITHSM_ERR_RANGE, "more than 256 types",
+            "more than 256 types are refused");
+    free(text);
+}
+
 static void test_args(void)
 {
     lithsm_typed_data *td = NULL;
@@ -342,6 +399,8 @@ int main(void)
     test_nul();
     test_errors();
     test_deep_types();
+    test_encoded_bound();
+    test_limits();
     test_args();
     return tap_done();
 }
