@@ -200,6 +200,19 @@ static void test_nested_arrays(void)
     lithsm_typed_data_struct_hash(words, td);
     ok_mem_eq(words, h, 32, "struct hash of nested arrays, by hand");
     lithsm_typed_data_free(td);
+    {
+        char bad[sizeof(text) + 2];
+
+        memcpy(bad, text, sizeof(text));
+        memcpy(strstr(bad, "\"3\""), "\"x\"", 3);
+        refused(bad, LITHSM_ERR_PARSE, "typed data: message.g[1][0]: ",
+                "an array item's error names its indexes");
+        snprintf(bad, sizeof(bad), "%.*s,5%s", (int)(strstr(text, "]]") - text),
+                 text, strstr(text, "]]"));
+        refused(bad, LITHSM_ERR_PARSE,
+                "typed data: message.g[1]: must have exactly 2 items, not 3",
+                "a fixed inner array of the wrong length names its index");
+    }
 }
 
 /* Strings are their UTF-8 bytes, U+0000 included; member names may not
