@@ -171,9 +171,8 @@ static lithsm_err parse_dims(eip712_ftype *ft, const char *s,
             goto range;
         if (ft->n_dims == EIP712_MAX_DIMS)
             return lithsm_fail(LITHSM_ERR_RANGE,
-                               "%s: more than %d array "
-                               "dimensions",
-                               path->text, EIP712_MAX_DIMS);
+                               "%s: more than %d array dimensions", path->text,
+                               EIP712_MAX_DIMS);
         ft->dims[ft->n_dims++] = n;
         s += digits + 2;
     }
@@ -197,10 +196,12 @@ static lithsm_err parse_field_type(eip712_ftype *ft, const eip712_types *t,
     lithsm_err err;
 
     memset(ft, 0, sizeof(*ft));
-    if (n > 0 && n < sizeof(base))
-        memcpy(base, text, n);
-    if (n == 0 || n >= sizeof(base) || (base[n] = '\0', 0) ||
-        !eip712_is_identifier(base, n))
+    if (n == 0 || n >= sizeof(base))
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: \"%.80s\" is not a type",
+                           path->text, text);
+    memcpy(base, text, n);
+    base[n] = '\0';
+    if (!eip712_is_identifier(base, n))
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: \"%.80s\" is not a type",
                            path->text, text);
     err = parse_dims(ft, text + n, path, text);
