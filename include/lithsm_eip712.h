@@ -47,9 +47,12 @@
  *  - top-level keys other than types, primaryType, domain and message
  *    (all four are required), and type entries other than {name, type}.
  * Limits against hostile input: the JSON text is at most 4 MiB and 64
- * levels deep; at most 1024 types, 1024 fields per type, 8 array
- * dimensions per field, fixed arrays of at most 65536 items, and types
- * nested at most 64 deep.
+ * levels deep; at most 256 types, 1024 fields per type and 8192 in all,
+ * type and field names of at most 256 characters, 8 array dimensions per
+ * field, fixed arrays of at most 65536 items, types nested at most 64
+ * deep, and 4 MiB of encodeType text for all types together (each type's
+ * repeats the types it reaches).  Time and memory stay linear in the
+ * input.
  *
  * Errors name the place: "typed data: message.to.wallet: ...",
  * "typed data: types.Mail[2].type: unknown type \"Persn\"".

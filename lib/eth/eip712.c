@@ -108,8 +108,9 @@ static lithsm_err keep_domain(lithsm_typed_data *td, json_object *domain)
         td->has_chain_id = 1;
     }
     if (json_object_object_get_ex(domain, "verifyingContract", &v)) {
-        if (lithsm_eth_address_parse(&td->contract, json_object_get_string(v),
-                                     0) != LITHSM_OK)
+        /* Its checksum, if any, was checked with the domain. */
+        if (lithsm_hex_decode(td->contract.bytes, 20,
+                              json_object_get_string(v) + 2, 40) != LITHSM_OK)
             return LITHSM_ERR_PARSE;
         td->has_contract = 1;
     }
@@ -141,13 +142,10 @@ static lithsm_err build(lithsm_typed_data *td, json_object *root)
     if (err != LITHSM_OK)
         return err;
     lithsm_buf_init(&scratch);
-    path.len = 0;
-    path.text[0] = '\0';
-    eip712_path_key(&path, "domain");
+    eip712_path_init(&path, "domain");
     err = eip712_hash_struct(td->domain_separator, &types, types.domain_index,
                              parts[2], &path, &scratch);
-    eip712_path_pop(&path, 0);
-    eip712_path_key(&path, "message");
+    eip712_path_init(&path, "message");
     if (err == LITHSM_OK)
         err = eip712_hash_struct(td->struct_hash, &types, primary, parts[3],
                                  &path, &scratch);

@@ -9,8 +9,14 @@
 #include "eth/int256.h"
 #include "util/util.h"
 
-#define EIP712_MAX_TYPES 1024
+/* Bounds that keep hostile types linear in time and memory: names and
+ * type texts are short, and every type's encodeType (which repeats the
+ * types it reaches) adds up to a bounded total. */
+#define EIP712_MAX_TYPES 256
 #define EIP712_MAX_FIELDS 1024
+#define EIP712_MAX_TOTAL_FIELDS 8192
+#define EIP712_MAX_NAME 256
+#define EIP712_MAX_ENCODED (4u * 1024u * 1024u)
 #define EIP712_MAX_DIMS 8
 #define EIP712_MAX_FIXED_LEN 65536
 #define EIP712_MAX_NESTING 64
@@ -58,12 +64,16 @@ typedef struct {
     size_t domain_index; /* EIP712Domain */
 } eip712_types;
 
-/* A JSON path for error messages ("message.to.wallet"). */
+/* A JSON path for error messages, after their common prefix:
+ * "typed data: message.to.wallet".  Built with memcpy, not printf: it
+ * follows every value. */
 typedef struct {
     char text[EIP712_PATH_MAX];
-    size_t len;
+    size_t len, base; /* base: the prefix's length */
 } eip712_path;
 
+/* "typed data: " + first. */
+void eip712_path_init(eip712_path *p, const char *first);
 /* Appends ".name" (or "name" at the start) / "[i]"; returns the old
  * length for eip712_path_pop(). */
 size_t eip712_path_key(eip712_path *p, const char *name);

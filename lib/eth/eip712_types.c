@@ -17,28 +17,47 @@
 
 /* ------------------------------------------------------------- paths */
 
+/* Appends n bytes of s, cut at the buffer's end. */
+static void path_add(eip712_path *p, const char *s, size_t n)
+{
+    if (n > sizeof(p->text) - 1 - p->len)
+        n = sizeof(p->text) - 1 - p->len;
+    memcpy(p->text + p->len, s, n);
+    p->len += n;
+    p->text[p->len] = '\0';
+}
+
+void eip712_path_init(eip712_path *p, const char *first)
+{
+    static const char prefix[] = "typed data: ";
+
+    memcpy(p->text, prefix, sizeof(prefix));
+    p->len = p->base = sizeof(prefix) - 1;
+    eip712_path_key(p, first);
+}
+
 size_t eip712_path_key(eip712_path *p, const char *name)
 {
     size_t old = p->len;
-    int n = snprintf(p->text + p->len, sizeof(p->text) - p->len, "%s%s",
-                     p->len ? "." : "", name);
 
-    if (n > 0)
-        p->len += (size_t)n;
-    if (p->len >= sizeof(p->text))
-        p->len = sizeof(p->text) - 1;
+    if (p->len > p->base)
+        path_add(p, ".", 1);
+    path_add(p, name, strlen(name));
     return old;
 }
 
 size_t eip712_path_index(eip712_path *p, size_t i)
 {
-    size_t old = p->len;
-    int n = snprintf(p->text + p->len, sizeof(p->text) - p->len, "[%zu]", i);
+    char digits[24];
+    size_t n = sizeof(digits), old = p->len;
 
-    if (n > 0)
-        p->len += (size_t)n;
-    if (p->len >= sizeof(p->text))
-        p->len = sizeof(p->text) - 1;
+    digits[--n] = ']';
+    do {
+        digits[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i > 0);
+    digits[--n] = '[';
+    path_add(p, digits + n, sizeof(digits) - n);
     return old;
 }
 
@@ -100,33 +119,32 @@ static lithsm_err parse_base(eip712_ftype *ft, const eip712_types *t,
 
         if (base[5] == '0' || strlen(base) > 7 || n < 1 || n > 32)
             return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: invalid type \"%s\" (bytesN "
+                               "%s: invalid type \"%s\" (bytesN "
                                "needs N from 1 to 32)",
                                path->text, base);
         ft->kind = EIP712_BYTES_N;
         ft->size = (unsigned)n;
     } else if (strcmp(base, "uint") == 0 || strcmp(base, "int") == 0) {
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: type \"%s\" has no width (write "
+                           "%s: type \"%s\" has no width (write "
                            "%s256: libraries read it differently)",
                            path->text, base, base);
     } else if (prefix_digits(base, "int") || prefix_digits(base, "uint")) {
         if (!lithsm_int_type_of(&ft->int_type, base))
             return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: invalid type \"%s\" (the "
+                               "%s: invalid type \"%s\" (the "
                                "width must be 8 to 256 in steps of 8)",
                                path->text, base);
         ft->kind = EIP712_INT;
     } else {
         if (strcmp(base, EIP712_DOMAIN) == 0)
             return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: a field cannot have type "
+                               "%s: a field cannot have type "
                                "EIP712Domain",
                                path->text);
         ft->struct_index = eip712_types_find(t, base);
         if (ft->struct_index == NOT_FOUND)
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: unknown type \"%s\"",
+            return lithsm_fail(LITHSM_ERR_PARSE, "%s: unknown type \"%s\"",
                                path->text, base);
         ft->kind = EIP712_STRUCT;
     }
@@ -153,38 +171,38 @@ static lithsm_err parse_dims(eip712_ftype *ft, const char *s,
             goto range;
         if (ft->n_dims == EIP712_MAX_DIMS)
             return lithsm_fail(LITHSM_ERR_RANGE,
-                               "typed data: %s: more than %d array "
-                               "dimensions",
-                               path->text, EIP712_MAX_DIMS);
+                               "%s: more than %d array dimensions", path->text,
+                               EIP712_MAX_DIMS);
         ft->dims[ft->n_dims++] = n;
         s += digits + 2;
     }
     return LITHSM_OK;
 bad:
     return lithsm_fail(LITHSM_ERR_PARSE,
-                       "typed data: %s: \"%s\" is not a type (array sizes "
+                       "%s: \"%s\" is not a type (array sizes "
                        "are [] or [N], N from 1, no leading zero)",
                        path->text, text);
 range:
     return lithsm_fail(LITHSM_ERR_RANGE,
-                       "typed data: %s: a fixed array of more than %d items",
-                       path->text, EIP712_MAX_FIXED_LEN);
+                       "%s: a fixed array of more than %d items", path->text,
+                       EIP712_MAX_FIXED_LEN);
 }
 
 static lithsm_err parse_field_type(eip712_ftype *ft, const eip712_types *t,
                                    const char *text, const eip712_path *path)
 {
-    char base[128];
+    char base[EIP712_MAX_NAME + 1];
     size_t n = strcspn(text, "[");
     lithsm_err err;
 
     memset(ft, 0, sizeof(*ft));
-    if (n > 0 && n < sizeof(base))
-        memcpy(base, text, n);
-    if (n == 0 || n >= sizeof(base) || (base[n] = '\0', 0) ||
-        !eip712_is_identifier(base, n))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: \"%.80s\" is not a type",
+    if (n == 0 || n >= sizeof(base))
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: \"%.80s\" is not a type",
+                           path->text, text);
+    memcpy(base, text, n);
+    base[n] = '\0';
+    if (!eip712_is_identifier(base, n))
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: \"%.80s\" is not a type",
                            path->text, text);
     err = parse_dims(ft, text + n, path, text);
     if (err == LITHSM_OK)
@@ -236,23 +254,25 @@ static lithsm_err read_field(eip712_field *f, const json_object *entry,
         !json_object_object_get_ex(entry, "type", &type) ||
         json_object_object_length(entry) != 2)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be an object with exactly "
+                           "%s: must be an object with exactly "
                            "\"name\" and \"type\"",
                            path->text);
     mark = eip712_path_key(path, "name");
     if (!json_object_is_type(name, json_type_string) ||
+        json_object_get_string_len(name) > EIP712_MAX_NAME ||
         !eip712_is_identifier(json_object_get_string(name),
                               (size_t)json_object_get_string_len(name)))
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be an identifier string",
-                           path->text);
+                           "%s: must be an identifier string (at most %d "
+                           "characters)",
+                           path->text, EIP712_MAX_NAME);
     eip712_path_pop(path, mark);
     mark = eip712_path_key(path, "type");
     if (!json_object_is_type(type, json_type_string) ||
+        json_object_get_string_len(type) > 2 * EIP712_MAX_NAME ||
         strlen(json_object_get_string(type)) !=
             (size_t)json_object_get_string_len(type))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be a type name string",
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be a type name string",
                            path->text);
     eip712_path_pop(path, mark);
     f->name = json_object_get_string(name);
@@ -267,20 +287,20 @@ static lithsm_err read_struct(eip712_struct *s, const char *name,
     lithsm_err err;
 
     s->name = name;
-    if (!eip712_is_identifier(name, strlen(name)) || atomic_like(name))
+    if (strlen(name) > EIP712_MAX_NAME ||
+        !eip712_is_identifier(name, strlen(name)) || atomic_like(name))
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: \"%.80s\" cannot name a type "
-                           "(an identifier that no atomic type has)",
-                           path->text, name);
+                           "%s: \"%.80s\" cannot name a type "
+                           "(an identifier that no atomic type has, at most "
+                           "%d characters)",
+                           path->text, name, EIP712_MAX_NAME);
     if (!json_object_is_type(list, json_type_array))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be an array of fields",
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be an array of fields",
                            path->text);
     n = json_object_array_length(list);
     if (n > EIP712_MAX_FIELDS)
-        return lithsm_fail(LITHSM_ERR_RANGE,
-                           "typed data: %s: more than %d fields", path->text,
-                           EIP712_MAX_FIELDS);
+        return lithsm_fail(LITHSM_ERR_RANGE, "%s: more than %d fields",
+                           path->text, EIP712_MAX_FIELDS);
     s->fields = calloc(n ? n : 1, sizeof(*s->fields));
     if (s->fields == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "typed data: out of memory");
@@ -305,11 +325,12 @@ static int by_str(const void *a, const void *b)
 static lithsm_err resolve_struct(eip712_types *t, size_t k)
 {
     eip712_struct *s = &t->structs[k];
-    eip712_path path = { "types", 5 };
+    eip712_path path;
     const char **names;
     size_t i, mark;
     lithsm_err err = LITHSM_OK;
 
+    eip712_path_init(&path, "types");
     eip712_path_key(&path, s->name);
     for (i = 0; i < s->n_fields && err == LITHSM_OK; i++) {
         mark = eip712_path_index(&path, i);
@@ -329,8 +350,8 @@ static lithsm_err resolve_struct(eip712_types *t, size_t k)
     for (i = 1; i < s->n_fields && err == LITHSM_OK; i++)
         if (strcmp(names[i - 1], names[i]) == 0)
             err = lithsm_fail(LITHSM_ERR_PARSE,
-                              "typed data: %s: field \"%s\" is listed twice",
-                              path.text, names[i]);
+                              "%s: field \"%s\" is listed twice", path.text,
+                              names[i]);
     free(names);
     return err;
 }
@@ -448,16 +469,35 @@ static void put_signature(lithsm_buf *b, const eip712_struct *s)
     lithsm_buf_putc(b, ')');
 }
 
-/* encodeType and the type hash of every struct. */
+static size_t signature_len(const eip712_struct *s)
+{
+    size_t i, n = strlen(s->name) + 2;
+
+    for (i = 0; i < s->n_fields; i++)
+        n += strlen(s->fields[i].type_text) + strlen(s->fields[i].name) + 2;
+    return n;
+}
+
+/* encodeType and the type hash of every struct; RANGE when all of them
+ * together would pass EIP712_MAX_ENCODED bytes. */
 static lithsm_err encode_types(eip712_types *t, unsigned char *mark,
                                size_t *stack)
 {
-    size_t k, j, len;
+    size_t k, j, len, total = 0;
     lithsm_buf b;
 
     for (k = 0; k < t->n; k++) {
         memset(mark, 0, t->n);
         reach(t, k, mark, stack);
+        mark[k] = 1;
+        for (j = 0; j < t->n; j++)
+            if (mark[j])
+                total += signature_len(&t->structs[j]);
+        if (total > EIP712_MAX_ENCODED)
+            return lithsm_fail(LITHSM_ERR_RANGE,
+                               "typed data: types: their encodeType texts "
+                               "pass %u bytes",
+                               EIP712_MAX_ENCODED);
         lithsm_buf_init(&b);
         put_signature(&b, &t->structs[k]);
         for (j = 0; j < t->n; j++)
@@ -532,20 +572,27 @@ static lithsm_err check_graph(eip712_types *t, size_t primary)
 
 static lithsm_err read_all(eip712_types *t, json_object *types)
 {
-    eip712_path path = { "types", 5 };
-    size_t i = 0, mark;
+    eip712_path path;
+    size_t i = 0, mark, total = 0;
     lithsm_err err;
 
+    eip712_path_init(&path, "types");
     t->structs = calloc(t->n ? t->n : 1, sizeof(*t->structs));
     if (t->structs == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "typed data: out of memory");
     json_object_object_foreach(types, key, list)
     {
         mark = eip712_path_key(&path, key);
-        err = read_struct(&t->structs[i++], key, list, &path);
+        err = read_struct(&t->structs[i], key, list, &path);
         if (err != LITHSM_OK)
             return err;
         eip712_path_pop(&path, mark);
+        total += t->structs[i++].n_fields;
+        if (total > EIP712_MAX_TOTAL_FIELDS)
+            return lithsm_fail(LITHSM_ERR_RANGE,
+                               "typed data: types: more than %d fields in "
+                               "all",
+                               EIP712_MAX_TOTAL_FIELDS);
     }
     qsort(t->structs, t->n, sizeof(*t->structs), by_name);
     for (i = 1; i < t->n; i++)

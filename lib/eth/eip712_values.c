@@ -46,12 +46,15 @@ static lithsm_err encode_address(uint8_t word[32], const json_object *v,
 
     if (hex_body(s, len) != 40)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be an address (\"0x\" and "
+                           "%s: must be an address (\"0x\" and "
                            "40 hex digits)",
                            path->text);
-    if (lithsm_eth_address_parse(&a, s, 0) != LITHSM_OK)
+    /* Single-case text has no checksum: only mixed case costs a hash. */
+    if (strpbrk(s + 2, "abcdef") != NULL && strpbrk(s + 2, "ABCDEF") != NULL
+            ? lithsm_eth_address_parse(&a, s, 0) != LITHSM_OK
+            : lithsm_hex_decode(a.bytes, 20, s + 2, 40) != LITHSM_OK)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: wrong EIP-55 checksum (give the "
+                           "%s: wrong EIP-55 checksum (give the "
                            "address all-lowercase or correctly checksummed)",
                            path->text);
     memset(word, 0, 12);
@@ -69,7 +72,7 @@ static lithsm_err encode_bytes_n(uint8_t word[32], unsigned n,
     if (hex_body(s, len) != 2 * (long)n ||
         lithsm_hex_decode(word, n, s + 2, len - 2) != LITHSM_OK)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be bytes%u: \"0x\" and "
+                           "%s: must be bytes%u: \"0x\" and "
                            "exactly %u hex digits",
                            path->text, n, 2 * n);
     return LITHSM_OK;
@@ -85,7 +88,7 @@ static lithsm_err encode_bytes(uint8_t word[32], const json_object *v,
 
     if (digits < 0 || digits % 2 != 0)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be bytes: \"0x\" and an "
+                           "%s: must be bytes: \"0x\" and an "
                            "even number of hex digits",
                            path->text);
     n = (size_t)digits / 2;
@@ -94,19 +97,9 @@ static lithsm_err encode_bytes(uint8_t word[32], const json_object *v,
         return lithsm_fail(LITHSM_ERR_NOMEM, "typed data: out of memory");
     if (n > 0 && lithsm_hex_decode((uint8_t *)scratch->data + start, n, s + 2,
                                    len - 2) != LITHSM_OK)
-        return lithsm_fail(LITHSM_ERR_PARSE, "typed data: %s: bad hex",
-                           path->text);
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: bad hex", path->text);
     lithsm_keccak256(word, (const uint8_t *)scratch->data + start, n);
     return LITHSM_OK;
-}
-
-static lithsm_err encode_int(uint8_t word[32], lithsm_int_type it,
-                             const json_object *v, const eip712_path *path)
-{
-    char what[EIP712_PATH_MAX + 16];
-
-    snprintf(what, sizeof(what), "typed data: %s", path->text);
-    return lithsm_int_from_json(word, v, it, what);
 }
 
 static lithsm_err encode_atomic(uint8_t word[32], const eip712_ftype *ft,
@@ -122,7 +115,7 @@ static lithsm_err encode_atomic(uint8_t word[32], const eip712_ftype *ft,
     case EIP712_BOOL:
         if (!json_object_is_type(v, json_type_boolean))
             return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: must be true or false (a "
+                               "%s: must be true or false (a "
                                "JSON boolean, not a string or number)",
                                path->text);
         memset(word, 0, 32);
@@ -131,21 +124,19 @@ static lithsm_err encode_atomic(uint8_t word[32], const eip712_ftype *ft,
     case EIP712_BYTES_N:
         return encode_bytes_n(word, ft->size, v, path);
     case EIP712_INT:
-        return encode_int(word, ft->int_type, v, path);
+        return lithsm_int_from_json(word, v, ft->int_type, path->text);
     case EIP712_BYTES:
         return encode_bytes(word, v, path, scratch);
     case EIP712_STRING:
         if ((s = string_of(v, &len)) == NULL)
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: must be a JSON string",
+            return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be a JSON string",
                                path->text);
         lithsm_keccak256(word, (const uint8_t *)s, len);
         return LITHSM_OK;
     case EIP712_STRUCT:
         break;
     }
-    return lithsm_fail(LITHSM_ERR_INVALID_ARG, "typed data: %s: not atomic",
-                       path->text);
+    return lithsm_fail(LITHSM_ERR_INVALID_ARG, "%s: not atomic", path->text);
 }
 
 /* keccak256 of the words of the array's items. */
@@ -159,12 +150,12 @@ static lithsm_err encode_array(uint8_t word[32], const eip712_types *t,
     lithsm_err err;
 
     if (!json_object_is_type(v, json_type_array))
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be a JSON array", path->text);
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: must be a JSON array",
+                           path->text);
     n = json_object_array_length(v);
     if (want != 0 && n != want)
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must have exactly %zu items, not "
+                           "%s: must have exactly %zu items, not "
                            "%zu",
                            path->text, want, n);
     for (i = 0; i < n; i++) {
@@ -210,13 +201,11 @@ static lithsm_err extra_field(const eip712_struct *s, json_object *v,
                 break;
         if (i == s->n_fields) {
             eip712_path_key(path, key);
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: not a field of %s", path->text,
-                               s->name);
+            return lithsm_fail(LITHSM_ERR_PARSE, "%s: not a field of %s",
+                               path->text, s->name);
         }
     }
-    return lithsm_fail(LITHSM_ERR_PARSE,
-                       "typed data: %s: a member name holds U+0000",
+    return lithsm_fail(LITHSM_ERR_PARSE, "%s: a member name holds U+0000",
                        path->text);
 }
 
@@ -232,14 +221,13 @@ lithsm_err eip712_hash_struct(uint8_t out[32], const eip712_types *t,
 
     if (!json_object_is_type(value, json_type_object))
         return lithsm_fail(LITHSM_ERR_PARSE,
-                           "typed data: %s: must be an object (struct %s)",
-                           path->text, s->name);
+                           "%s: must be an object (struct %s)", path->text,
+                           s->name);
     lithsm_buf_add(scratch, s->type_hash, 32);
     for (i = 0; i < s->n_fields && err == LITHSM_OK; i++) {
         mark = eip712_path_key(path, s->fields[i].name);
         if (!json_object_object_get_ex(value, s->fields[i].name, &member))
-            return lithsm_fail(LITHSM_ERR_PARSE,
-                               "typed data: %s: missing (a field of %s)",
+            return lithsm_fail(LITHSM_ERR_PARSE, "%s: missing (a field of %s)",
                                path->text, s->name);
         err = encode(word, t, &s->fields[i].type, s->fields[i].type.n_dims,
                      member, path, scratch);
