@@ -723,6 +723,7 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_verify.h"
 #include "lithsm_node.h"
 #include "lithsm_flow.h"
+#include "lithsm_tx.h"
 #include "lithsm_rpc.h"
 
 #endif /* LITHSM_H */

@@ -148,6 +148,7 @@ static const struct {
     { "delegation.json", check_delegation },
     { "sessionsigs.json", check_sessionsigs },
     { "verify-negative.json", check_verify },
+    { "transaction.json", check_transaction },
 };
 
 static json_object *load(const char *dir, const char *file)

@@ -68,5 +68,6 @@ int check_authsig(vcase *c, json_object *in, json_object *ex);
 int check_delegation(vcase *c, json_object *in, json_object *ex);
 int check_sessionsigs(vcase *c, json_object *in, json_object *ex);
 int check_verify(vcase *c, json_object *in, json_object *ex);
+int check_transaction(vcase *c, json_object *in, json_object *ex);
 
 #endif /* LITHSM_CHECK_VECTORS_H */

@@ -167,28 +167,32 @@ lithsm_err lithsm_int_from_json(uint8_t out[32], const json_object *v,
     return lithsm_int_parse(out, text, strlen(text), t, what);
 }
 
+unsigned lithsm_uint256_div_small(uint8_t q[32], const uint8_t v[32],
+                                  unsigned d)
+{
+    unsigned rem = 0;
+    size_t i;
+
+    for (i = 0; i < 32; i++) {
+        unsigned x = (rem << 8) | v[i];
+
+        q[i] = (uint8_t)(x / d);
+        rem = x % d;
+    }
+    return rem;
+}
+
 void lithsm_uint256_to_dec(char out[LITHSM_UINT256_DEC_MAX],
                            const uint8_t v[32])
 {
     uint8_t q[32];
     char rev[LITHSM_UINT256_DEC_MAX];
     size_t n = 0, i;
-    int nonzero;
 
     memcpy(q, v, 32);
-    do {
-        unsigned rem = 0;
-
-        nonzero = 0;
-        for (i = 0; i < 32; i++) { /* q = q / 10, rem = q % 10 */
-            unsigned x = (rem << 8) | q[i];
-
-            q[i] = (uint8_t)(x / 10);
-            rem = x % 10;
-            nonzero |= q[i];
-        }
-        rev[n++] = (char)('0' + rem);
-    } while (nonzero);
+    do
+        rev[n++] = (char)('0' + lithsm_uint256_div_small(q, q, 10));
+    while (lithsm_uint256_skip(q) < 32);
     for (i = 0; i < n; i++)
         out[i] = rev[n - 1 - i];
     out[n] = '\0';
@@ -244,6 +248,20 @@ int lithsm_uint256_add(uint8_t out[32], const uint8_t a[32],
         carry = x >> 8;
     }
     return carry == 0;
+}
+
+int lithsm_uint256_sub(uint8_t out[32], const uint8_t a[32],
+                       const uint8_t b[32])
+{
+    int borrow = 0, i;
+
+    for (i = 31; i >= 0; i--) {
+        int x = (int)a[i] - b[i] - borrow;
+
+        borrow = x < 0;
+        out[i] = (uint8_t)(x + (borrow ? 256 : 0));
+    }
+    return borrow == 0;
 }
 
 int lithsm_uint256_mul(uint8_t out[32], const uint8_t a[32],

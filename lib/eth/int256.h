@@ -59,6 +59,14 @@ int lithsm_uint256_cmp(const uint8_t a[32], const uint8_t b[32]);
 int lithsm_uint256_mul(uint8_t out[32], const uint8_t a[32],
                        const uint8_t b[32]);
 
+/* out = a - b; 1 on success, 0 when b > a. */
+int lithsm_uint256_sub(uint8_t out[32], const uint8_t a[32],
+                       const uint8_t b[32]);
+
+/* q = v / d and returns v % d, for 1 <= d <= 2^23. */
+unsigned lithsm_uint256_div_small(uint8_t q[32], const uint8_t v[32],
+                                  unsigned d);
+
 /* out = a + b; 1 on success, 0 on overflow. */
 int lithsm_uint256_add(uint8_t out[32], const uint8_t a[32],
                        const uint8_t b[32]);
