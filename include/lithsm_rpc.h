@@ -119,6 +119,53 @@ LITHSM_API lithsm_err lithsm_rpc_wait_receipt(char **receipt_out,
                                               const char *hash,
                                               long timeout_ms);
 
+/* ------------------------------------------------------------------------
+ * Filling, signing and sending a transaction (lithsm_tx.h)
+ */
+typedef struct lithsm_tx lithsm_tx;
+
+typedef struct lithsm_rpc_send_opts {
+    /* The most the transaction may pay per gas, in wei, 32 big-endian
+     * bytes: gasPrice (types 0, 1) or maxFeePerGas (type 2), whether the
+     * file gave it or the node; NULL: no cap. */
+    const uint8_t *max_fee_per_gas;
+    long receipt_timeout_ms; /* 0: 120 s */
+} lithsm_rpc_send_opts;
+
+/** What lithsm_rpc_send_tx() sent and got back. */
+typedef struct lithsm_rpc_sent {
+    char *raw;  /* the signed raw transaction, "0x" + hex */
+    char *hash; /* "0x" + 64 hex, as the node answered it */
+    char from[LITHSM_ETH_ADDRESS_TEXT_LEN + 1]; /* EIP-55 */
+    char *receipt; /* the receipt object as JSON text */
+    int status;    /* the receipt's status: 1 success, 0 reverted */
+} lithsm_rpc_sent;
+
+/** Frees what a lithsm_rpc_sent holds and zeroes it; NULL is a no-op. */
+LITHSM_API void lithsm_rpc_sent_clear(lithsm_rpc_sent *sent);
+
+/** Sends `tx` from `signer`'s address: refuses a fee given above the cap;
+ *  checks eth_chainId against the transaction's chainId (a difference is
+ *  an error naming both, before anything is signed); fills what the
+ *  transaction leaves out (lithsm_tx_missing()): the nonce from
+ *  eth_getTransactionCount(from, "pending"), gasPrice (types 0, 1) or
+ *  maxPriorityFeePerGas and maxFeePerGas = 2 * baseFee + priority
+ *  (type 2) from lithsm_rpc_fee_data(), the gas limit from
+ *  eth_estimateGas(lithsm_tx_call_json(tx, from)); refuses a filled fee
+ *  above the cap (nothing is signed or sent); signs; sends; waits for the
+ *  receipt.  A reverted transaction is OK with out->status 0: the caller
+ *  decides.  `opts` may be NULL.  On failure *out is empty (a failure
+ *  after sending names the transaction hash in its message).
+ *  Returns: OK; INVALID_ARG for a NULL, a negative timeout or another
+ *  chain; RANGE for a fee above the cap or a value the transaction
+ *  cannot hold; NETWORK (no receipt in time included); PROTOCOL (the node
+ *  refused the transaction, answered another hash or a bad reply); what
+ *  lithsm_tx_sign() returns; NOMEM. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_rpc_send_tx(lithsm_rpc_sent *out, lithsm_rpc *rpc,
+                                         lithsm_tx *tx, lithsm_signer *signer,
+                                         const lithsm_rpc_send_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif
