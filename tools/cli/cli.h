@@ -31,6 +31,7 @@
 
 extern const cli_command cmd_address;
 extern const cli_command cmd_sign_message;
+extern const cli_command cmd_sign_tx;
 extern const cli_command cmd_delegate;
 extern const cli_command cmd_session_sigs;
 extern const cli_command cmd_verify;
@@ -43,6 +44,7 @@ extern const char cli_help_keygen[], cli_help_address[];
 extern const char cli_help_sign_message[], cli_help_delegate[];
 extern const char cli_help_session_sigs[], cli_help_verify[];
 extern const char cli_help_handshake[];
+extern const char cli_help_sign_tx[];
 
 /* ---- the shape of a command: parse, check, run */
 
