@@ -725,5 +725,6 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_flow.h"
 #include "lithsm_tx.h"
 #include "lithsm_rpc.h"
+#include "lithsm_eip712.h"
 
 #endif /* LITHSM_H */

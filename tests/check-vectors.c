@@ -4,10 +4,14 @@
  *   tests/check-vectors DIR
  *
  * DIR holds eip191.json, siwe.json, recap.json, authsig.json,
- * delegation.json, sessionsigs.json and verify-negative.json in the format of
- * tests/vectors/README.md.  Every case is recomputed from its inputs alone
- * and compared byte for byte with its expected values; nothing here knows
- * the keys, times or URLs of any particular set.  The last line printed is
+ * delegation.json, sessionsigs.json, verify-negative.json and eip712.json in
+ * the format of tests/vectors/README.md.  Every case is recomputed from its
+ * inputs alone and compared byte for byte with its expected values; nothing
+ * here knows the keys, times or URLs of any particular set.  A file's
+ * "invalid" cases ({"error": true} expected) go through the same checker
+ * and pass when refused.  Its "library_disagreements" have no verdict; the
+ * documented policy is to refuse them, so each passes only when refused,
+ * and its line says what lithsm answered.  The last line printed is
  * "N passed, M failed"; the exit status is non-zero on any failure.
  */
 #include <stdarg.h>
@@ -149,6 +153,7 @@ static const struct {
     { "sessionsigs.json", check_sessionsigs },
     { "verify-negative.json", check_verify },
     { "transaction.json", check_transaction },
+    { "eip712.json", check_eip712 },
 };
 
 static json_object *load(const char *dir, const char *file)
@@ -170,20 +175,52 @@ static json_object *load(const char *dir, const char *file)
         return NULL;
     }
     if (fread(text, 1, (size_t)size, f) == (size_t)size)
-        lithsm_json_parse(&o, text, (size_t)size, file);
+        lithsm_json_parse_nul(&o, text, (size_t)size, 1, file);
     free(text);
     fclose(f);
     return o;
 }
 
+/* Runs the cases of doc[list] through `check`.  With `forced` set, each
+ * case is judged against it instead of its own "expected". */
+static void run_list(json_object *doc, const char *file, const char *list,
+                     checker check, json_object *forced)
+{
+    json_object *cases = vec_get(doc, list);
+    size_t i, n = cases ? json_object_array_length(cases) : 0;
+    const char *kind = forced ? "disagreement " : "";
+
+    for (i = 0; i < n; i++) {
+        json_object *v = json_object_array_get_idx(cases, i);
+        vcase c;
+
+        memset(&c, 0, sizeof(c));
+        c.file = file;
+        c.name = vec_str(v, "name") ? vec_str(v, "name") : "(unnamed)";
+        if (check(&c, vec_get(v, "inputs"),
+                  forced ? forced : vec_get(v, "expected")) &&
+            c.why[0] == '\0') {
+            printf("PASS %s %s%s%s%s\n", c.file, kind, c.name,
+                   c.note[0] ? ": " : "", c.note);
+            n_passed++;
+        } else {
+            printf("FAIL %s %s%s: %s\n", c.file, kind, c.name,
+                   c.why[0] ? c.why : "(no detail)");
+            n_failed++;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
+    json_object *refuse = json_object_new_object();
     size_t f, i, n;
 
     if (argc != 2) {
         fprintf(stderr, "usage: check-vectors DIR\n");
         return 2;
     }
+    json_object_object_add(refuse, "error", json_object_new_boolean(1));
     for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         json_object *doc = load(argv[1], files[f].file);
         json_object *vectors = vec_get(doc, "vectors"), *quirks;
@@ -195,25 +232,10 @@ int main(int argc, char **argv)
             json_object_put(doc);
             continue;
         }
-        n = json_object_array_length(vectors);
-        for (i = 0; i < n; i++) {
-            json_object *v = json_object_array_get_idx(vectors, i);
-            vcase c;
-
-            memset(&c, 0, sizeof(c));
-            c.file = files[f].file;
-            c.name = vec_str(v, "name") ? vec_str(v, "name") : "(unnamed)";
-            if (files[f].check(&c, vec_get(v, "inputs"),
-                               vec_get(v, "expected")) &&
-                c.why[0] == '\0') {
-                printf("PASS %s %s\n", c.file, c.name);
-                n_passed++;
-            } else {
-                printf("FAIL %s %s: %s\n", c.file, c.name,
-                       c.why[0] ? c.why : "(no detail)");
-                n_failed++;
-            }
-        }
+        run_list(doc, files[f].file, "vectors", files[f].check, NULL);
+        run_list(doc, files[f].file, "invalid", files[f].check, NULL);
+        run_list(doc, files[f].file, "library_disagreements", files[f].check,
+                 refuse);
         quirks = vec_get(doc, "library_quirks");
         n = quirks ? json_object_array_length(quirks) : 0;
         for (i = 0; i < n; i++)
@@ -222,6 +244,7 @@ int main(int argc, char **argv)
                        vec_str(json_object_array_get_idx(quirks, i), "name")));
         json_object_put(doc);
     }
+    json_object_put(refuse);
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }

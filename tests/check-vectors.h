@@ -17,6 +17,7 @@ typedef struct {
     const char *file;
     const char *name;
     char why[768];
+    char note[512]; /* what a passing case has to say (a refusal's reason) */
 } vcase;
 
 /* Records the case's first mismatch; returns 0, so a check can end with
@@ -69,5 +70,8 @@ int check_delegation(vcase *c, json_object *in, json_object *ex);
 int check_sessionsigs(vcase *c, json_object *in, json_object *ex);
 int check_verify(vcase *c, json_object *in, json_object *ex);
 int check_transaction(vcase *c, json_object *in, json_object *ex);
+/* A case whose `expected` is {"error": true} passes when the input is
+ * refused (c->note then gives lithsm's reason). */
+int check_eip712(vcase *c, json_object *in, json_object *ex);
 
 #endif /* LITHSM_CHECK_VECTORS_H */

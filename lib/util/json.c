@@ -56,9 +56,10 @@ int lithsm_utf8_valid(const char *s, size_t n)
  * object keys at an escaped NUL.  One pass over the text refuses those
  * before json-c sees it; json-c checks everything else.  Returns the offset
  * of the first offending byte, or len when the text is acceptable. */
-static size_t lexical_problem(const char *s, size_t n, const char **why)
+static size_t lexical_problem(const char *s, size_t n, int nul_values,
+                              const char **why)
 {
-    size_t i = 0;
+    size_t i = 0, nul = n, j;
 
     while (i < n) {
         char c = s[i];
@@ -67,14 +68,21 @@ static size_t lexical_problem(const char *s, size_t n, const char **why)
             for (i++; i < n && s[i] != '"'; i++) {
                 if (s[i] != '\\')
                     continue;
-                if (i + 5 < n && s[i + 1] == 'u' &&
-                    memcmp(s + i + 2, "0000", 4) == 0) {
-                    *why = "an escaped NUL character (\\u0000)";
-                    return i;
-                }
+                if (nul == n && i + 5 < n && s[i + 1] == 'u' &&
+                    memcmp(s + i + 2, "0000", 4) == 0)
+                    nul = i;
                 i++; /* skip the escaped character */
             }
             i++;
+            for (j = i; j < n && strchr(" \t\r\n", s[j]) != NULL; j++)
+                ;
+            if (nul != n && (!nul_values || (j < n && s[j] == ':'))) {
+                *why = nul_values ? "an escaped NUL character (\\u0000) in "
+                                    "a member name"
+                                  : "an escaped NUL character (\\u0000)";
+                return nul;
+            }
+            nul = n;
         } else if (c == '\'') {
             *why = "a single-quoted string";
             return i;
@@ -171,6 +179,12 @@ static int numbers_exact(const json_object *v)
 lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
                              const char *what)
 {
+    return lithsm_json_parse_nul(out, text, len, 0, what);
+}
+
+lithsm_err lithsm_json_parse_nul(json_object **out, const char *text,
+                                 size_t len, int nul_values, const char *what)
+{
     json_tokener *tok;
     json_object *obj;
     enum json_tokener_error jerr;
@@ -191,7 +205,7 @@ lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
     if (memchr(text, '\0', len) != NULL)
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: JSON text holds a NUL byte",
                            what);
-    used = lexical_problem(text, len, &why);
+    used = lexical_problem(text, len, nul_values, &why);
     if (used != len)
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: invalid JSON at byte %zu: %s",
                            what, used, why);

@@ -66,6 +66,11 @@ void lithsm_buf_json_value(lithsm_buf *b, const json_object *v);
  * valid UTF-8).  `what` names the input in the error. */
 lithsm_err lithsm_json_parse(json_object **out, const char *text, size_t len,
                              const char *what);
+/* The same; with nul_values set, string values (never member names, which
+ * json-c would cut) may hold U+0000 as "\u0000": read them with
+ * json_object_get_string_len(), as EIP-712 strings need. */
+lithsm_err lithsm_json_parse_nul(json_object **out, const char *text,
+                                 size_t len, int nul_values, const char *what);
 
 /* A required string member of a JSON object, or NULL (with the error set)
  * when missing or not a string. */
