@@ -7,6 +7,8 @@
  *   eth_check recover MESSAGE SIG   the address libsecp256k1 recovers
  *                                   from an EIP-191 signature (0x + 130
  *                                   hex digits, v 27 or 28) over MESSAGE
+ *   eth_check recover-digest HASH SIG   the same over a 32-byte digest
+ *                                   given as 0x + 64 hex digits (EIP-712)
  *
  * Prints the address; exit status 0, 1 on failure, 2 on usage.
  */
@@ -59,7 +61,8 @@ static int from_pem(const char *path)
     return rc;
 }
 
-static int recover(const char *msg, const char *hex)
+/* msg is the EIP-191 message, or with is_digest the hash itself in hex. */
+static int recover(const char *msg, const char *hex, int is_digest)
 {
     secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     secp256k1_ecdsa_recoverable_signature rsig;
@@ -76,7 +79,13 @@ static int recover(const char *msg, const char *hex)
         fprintf(stderr, "eth_check: bad signature text\n");
         goto done;
     }
-    lithsm_eip191_hash(hash, (const uint8_t *)msg, strlen(msg));
+    if (!is_digest)
+        lithsm_eip191_hash(hash, (const uint8_t *)msg, strlen(msg));
+    else if (strlen(msg) != 66 ||
+             lithsm_hex_decode(hash, 32, msg, 66) != LITHSM_OK) {
+        fprintf(stderr, "eth_check: bad digest text\n");
+        goto done;
+    }
     if (!secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &rsig, sig,
                                                              sig[64] - 27) ||
         !secp256k1_ecdsa_recover(ctx, &pk, &rsig, hash) ||
@@ -97,7 +106,10 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "address") == 0)
         return from_pem(argv[2]);
     if (argc == 4 && strcmp(argv[1], "recover") == 0)
-        return recover(argv[2], argv[3]);
-    fprintf(stderr, "usage: eth_check address PUBPEM | recover MSG SIG\n");
+        return recover(argv[2], argv[3], 0);
+    if (argc == 4 && strcmp(argv[1], "recover-digest") == 0)
+        return recover(argv[2], argv[3], 1);
+    fprintf(stderr, "usage: eth_check address PUBPEM | recover MSG SIG | "
+                    "recover-digest HASH SIG\n");
     return 2;
 }

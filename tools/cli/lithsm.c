@@ -36,9 +36,9 @@ static const cli_command cmd_devnet = {
 #endif
 
 static const cli_command *const commands[] = {
-    &cmd_keygen,  &cmd_address,  &cmd_sign_message,
-    &cmd_sign_tx, &cmd_delegate, &cmd_session_sigs,
-    &cmd_verify,  &cmd_devnet,   &cmd_handshake,
+    &cmd_keygen,  &cmd_address,   &cmd_sign_message, &cmd_sign_typed_data,
+    &cmd_sign_tx, &cmd_delegate,  &cmd_session_sigs, &cmd_verify,
+    &cmd_devnet,  &cmd_handshake,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -99,7 +99,7 @@ static void print_commands(FILE *out)
     size_t i;
 
     for (i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "    %-14s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "    %-16s %s\n", commands[i]->name, commands[i]->summary);
 }
 
 static void print_main_help(void)
