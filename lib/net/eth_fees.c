@@ -20,7 +20,7 @@
 #define POLL_MAX_MS 1000L
 
 /* A 256-bit quantity member of an object. */
-static lithsm_err member_quantity(uint8_t out[32], json_object *obj,
+static lithsm_err member_quantity(uint8_t out[32], const json_object *obj,
                                   const char *key, const char *what)
 {
     json_object *v;
@@ -28,22 +28,6 @@ static lithsm_err member_quantity(uint8_t out[32], json_object *obj,
     if (!json_object_object_get_ex(obj, key, &v))
         return lithsm_fail(LITHSM_ERR_PROTOCOL, "%s: no %s", what, key);
     return lithsm_rpc_quantity_json(out, v, what);
-}
-
-static lithsm_err quantity_call(uint8_t out[32], lithsm_rpc *rpc,
-                                const char *method, const char *params)
-{
-    json_object *doc, *result;
-    char what[80];
-    lithsm_err err;
-
-    err = lithsm_rpc_request(&doc, &result, rpc, method, params);
-    if (err != LITHSM_OK)
-        return err;
-    snprintf(what, sizeof(what), "%s result", method);
-    err = lithsm_rpc_quantity_json(out, result, what);
-    json_object_put(doc);
-    return err;
 }
 
 /* The latest block's baseFeePerGas; *has 0 when the block has none. */
@@ -107,13 +91,13 @@ lithsm_err lithsm_rpc_fee_data(lithsm_rpc_fees *out, lithsm_rpc *rpc)
     if (out == NULL || rpc == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "rpc: NULL argument");
     memset(out, 0, sizeof(*out));
-    err = quantity_call(out->gas_price, rpc, "eth_gasPrice", NULL);
+    err = lithsm_rpc_call_quantity(out->gas_price, rpc, "eth_gasPrice", NULL);
     if (err == LITHSM_OK)
         err = latest_base_fee(out->base_fee, &out->has_eip1559, rpc);
     if (err != LITHSM_OK || !out->has_eip1559)
         return err;
-    err = quantity_call(out->max_priority_fee, rpc, "eth_maxPriorityFeePerGas",
-                        NULL);
+    err = lithsm_rpc_call_quantity(out->max_priority_fee, rpc,
+                                   "eth_maxPriorityFeePerGas", NULL);
     /* A node without the method answers a JSON-RPC error (PROTOCOL). */
     if (err == LITHSM_ERR_PROTOCOL)
         err = fee_history_priority(out->max_priority_fee, rpc);
@@ -193,9 +177,8 @@ lithsm_err lithsm_rpc_send_raw(char **hash_out, lithsm_rpc *rpc,
     return err;
 }
 
-/* Checks a receipt object for `hash` and finds its status. */
-static lithsm_err receipt_check(int *status, json_object *r, const char *hash,
-                                const char *shown)
+lithsm_err lithsm_rpc_receipt_check(int *status, const json_object *r,
+                                    const char *hash, const char *shown)
 {
     json_object *v;
     uint8_t q[32];
@@ -279,7 +262,8 @@ lithsm_err lithsm_rpc_wait_receipt(char **receipt_out, int *status_out,
         sleep_ms(wait);
         wait = wait * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 3 / 2;
     }
-    err = receipt_check(status_out, result, hash, lithsm_rpc_shown(rpc));
+    err = lithsm_rpc_receipt_check(status_out, result, hash,
+                                   lithsm_rpc_shown(rpc));
     if (err == LITHSM_OK) {
         lithsm_buf_init(&b);
         lithsm_buf_json_value(&b, result);

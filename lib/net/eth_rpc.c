@@ -187,9 +187,8 @@ lithsm_err lithsm_rpc_call(char **result_json_out, lithsm_rpc *rpc,
     return lithsm_buf_finish(&b, result_json_out, NULL);
 }
 
-/* A method whose result is a u64 quantity. */
-static lithsm_err call_u64(uint64_t *out, lithsm_rpc *rpc, const char *method,
-                           const char *params)
+lithsm_err lithsm_rpc_call_quantity(uint8_t out[32], lithsm_rpc *rpc,
+                                    const char *method, const char *params)
 {
     json_object *doc, *result;
     char what[80];
@@ -199,8 +198,21 @@ static lithsm_err call_u64(uint64_t *out, lithsm_rpc *rpc, const char *method,
     if (err != LITHSM_OK)
         return err;
     snprintf(what, sizeof(what), "%s result", method);
-    err = lithsm_rpc_u64_json(out, result, what);
+    err = lithsm_rpc_quantity_json(out, result, what);
     json_object_put(doc);
+    return err;
+}
+
+/* A method whose result is a quantity of at most 64 bits. */
+static lithsm_err call_u64(uint64_t *out, lithsm_rpc *rpc, const char *method,
+                           const char *params)
+{
+    uint8_t q[32];
+    lithsm_err err = lithsm_rpc_call_quantity(q, rpc, method, params);
+
+    if (err == LITHSM_OK && !lithsm_uint256_to_u64(out, q))
+        err = lithsm_fail(LITHSM_ERR_PROTOCOL, "%s result: more than 64 bits",
+                          method);
     return err;
 }
 

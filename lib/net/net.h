@@ -230,6 +230,16 @@ lithsm_err lithsm_rpc_request(json_object **doc, json_object **result,
                               lithsm_rpc *rpc, const char *method,
                               const char *params);
 
+/* lithsm_rpc_request() of a method whose result is a quantity. */
+lithsm_err lithsm_rpc_call_quantity(uint8_t out[32], lithsm_rpc *rpc,
+                                    const char *method, const char *params);
+
+/* Checks a receipt object for `hash` (0x + 64 hex): its transactionHash
+ * (any case), a canonical blockNumber and a status 0x0 or 0x1 into
+ * *status.  PROTOCOL otherwise, naming `shown` or the member. */
+lithsm_err lithsm_rpc_receipt_check(int *status, const json_object *r,
+                                    const char *hash, const char *shown);
+
 /* The endpoint's URL as messages show it. */
 const char *lithsm_rpc_shown(const lithsm_rpc *rpc);
 

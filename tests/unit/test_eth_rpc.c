@@ -165,6 +165,64 @@ static void test_quantities(void)
     json_object_put(j);
 }
 
+#define HASH \
+    "0x"     \
+    "ab"     \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
+
+/* lithsm_rpc_receipt_check on the JSON text of a receipt. */
+static lithsm_err receipt(int *status, const char *text)
+{
+    json_object *r = json_tokener_parse(text);
+    lithsm_err err = lithsm_rpc_receipt_check(status, r, HASH, "rpc");
+
+    json_object_put(r);
+    return err;
+}
+
+static void test_receipts(void)
+{
+    static const struct {
+        const char *text, *words;
+    } lies[] = {
+        { "{\"transactionHash\":\"0x00\",\"blockNumber\":\"0x1\","
+          "\"status\":\"0x1\"}",
+          "not for" },
+        { "{\"blockNumber\":\"0x1\",\"status\":\"0x1\"}", "not for" },
+        { "{\"transactionHash\":\"" HASH "\",\"status\":\"0x1\"}",
+          "no blockNumber" },
+        { "{\"transactionHash\":\"" HASH "\",\"blockNumber\":\"0x01\","
+          "\"status\":\"0x1\"}",
+          "receipt blockNumber" },
+        { "{\"transactionHash\":\"" HASH "\",\"blockNumber\":\"0x1\"}",
+          "no status" },
+        { "{\"transactionHash\":\"" HASH "\",\"blockNumber\":\"0x1\","
+          "\"status\":\"0x2\"}",
+          "neither 0x0 nor 0x1" },
+        { "{\"transactionHash\":\"" HASH "\",\"blockNumber\":\"0x1\","
+          "\"status\":1}",
+          "receipt status" },
+        { "[]", "not an object" },
+    };
+    int status = -1;
+    size_t i;
+
+    ok_int_eq(receipt(&status, "{\"transactionHash\":\"" HASH "\","
+                               "\"blockNumber\":\"0x10\",\"status\":\"0x1\"}"),
+              LITHSM_OK, "a good receipt");
+    ok_int_eq(status, 1, "status 1");
+    ok_int_eq(receipt(&status, "{\"transactionHash\":\"0xAB0123456789ABCDEF0123"
+                               "456789abcdef0123456789abcdef0123456789abcd\","
+                               "\"blockNumber\":\"0x10\",\"status\":\"0x0\"}"),
+              LITHSM_OK, "a reverted one, its hash in upper case");
+    ok_int_eq(status, 0, "status 0");
+    for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+        ok_int_eq(receipt(&status, lies[i].text), LITHSM_ERR_PROTOCOL,
+                  lies[i].text);
+        ok(strstr(lithsm_last_error(), lies[i].words) != NULL, lies[i].words);
+    }
+}
+
 /* A loopback port that nobody listens on: bound, then closed. */
 static int closed_port(void)
 {
@@ -224,6 +282,7 @@ int main(void)
     test_envelope_lies();
     test_envelope_http();
     test_quantities();
+    test_receipts();
     test_client();
     return tap_done();
 }
