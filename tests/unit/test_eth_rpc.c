@@ -265,6 +265,11 @@ static void test_client(void)
     ok_int_eq(lithsm_rpc_open(&rpc, url, &o), LITHSM_OK, "open");
     ok_int_eq(lithsm_rpc_chain_id(&id, rpc), LITHSM_ERR_NETWORK,
               "nobody there: NETWORK");
+    ok_int_eq(lithsm_rpc_call(&s, rpc, "eth_blockNumber", NULL),
+              LITHSM_ERR_NETWORK, "a generic call: NETWORK too");
+    ok(s == NULL, "and no result");
+    ok_int_eq(lithsm_rpc_call(&s, rpc, NULL, NULL), LITHSM_ERR_INVALID_ARG,
+              "a NULL method");
     ok(strstr(lithsm_last_error(), "apikey123") == NULL,
        "the key in the path is not shown");
     ok_int_eq(lithsm_rpc_wait_receipt(&s, &status, rpc, "0x12", 1000),
