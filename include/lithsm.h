@@ -727,5 +727,6 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_tx.h"
 #include "lithsm_abi.h"
 #include "lithsm_chipotle.h"
+#include "lithsm_rpc.h"
 
 #endif /* LITHSM_H */

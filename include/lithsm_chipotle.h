@@ -16,7 +16,8 @@ extern "C" {
 /** Base, where the AccountConfig contract lives. */
 #define LITHSM_CHIPOTLE_CHAIN_ID 8453u
 /** The production AccountConfig diamond on Base. */
-#define LITHSM_CHIPOTLE_ACCOUNT_CONFIG "0xaaaaa9120fe271f653cfdb6bf400db93d2dea7aa"
+#define LITHSM_CHIPOTLE_ACCOUNT_CONFIG \
+    "0xaaaaa9120fe271f653cfdb6bf400db93d2dea7aa"
 /** The server's window around issuedAt, in seconds. */
 #define LITHSM_CHIPOTLE_PROOF_WINDOW_S 300
 
@@ -45,9 +46,9 @@ LITHSM_API int lithsm_chipotle_is_proof_type(const char *type);
  *  above 2^53 - 1 or a negative time, or new_admin with another type;
  *  NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
-LITHSM_API lithsm_err lithsm_chipotle_typed_data(
-    char **out, const lithsm_eth_address *address,
-    const lithsm_chipotle_proof_params *params);
+LITHSM_API lithsm_err
+lithsm_chipotle_typed_data(char **out, const lithsm_eth_address *address,
+                           const lithsm_chipotle_proof_params *params);
 
 /** Signs the proof with `signer` (its address is message.address) and
  *  writes the request body the API route takes:
@@ -56,17 +57,17 @@ LITHSM_API lithsm_err lithsm_chipotle_typed_data(
  *  Returns: what lithsm_chipotle_typed_data() returns; what
  *  lithsm_typed_data_sign() returns. */
 LITHSM_WARN_UNUSED_RESULT
-LITHSM_API lithsm_err lithsm_chipotle_proof(
-    char **body_out, lithsm_signer *signer,
-    const lithsm_chipotle_proof_params *params);
+LITHSM_API lithsm_err
+lithsm_chipotle_proof(char **body_out, lithsm_signer *signer,
+                      const lithsm_chipotle_proof_params *params);
 
 /** The canonical signature of an AccountConfig write lithsm builds
  *  ("newChainSecuredAccount", "registerWalletDerivation",
  *  "setUsageApiKey"), e.g. "newChainSecuredAccount(string,string)"; NULL
  *  for another name.  Argument names, in order, go to *arg_names
  *  (NULL-terminated, static) when arg_names is not NULL. */
-LITHSM_API const char *
-lithsm_chipotle_function(const char *name, const char *const **arg_names);
+LITHSM_API const char *lithsm_chipotle_function(const char *name,
+                                                const char *const **arg_names);
 
 #ifdef __cplusplus
 }

@@ -97,4 +97,3 @@ void work_abi(void *arg)
         die("call data", err);
     lithsm_free(data);
 }
-

@@ -19,8 +19,7 @@ static const struct {
     work_fn fn;
     int needs_signer;
 } works[] = {
-    { "EIP-712 digests (parse + hash)", "eip712_digest_per_s", work_digest,
-      0 },
+    { "EIP-712 digests (parse + hash)", "eip712_digest_per_s", work_digest, 0 },
     { "EIP-712 signatures (software key)", "eip712_sign_per_s",
       work_sign_typed_data, 1 },
     { "transactions signed (EIP-1559)", "tx_sign_per_s", work_sign_tx, 1 },

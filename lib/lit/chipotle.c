@@ -68,8 +68,7 @@ static void write_typed_data(lithsm_buf *b, const char *address,
                       (unsigned long long)(p->chain_id
                                                ? p->chain_id
                                                : LITHSM_CHIPOTLE_CHAIN_ID));
-    lithsm_buf_printf(b,
-                      "\"message\":{\"address\":\"%s\",\"issuedAt\":%lld}}",
+    lithsm_buf_printf(b, "\"message\":{\"address\":\"%s\",\"issuedAt\":%lld}}",
                       address, (long long)issued_at_s);
 }
 
@@ -110,8 +109,8 @@ static lithsm_err sign_typed_data(char sig_hex[2 + 2 * LITHSM_ETH_SIG_LEN + 1],
         return err;
     sig_hex[0] = '0';
     sig_hex[1] = 'x';
-    return lithsm_hex_encode(sig_hex + 2, 2 * LITHSM_ETH_SIG_LEN + 1,
-                             sig.bytes, sizeof(sig.bytes));
+    return lithsm_hex_encode(sig_hex + 2, 2 * LITHSM_ETH_SIG_LEN + 1, sig.bytes,
+                             sizeof(sig.bytes));
 }
 
 lithsm_err lithsm_chipotle_proof(char **body_out, lithsm_signer *signer,
@@ -154,11 +153,20 @@ static const char *const register_args[] = {
     "apiKeyHash", "pkpId", "derivationPath", "name", "description", NULL,
 };
 static const char *const usage_key_args[] = {
-    "accountApiKeyHash",     "usageApiKeyHash", "expiration",
-    "balance",               "name",            "description",
-    "createGroups",          "deleteGroups",    "createPKPs",
-    "manageIPFSIdsInGroups", "addPkpToGroups",  "removePkpFromGroups",
-    "executeInGroups",       NULL,
+    "accountApiKeyHash",
+    "usageApiKeyHash",
+    "expiration",
+    "balance",
+    "name",
+    "description",
+    "createGroups",
+    "deleteGroups",
+    "createPKPs",
+    "manageIPFSIdsInGroups",
+    "addPkpToGroups",
+    "removePkpFromGroups",
+    "executeInGroups",
+    NULL,
 };
 
 static const struct {

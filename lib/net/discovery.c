@@ -67,7 +67,8 @@ static lithsm_err query_staking(lithsm_staking *st, lithsm_http *http,
 {
     lithsm_eth_address addr;
     lithsm_http_req req;
-    char to_hex[41], body[256], shown[LITHSM_URL_SHOWN_MAX];
+    char to_hex[41], params[160], shown[LITHSM_URL_SHOWN_MAX];
+    lithsm_buf body;
     lithsm_err err;
 
     lithsm_url_shown(shown, sizeof(shown), rpc);
@@ -83,18 +84,23 @@ static lithsm_err query_staking(lithsm_staking *st, lithsm_http *http,
                             sizeof(addr.bytes));
     if (err != LITHSM_OK)
         return err;
-    snprintf(body, sizeof(body),
-             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\","
-             "\"params\":[{\"to\":\"0x%s\",\"data\":\"" STAKING_SELECTOR
-             "\"},\"latest\"]}",
+    snprintf(params, sizeof(params),
+             "[{\"to\":\"0x%s\",\"data\":\"" STAKING_SELECTOR "\"},\"latest\"]",
              to_hex);
+    lithsm_buf_init(&body);
+    lithsm_rpc_request_body(&body, 1, "eth_call", params);
+    if (body.failed) {
+        lithsm_buf_free(&body);
+        return lithsm_fail(LITHSM_ERR_NOMEM, "out of memory");
+    }
     memset(&req, 0, sizeof(req));
     req.url = rpc;
-    req.body = body;
+    req.body = body.data;
     err = lithsm_http_post_all(http, &req, 1);
     if (err == LITHSM_OK)
         err = lithsm_rpc_staking_result(st, shown, &req);
     lithsm_http_req_clear(&req);
+    lithsm_buf_free(&body);
     return err;
 }
 

@@ -187,9 +187,61 @@ void lithsm_http_req_clear(lithsm_http_req *r);
 lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
                                      const lithsm_http_req *r);
 
+/* Appends the JSON-RPC 2.0 request {jsonrpc, id, method, params} to b;
+ * params is JSON text (NULL: []). */
+void lithsm_rpc_request_body(lithsm_buf *b, uint64_t id, const char *method,
+                             const char *params);
+
+/* The JSON-RPC answer in r to request `id`: HTTP 200 (else NETWORK, as
+ * for no answer), a JSON content type, an object with jsonrpc "2.0" when
+ * present, exactly one of error and result, and the id (else PROTOCOL; a
+ * JSON-RPC error is PROTOCOL with its code and message).  *result is
+ * borrowed from *doc, which the caller puts; both are NULL on failure.
+ * `what` and `rpc` (as lithsm_url_shown() wrote it) name the peer. */
+lithsm_err lithsm_rpc_reply(json_object **doc, json_object **result,
+                            const char *what, const char *rpc, uint64_t id,
+                            const lithsm_http_req *r);
+
 /* Appends one node's check-route verdict object for r to b. */
 void lithsm_check_verdict_write(lithsm_buf *b, const char *node,
                                 const lithsm_http_req *r);
+
+/* ------------------------------------------------------------------------
+ * eth_rpc.c: the Ethereum JSON-RPC client (lithsm_rpc.h), shared with
+ * eth_fees.c
+ */
+
+typedef struct lithsm_rpc lithsm_rpc;
+
+/* A canonical 0x quantity: "0x0" or "0x" + 1..64 hex digits without a
+ * leading zero (either case).  PROTOCOL naming `what` otherwise. */
+lithsm_err lithsm_rpc_quantity(uint8_t out[32], const char *text, size_t len,
+                               const char *what);
+/* The same of a JSON value (a string), and one that must fit 64 bits. */
+lithsm_err lithsm_rpc_quantity_json(uint8_t out[32], const json_object *v,
+                                    const char *what);
+lithsm_err lithsm_rpc_u64_json(uint64_t *out, const json_object *v,
+                               const char *what);
+
+/* Calls method(params) (params JSON text, NULL: []) and checks the
+ * envelope with lithsm_rpc_reply(); failures other than NETWORK and
+ * NOMEM name the method.  The caller puts *doc. */
+lithsm_err lithsm_rpc_request(json_object **doc, json_object **result,
+                              lithsm_rpc *rpc, const char *method,
+                              const char *params);
+
+/* lithsm_rpc_request() of a method whose result is a quantity. */
+lithsm_err lithsm_rpc_call_quantity(uint8_t out[32], lithsm_rpc *rpc,
+                                    const char *method, const char *params);
+
+/* Checks a receipt object for `hash` (0x + 64 hex): its transactionHash
+ * (any case), a canonical blockNumber and a status 0x0 or 0x1 into
+ * *status.  PROTOCOL otherwise, naming `shown` or the member. */
+lithsm_err lithsm_rpc_receipt_check(int *status, const json_object *r,
+                                    const char *hash, const char *shown);
+
+/* The endpoint's URL as messages show it. */
+const char *lithsm_rpc_shown(const lithsm_rpc *rpc);
 
 /* ------------------------------------------------------------------------
  * The client's state, shared by handshake.c, discovery.c and client.c

@@ -171,57 +171,122 @@ fail:
  * The staking RPC
  */
 
-lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
-                                     const lithsm_http_req *r)
+void lithsm_rpc_request_body(lithsm_buf *b, uint64_t id, const char *method,
+                             const char *params)
 {
-    json_object *doc = NULL, *v, *code, *msg;
+    lithsm_buf_printf(b, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":",
+                      (unsigned long long)id);
+    lithsm_buf_json_str(b, method, strlen(method));
+    lithsm_buf_printf(b, ",\"params\":%s}", params != NULL ? params : "[]");
+}
+
+/* The error member of an answer: {code: integer, message: string}. */
+static lithsm_err rpc_error(const char *what, const char *rpc, json_object *e)
+{
+    json_object *code, *msg;
+    char why[200];
+
+    if (!json_object_is_type(e, json_type_object) ||
+        !json_object_object_get_ex(e, "code", &code) ||
+        !json_object_is_type(code, json_type_int) ||
+        !json_object_object_get_ex(e, "message", &msg) ||
+        !json_object_is_type(msg, json_type_string))
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "%s '%.200s': an error without an integer code and "
+                           "a message string",
+                           what, rpc);
+    lithsm_clean_copy(why, sizeof(why), json_object_get_string(msg));
+    return lithsm_fail(LITHSM_ERR_PROTOCOL, "%s '%.200s': error %lld: %s", what,
+                       rpc, (long long)json_object_get_int64(code), why);
+}
+
+/* The members of an answer object: jsonrpc "2.0" when present, the id,
+ * then exactly one of error and result. */
+static lithsm_err rpc_envelope(json_object **result, const char *what,
+                               const char *rpc, uint64_t id, json_object *doc)
+{
+    json_object *v, *e;
+    int has_result;
+
+    if (!json_object_is_type(doc, json_type_object))
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "%s '%.200s': the answer is not an object", what,
+                           rpc);
+    if (json_object_object_get_ex(doc, "jsonrpc", &v) &&
+        (!json_object_is_type(v, json_type_string) ||
+         strcmp(json_object_get_string(v), "2.0") != 0))
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "%s '%.200s': jsonrpc is not \"2.0\"", what, rpc);
+    has_result = json_object_object_get_ex(doc, "result", result);
+    if (json_object_object_get_ex(doc, "error", &e)) {
+        if (has_result)
+            return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                               "%s '%.200s': both an error and a result", what,
+                               rpc);
+        return rpc_error(what, rpc, e);
+    }
+    if (!json_object_object_get_ex(doc, "id", &v) ||
+        !json_object_is_type(v, json_type_int) ||
+        json_object_get_int64(v) < 0 ||
+        (uint64_t)json_object_get_int64(v) != id)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL,
+                           "%s '%.200s': the answer's id is not %llu", what,
+                           rpc, (unsigned long long)id);
+    if (!has_result)
+        return lithsm_fail(LITHSM_ERR_PROTOCOL, "%s '%.200s': no result", what,
+                           rpc);
+    return LITHSM_OK;
+}
+
+lithsm_err lithsm_rpc_reply(json_object **doc, json_object **result,
+                            const char *what, const char *rpc, uint64_t id,
+                            const lithsm_http_req *r)
+{
     char why[200];
     lithsm_err err;
 
+    *doc = NULL;
+    *result = NULL;
     if (!r->answered)
-        return lithsm_fail(LITHSM_ERR_NETWORK, "staking RPC '%.200s': %s", rpc,
+        return lithsm_fail(LITHSM_ERR_NETWORK, "%s '%.200s': %s", what, rpc,
                            r->error);
     if (r->status != 200)
-        return lithsm_fail(LITHSM_ERR_NETWORK, "staking RPC '%.200s': HTTP %ld",
+        return lithsm_fail(LITHSM_ERR_NETWORK, "%s '%.200s': HTTP %ld", what,
                            rpc, r->status);
-    if (!lithsm_content_type_is_json(r->content_type))
+    if (!lithsm_content_type_is_json(r->content_type) || r->resp == NULL)
         return lithsm_fail(LITHSM_ERR_PROTOCOL,
-                           "staking RPC '%.200s': the answer is not JSON", rpc);
-    err = lithsm_json_parse(&doc, r->resp, r->resp_len, "RPC answer");
+                           "%s '%.200s': the answer is not JSON", what, rpc);
+    err = lithsm_json_parse(doc, r->resp, r->resp_len, "RPC answer");
     if (err != LITHSM_OK) {
         lithsm_clean_copy(why, sizeof(why), lithsm_last_error());
-        return lithsm_fail(LITHSM_ERR_PROTOCOL,
-                           "staking RPC '%.200s': bad JSON (%s)", rpc, why);
+        return lithsm_fail(LITHSM_ERR_PROTOCOL, "%s '%.200s': bad JSON (%s)",
+                           what, rpc, why);
     }
-    if (!json_object_is_type(doc, json_type_object)) {
-        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
-                          "staking RPC '%.200s': the answer is not an object",
-                          rpc);
-    } else if (json_object_object_get_ex(doc, "error", &v)) {
-        why[0] = '\0';
-        if (json_object_object_get_ex(v, "message", &msg) &&
-            json_object_is_type(msg, json_type_string))
-            lithsm_clean_copy(why, sizeof(why), json_object_get_string(msg));
-        code = NULL;
-        json_object_object_get_ex(v, "code", &code);
-        err = lithsm_fail(LITHSM_ERR_PROTOCOL,
-                          "staking RPC '%.200s': error %lld: %s", rpc,
-                          (long long)json_object_get_int64(code), why);
-    } else if (!json_object_object_get_ex(doc, "id", &v) ||
-               !json_object_is_type(v, json_type_int) ||
-               json_object_get_int64(v) != 1) {
-        err =
-            lithsm_fail(LITHSM_ERR_PROTOCOL,
-                        "staking RPC '%.200s': the answer's id is not 1", rpc);
-    } else if (!json_object_object_get_ex(doc, "result", &v) ||
-               !json_object_is_type(v, json_type_string)) {
+    err = rpc_envelope(result, what, rpc, id, *doc);
+    if (err != LITHSM_OK) {
+        json_object_put(*doc);
+        *doc = NULL;
+        *result = NULL;
+    }
+    return err;
+}
+
+lithsm_err lithsm_rpc_staking_result(lithsm_staking *out, const char *rpc,
+                                     const lithsm_http_req *r)
+{
+    json_object *doc, *v;
+    lithsm_err err;
+
+    err = lithsm_rpc_reply(&doc, &v, "staking RPC", rpc, 1, r);
+    if (err != LITHSM_OK)
+        return err;
+    if (!json_object_is_type(v, json_type_string))
         err = lithsm_fail(LITHSM_ERR_PROTOCOL,
                           "staking RPC '%.200s': no result string", rpc);
-    } else {
+    else
         err = lithsm_abi_decode_staking_hex(
             out, json_object_get_string(v),
             (size_t)json_object_get_string_len(v));
-    }
     json_object_put(doc);
     return err;
 }

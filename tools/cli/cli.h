@@ -38,6 +38,7 @@ extern const cli_command cmd_verify;
 extern const cli_command cmd_keygen;
 extern const cli_command cmd_sign_typed_data;
 extern const cli_command cmd_call_data;
+extern const cli_command cmd_chipotle;
 
 /* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
  * own page is in two parts around the command list the program prints. */
@@ -49,6 +50,7 @@ extern const char cli_help_handshake[];
 extern const char cli_help_sign_typed_data[];
 extern const char cli_help_sign_tx[];
 extern const char cli_help_call_data[];
+extern const char cli_help_chipotle[];
 
 /* ---- the shape of a command: parse, check, run */
 

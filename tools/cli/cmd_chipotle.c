@@ -93,16 +93,18 @@ static int proof_check(const cli_command *cmd, void *opts)
         return cli_missing(cmd, "--type");
     if (o->chain_id != NULL &&
         (!parse_count(o->chain_id, &chain_id) || chain_id == 0))
-        return cli_usage_error(cmd, "option '--chain-id': '%s' is not a "
-                                    "chain id (1 to 2^53 - 1)",
+        return cli_usage_error(cmd,
+                               "option '--chain-id': '%s' is not a "
+                               "chain id (1 to 2^53 - 1)",
                                o->chain_id);
-    if (o->issued_at != NULL && parse_issued_at(cmd, o->issued_at,
-                                                &issued_at) != 0)
+    if (o->issued_at != NULL &&
+        parse_issued_at(cmd, o->issued_at, &issued_at) != 0)
         return CLI_EXIT_USAGE;
     if (!lithsm_chipotle_is_proof_type(o->type))
-        return cli_usage_error(cmd, "option '--type': '%s' is not "
-                                    "CreateWallet, ConvertAccount, "
-                                    "AddUsageApiKey or BillingAuth",
+        return cli_usage_error(cmd,
+                               "option '--type': '%s' is not "
+                               "CreateWallet, ConvertAccount, "
+                               "AddUsageApiKey or BillingAuth",
                                o->type);
     if (o->new_admin != NULL && strcmp(o->type, "ConvertAccount") != 0)
         return cli_usage_error(cmd, "--new-admin belongs to --type "
@@ -151,8 +153,8 @@ static const struct option proof_longopts[] = {
 };
 
 static const cli_steps proof_steps = {
-    proof_longopts, sizeof(proof_opts), proof_option, proof_check, proof_run,
-    NULL,
+    proof_longopts, sizeof(proof_opts), proof_option,
+    proof_check,    proof_run,          NULL,
 };
 
 /* ------------------------------------------------------------------- tx */
@@ -168,8 +170,7 @@ typedef struct tx_opts {
 
 enum { OPT_FUNCTION = 0x3101, OPT_ARG, OPT_CONTRACT, OPT_TX_CHAIN_ID };
 
-static int tx_option(const cli_command *cmd, void *opts, int c,
-                     const char *arg)
+static int tx_option(const cli_command *cmd, void *opts, int c, const char *arg)
 {
     tx_opts *o = opts;
 
@@ -186,11 +187,11 @@ static int tx_option(const cli_command *cmd, void *opts, int c,
         return cli_set_once(cmd, &o->chain_id, "--chain-id", arg);
     default:
         if (o->n_args == MAX_ARGS)
-            return cli_usage_error(cmd, "more than %d --arg options",
-                                   MAX_ARGS);
+            return cli_usage_error(cmd, "more than %d --arg options", MAX_ARGS);
         if (strchr(arg, '=') == NULL)
-            return cli_usage_error(cmd, "option '--arg': '%s' is not "
-                                        "NAME=VALUE",
+            return cli_usage_error(cmd,
+                                   "option '--arg': '%s' is not "
+                                   "NAME=VALUE",
                                    arg);
         o->args[o->n_args++] = arg;
         return 0;
@@ -222,19 +223,21 @@ static int check_args(const cli_command *cmd, const tx_opts *o,
                 strncmp(names[j], o->args[i], len) == 0)
                 break;
         if (names[j] == NULL)
-            return cli_usage_error(cmd, "option '--arg': %s has no "
-                                        "parameter '%.*s'",
+            return cli_usage_error(cmd,
+                                   "option '--arg': %s has no "
+                                   "parameter '%.*s'",
                                    o->function, (int)len, o->args[i]);
         for (j = 0; j < i; j++)
             if (strncmp(o->args[j], o->args[i], len + 1) == 0)
-                return cli_usage_error(cmd, "option '--arg': '%.*s' is "
-                                            "given more than once",
+                return cli_usage_error(cmd,
+                                       "option '--arg': '%.*s' is "
+                                       "given more than once",
                                        (int)len, o->args[i]);
     }
     for (j = 0; names[j] != NULL; j++)
         if (arg_value(o, names[j]) == NULL)
-            return cli_usage_error(cmd, "missing --arg %s=VALUE (%s)",
-                                   names[j], o->function);
+            return cli_usage_error(cmd, "missing --arg %s=VALUE (%s)", names[j],
+                                   o->function);
     return 0;
 }
 
@@ -249,10 +252,11 @@ static int tx_check(const cli_command *cmd, void *opts)
     if (o->function == NULL)
         return cli_missing(cmd, "--function");
     if (lithsm_chipotle_function(o->function, &names) == NULL)
-        return cli_usage_error(cmd, "option '--function': '%s' is not "
-                                    "newChainSecuredAccount, "
-                                    "registerWalletDerivation or "
-                                    "setUsageApiKey",
+        return cli_usage_error(cmd,
+                               "option '--function': '%s' is not "
+                               "newChainSecuredAccount, "
+                               "registerWalletDerivation or "
+                               "setUsageApiKey",
                                o->function);
     if ((rc = check_args(cmd, o, names)) != 0)
         return rc;
@@ -262,8 +266,9 @@ static int tx_check(const cli_command *cmd, void *opts)
                                lithsm_last_error());
     if (o->chain_id != NULL &&
         (!parse_count(o->chain_id, &chain_id) || chain_id == 0))
-        return cli_usage_error(cmd, "option '--chain-id': '%s' is not a "
-                                    "chain id (1 to 2^53 - 1)",
+        return cli_usage_error(cmd,
+                               "option '--chain-id': '%s' is not a "
+                               "chain id (1 to 2^53 - 1)",
                                o->chain_id);
     if (o->key == NULL && o->send.send)
         return cli_missing(cmd, "--key");

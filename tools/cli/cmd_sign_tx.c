@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_send_tx.h"
 
 typedef struct sign_tx_opts {
     const char *key, *tx_file;
+    cli_send_opts send; /* --send and its options (cli_send_tx.c) */
 } sign_tx_opts;
 
 static int sign_tx_option(const cli_command *cmd, void *opts, int c,
@@ -24,12 +26,14 @@ static int sign_tx_option(const cli_command *cmd, void *opts, int c,
 
     if (c == 'k')
         return cli_set_once(cmd, &o->key, "--key", arg);
+    if (cli_send_is_option(c))
+        return cli_send_set(cmd, &o->send, c, arg);
     return cli_set_once(cmd, &o->tx_file, "--tx", arg);
 }
 
 static int sign_tx_check(const cli_command *cmd, void *opts)
 {
-    const sign_tx_opts *o = opts;
+    sign_tx_opts *o = opts;
 
     if (o->key == NULL)
         return cli_missing(cmd, "--key");
@@ -38,7 +42,7 @@ static int sign_tx_check(const cli_command *cmd, void *opts)
     if (strcmp(o->key, "-") == 0 && strcmp(o->tx_file, "-") == 0)
         return cli_usage_error(cmd, "--key and --tx cannot both be '-' "
                                     "(standard input)");
-    return 0;
+    return cli_send_check(cmd, &o->send);
 }
 
 /* Step 1: the transaction of the file ("-": standard input). */
@@ -89,10 +93,26 @@ static int print_signed(const cli_command *cmd, const lithsm_tx *tx)
     return rc;
 }
 
+int cli_sign_tx_run(const cli_command *cmd, const char *key,
+                    const cli_send_opts *send, lithsm_tx *tx)
+{
+    lithsm_signer *signer = NULL;
+    int rc;
+
+    rc = cli_open_signer(cmd, "key", key, &signer); /* step 2 */
+    if (rc == 0 && send->send)
+        rc = cli_send_run(cmd, send, key, tx, signer);
+    else if (rc == 0)
+        rc = sign_tx(cmd, key, tx, signer);
+    if (rc == 0 && !send->send)
+        rc = print_signed(cmd, tx);
+    lithsm_signer_free(signer);
+    return rc;
+}
+
 static int sign_tx_exec(const cli_command *cmd, void *opts)
 {
     const sign_tx_opts *o = opts;
-    lithsm_signer *signer = NULL;
     lithsm_tx *tx = NULL;
     lithsm_err err;
     int rc;
@@ -101,18 +121,13 @@ static int sign_tx_exec(const cli_command *cmd, void *opts)
         return rc;
     /* Without sending, the file must give every field: say which one is
      * missing before a token asks for its PIN. */
-    if ((err = lithsm_tx_check_complete(tx)) != LITHSM_OK) {
+    if (!o->send.send && (err = lithsm_tx_check_complete(tx)) != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot use the transaction file '%s'",
                       o->tx_file);
         lithsm_tx_free(tx);
         return CLI_EXIT_FAIL;
     }
-    rc = cli_open_signer(cmd, "key", o->key, &signer); /* step 2 */
-    if (rc == 0)
-        rc = sign_tx(cmd, o->key, tx, signer);
-    if (rc == 0)
-        rc = print_signed(cmd, tx);
-    lithsm_signer_free(signer);
+    rc = cli_sign_tx_run(cmd, o->key, &o->send, tx);
     lithsm_tx_free(tx);
     return rc;
 }
@@ -121,6 +136,7 @@ static const struct option sign_tx_longopts[] = {
     { "key", required_argument, NULL, 'k' },
     { "tx", required_argument, NULL, 't' },
     CLI_TOKEN_OPTIONS,
+    CLI_SEND_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -139,7 +155,9 @@ const cli_command cmd_sign_tx = {
     "sign-tx",
     "sign an Ethereum transaction (legacy EIP-155, EIP-2930, EIP-1559)",
     "lithsm sign-tx --key FILE|URI --tx FILE\n"
-    "              [--pin-source SRC] [--module PATH]",
+    "              [--send --rpc URL [--max-fee WEI] [--timeout SEC]\n"
+    "               [--ca-file PEM | --insecure] [--timeout-ms MS]\n"
+    "               [--proxy URL]] [--pin-source SRC] [--module PATH]",
     cli_help_sign_tx,
     sign_tx_main,
 };

@@ -27,7 +27,7 @@ static const cli_command cmd_devnet = {
     "run a local network of Lit-compatible test nodes",
     "lithsm devnet [--nodes N] [--host IP] [--https [--cert-dir DIR]]\n"
     "                     [--fault I:KIND]... [--epoch N] [--min-nodes M]\n"
-    "                     [--blockhash HASH]",
+    "                     [--blockhash HASH] [--chain-id N]",
     cli_help_devnet,
     devnet_run,
 };
@@ -144,6 +144,7 @@ static int serve(const cli_command *cmd, const devnet_config *cfg,
 /* The options as given, before their values are checked. */
 struct devnet_args {
     const char *nodes, *host, *cert_dir, *epoch, *min_nodes, *blockhash;
+    const char *chain_id;
     const char **faults; /* the --fault specs, in order */
     size_t n_faults;
     int https;
@@ -158,7 +159,8 @@ enum {
     OPT_FAULT,
     OPT_EPOCH,
     OPT_MIN_NODES,
-    OPT_BLOCKHASH
+    OPT_BLOCKHASH,
+    OPT_CHAIN_ID
 };
 
 static const struct option devnet_longopts[] = {
@@ -170,6 +172,7 @@ static const struct option devnet_longopts[] = {
     { "epoch", required_argument, NULL, OPT_EPOCH },
     { "min-nodes", required_argument, NULL, OPT_MIN_NODES },
     { "blockhash", required_argument, NULL, OPT_BLOCKHASH },
+    { "chain-id", required_argument, NULL, OPT_CHAIN_ID },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -202,12 +205,14 @@ static int devnet_option(const cli_command *cmd, void *ctx, int c,
         return cli_set_once(cmd, &a->min_nodes, "--min-nodes", arg);
     case OPT_BLOCKHASH:
         return cli_set_once(cmd, &a->blockhash, "--blockhash", arg);
+    case OPT_CHAIN_ID:
+        return cli_set_once(cmd, &a->chain_id, "--chain-id", arg);
     default:
         return CLI_EXIT_USAGE;
     }
 }
 
-/* --nodes, --min-nodes and --epoch into cfg.  Returns 0 or an exit
+/* --nodes, --min-nodes, --epoch and --chain-id into cfg.  Returns 0 or an exit
  * status. */
 static int check_counts(const cli_command *cmd, const struct devnet_args *a,
                         devnet_config *cfg)
@@ -239,6 +244,17 @@ static int check_counts(const cli_command *cmd, const struct devnet_args *a,
         if (epoch > ((uint64_t)1 << 53))
             return cli_usage_error(cmd, "option '--epoch': %s is too large",
                                    a->epoch);
+    }
+    cfg->chain_id = DEVNET_CHAIN_ID;
+    if (a->chain_id != NULL) {
+        if ((rc = cli_parse_u64(cmd, "--chain-id", a->chain_id,
+                                &cfg->chain_id)) != 0)
+            return rc;
+        /* 0 is no chain; beyond 2^53 the start line's JSON is inexact. */
+        if (cfg->chain_id < 1 || cfg->chain_id >= ((uint64_t)1 << 53))
+            return cli_usage_error(
+                cmd, "option '--chain-id': %s is not 1 to 2^53 - 1",
+                a->chain_id);
     }
     cfg->n_nodes = (size_t)n_nodes;
     cfg->min_nodes = (size_t)min_nodes;

@@ -169,6 +169,7 @@ int devnet_start(devnet **out, const devnet_config *cfg, char *err,
     net->epoch = cfg->epoch;
     net->min_nodes = cfg->min_nodes;
     net->start_s = lithsm_time_now_ms() / 1000;
+    net->chain_id = cfg->chain_id != 0 ? cfg->chain_id : DEVNET_CHAIN_ID;
     net->rpc.net = net;
     net->rpc.is_rpc = 1;
     net->rpc.down_fd = -1;
@@ -204,6 +205,10 @@ int devnet_start(devnet **out, const devnet_config *cfg, char *err,
     memcpy(net->other_blockhash, "0x", 2);
     devnet_hex_lower(net->other_blockhash + 2, other, 32);
 
+    if ((net->chain = devnet_chain_new(net->chain_id)) == NULL) {
+        devnet_set_err(err, err_len, "out of memory");
+        goto fail;
+    }
     if (parse_host(net, cfg->host, err, err_len) != 0 ||
         make_addresses(net, err, err_len) != 0)
         goto fail;
@@ -256,7 +261,7 @@ char *devnet_start_line(const devnet *net)
     nodes = NULL;
     if (cli_json_add_str(obj, "rpc", net->rpc.url) != 0 ||
         cli_json_add_str(obj, "staking", net->staking) != 0 ||
-        cli_json_add_int(obj, "chainId", DEVNET_CHAIN_ID) != 0 ||
+        cli_json_add_int(obj, "chainId", (int64_t)net->chain_id) != 0 ||
         cli_json_add_int(obj, "minNodeCount", (int64_t)net->min_nodes) != 0 ||
         cli_json_add_int(obj, "epoch", (int64_t)net->epoch) != 0 ||
         cli_json_add_str(obj, "latestBlockhash", net->blockhash) != 0 ||
@@ -303,6 +308,7 @@ void devnet_stop(devnet *net)
         free(net->key_pem);
     }
     free(net->cert_pem);
+    devnet_chain_free(net->chain);
     free(net->cert_path);
     free(net->temp_dir);
     if (net->sync_ready) {

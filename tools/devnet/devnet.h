@@ -44,6 +44,7 @@ typedef struct devnet_config {
     size_t min_nodes;           /* 1 .. n_nodes */
     const char *blockhash;      /* "0x" + 64 hex */
     const devnet_fault *faults; /* n_nodes entries */
+    uint64_t chain_id;          /* eth_chainId; 0: DEVNET_CHAIN_ID */
 } devnet_config;
 
 typedef struct devnet devnet;

@@ -297,6 +297,8 @@ static enum MHD_Result answer(devnet_node *node, struct MHD_Connection *conn,
         devnet_hex_lower(made + 14, rnd, sizeof(rnd));
     }
 
+    if (node->is_rpc && devnet_chipotle_route(url))
+        return devnet_chipotle(node, conn, url, method, req);
     if (node->is_rpc) {
         static const char post_only[] = "{\"error\":\"JSON-RPC wants POST\"}";
 

@@ -1,7 +1,7 @@
 /*
  * rpc.c - the devnet's staking JSON-RPC endpoint: eth_call of
  * getActiveUnkickedValidatorStructsAndCounts() on the staking address,
- * eth_chainId and net_version (server.h).
+ * net_version, and the Ethereum methods of chain.c (server.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +150,7 @@ enum MHD_Result devnet_rpc(devnet_node *node, struct MHD_Connection *conn,
     json_object *body = devnet_parse_body(req), *v, *id = NULL, *out;
     const char *method;
     char chain[32];
+    int handled;
 
     if (body == NULL)
         return devnet_respond_json(
@@ -173,14 +174,14 @@ enum MHD_Result devnet_rpc(devnet_node *node, struct MHD_Connection *conn,
             v = NULL;
         if (strcmp(method, "eth_call") == 0) {
             out = rpc_eth_call(node->net, id, v);
-        } else if (strcmp(method, "eth_chainId") == 0) {
-            snprintf(chain, sizeof(chain), "0x%x", DEVNET_CHAIN_ID);
-            out = rpc_result(id, strdup(chain));
         } else if (strcmp(method, "net_version") == 0) {
-            snprintf(chain, sizeof(chain), "%d", DEVNET_CHAIN_ID);
+            snprintf(chain, sizeof(chain), "%llu",
+                     (unsigned long long)node->net->chain_id);
             out = rpc_result(id, strdup(chain));
         } else {
-            out = devnet_rpc_error(id, -32601, "method not found");
+            out = devnet_chain_rpc(node->net->chain, method, id, v, &handled);
+            if (!handled)
+                out = devnet_rpc_error(id, -32601, "method not found");
         }
     }
     json_object_put(body);

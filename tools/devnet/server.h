@@ -7,8 +7,9 @@
  * One libmicrohttpd daemon per node, each with its own polling thread and
  * one thread per connection, so a slow node never holds up another.  The
  * handlers only read the devnet's configuration, which does not change
- * after start; the one shared mutable thing is the stop flag that wakes
- * slow answers.
+ * after start; the shared mutable things are the stop flag that wakes
+ * slow answers (under net->lock) and the Ethereum check's state
+ * (chain.c, under its own lock).
  */
 #ifndef LITHSM_DEVNET_SERVER_H
 #define LITHSM_DEVNET_SERVER_H
@@ -25,6 +26,8 @@
 #include "devnet.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+typedef struct devnet_chain devnet_chain;
 
 typedef struct devnet_node {
     devnet *net;
@@ -53,6 +56,8 @@ struct devnet {
     char blockhash[67];
     char other_blockhash[67]; /* what a blockhash-fault node answers */
     char staking[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
+    uint64_t chain_id;
+    devnet_chain *chain; /* its own lock */
     char *cert_pem;
     char *key_pem;
     size_t key_pem_len;
@@ -124,6 +129,30 @@ enum MHD_Result devnet_rpc(devnet_node *node, struct MHD_Connection *conn,
 /* A JSON-RPC error object for id (NULL: null), or NULL when memory runs
  * out. */
 json_object *devnet_rpc_error(json_object *id, int code, const char *message);
+
+/* ---- chain.c: the Ethereum methods of the RPC endpoint (a check, not a
+ * chain) */
+
+/* A fresh state for chain_id, or NULL when memory runs out. */
+devnet_chain *devnet_chain_new(uint64_t chain_id);
+void devnet_chain_free(devnet_chain *c);
+
+/* Answers `method` when chain.c knows it (*handled 1; NULL when memory
+ * ran out), else sets *handled to 0.  Thread-safe. */
+json_object *devnet_chain_rpc(devnet_chain *c, const char *method,
+                              json_object *id, json_object *params,
+                              int *handled);
+
+/* ---- chipotle.c: the Chipotle ChainSecured proof check */
+
+/* 1 when url is one of the /core/v1/ routes chipotle.c answers. */
+int devnet_chipotle_route(const char *url);
+
+/* Checks a ChainSecured proof POSTed to `url` as the Chipotle API server
+ * does, and answers. */
+enum MHD_Result devnet_chipotle(devnet_node *node, struct MHD_Connection *conn,
+                                const char *url, const char *method,
+                                const request *req);
 
 /* ---- tls.c */
 
