@@ -19,8 +19,8 @@ typedef struct reader {
 static lithsm_err next(lithsm_rlp_item *it, reader *r, const char *field)
 {
     if (r->p == r->end)
-        return lithsm_fail(LITHSM_ERR_PARSE,
-                           WHAT ": %s: missing (too few fields)", field);
+        return lithsm_fail(LITHSM_ERR_PARSE, "%s: missing (too few fields)",
+                           field);
     return lithsm_rlp_next(it, &r->p, r->end, field);
 }
 
