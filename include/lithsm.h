@@ -723,5 +723,6 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_verify.h"
 #include "lithsm_node.h"
 #include "lithsm_flow.h"
+#include "lithsm_audit.h"
 
 #endif /* LITHSM_H */

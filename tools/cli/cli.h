@@ -35,6 +35,7 @@ extern const cli_command cmd_delegate;
 extern const cli_command cmd_session_sigs;
 extern const cli_command cmd_verify;
 extern const cli_command cmd_keygen;
+extern const cli_command cmd_audit;
 
 /* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
  * own page is in two parts around the command list the program prints. */
@@ -43,6 +44,7 @@ extern const char cli_help_keygen[], cli_help_address[];
 extern const char cli_help_sign_message[], cli_help_delegate[];
 extern const char cli_help_session_sigs[], cli_help_verify[];
 extern const char cli_help_handshake[];
+extern const char cli_help_audit[];
 
 /* ---- the shape of a command: parse, check, run */
 
