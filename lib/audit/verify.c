@@ -153,6 +153,9 @@ lithsm_audit_problem audit_check_line(char *detail, size_t size, const char *s,
     if (n > AUDIT_LINE_MAX)
         return say(detail, size, LITHSM_AUDIT_BAD_JSON,
                    "the line is longer than %u bytes", AUDIT_LINE_MAX);
+    if (memchr(s, '\n', n) != NULL)
+        return say(detail, size, LITHSM_AUDIT_BAD_JSON,
+                   "a newline inside the line");
     if (!audit_json_scan(&scan, NULL, s, n))
         return say(detail, size, LITHSM_AUDIT_BAD_JSON,
                    "not a JSON object: %s at byte %zu", scan.why, scan.bad_at);
