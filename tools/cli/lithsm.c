@@ -36,9 +36,9 @@ static const cli_command cmd_devnet = {
 #endif
 
 static const cli_command *const commands[] = {
-    &cmd_keygen,       &cmd_address, &cmd_sign_message, &cmd_delegate,
-    &cmd_session_sigs, &cmd_verify,  &cmd_devnet,       &cmd_handshake,
-    &cmd_audit,
+    &cmd_keygen,   &cmd_address,      &cmd_sign_message,
+    &cmd_delegate, &cmd_session_sigs, &cmd_verify,
+    &cmd_devnet,   &cmd_handshake,    &cmd_audit,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
