@@ -363,6 +363,29 @@ static void test_lock(void)
     lithsm_audit_close(b);
 }
 
+/* Files the trail must not be: a symbolic link, one others can write. */
+static void test_files(void)
+{
+    char path[300], link[310];
+    lithsm_audit *a = NULL;
+
+    path_in(path, sizeof(path), "mode.jsonl");
+    ok(make_trail(path, 1), "a trail");
+    ok(chmod(path, 0620) == 0, "made group-writable");
+    ok_int_eq(lithsm_audit_open(&a, NULL, path), LITHSM_ERR_IO,
+              "a group-writable trail is refused");
+    ok(strstr(lithsm_last_error(), "0620") != NULL, "the error gives the mode");
+    ok(chmod(path, 0600) == 0, "made 0600 again");
+    snprintf(link, sizeof(link), "%s.link", path);
+    ok(symlink(path, link) == 0, "a symbolic link to it");
+    ok_int_eq(lithsm_audit_open(&a, NULL, link), LITHSM_ERR_IO,
+              "a symbolic link is refused");
+    ok(strstr(lithsm_last_error(), "symbolic link") != NULL,
+       "the error says why");
+    ok_int_eq(lithsm_audit_open(&a, NULL, base), LITHSM_ERR_IO,
+              "a directory is refused");
+}
+
 static void test_refusals(void)
 {
     static const struct {
@@ -536,6 +559,7 @@ int main(void)
     test_torn();
     test_damage();
     test_lock();
+    test_files();
     test_refusals();
     test_threads();
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
