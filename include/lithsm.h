@@ -728,5 +728,6 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_abi.h"
 #include "lithsm_chipotle.h"
 #include "lithsm_rpc.h"
+#include "lithsm_audit.h"
 
 #endif /* LITHSM_H */

@@ -39,6 +39,7 @@ extern const cli_command cmd_keygen;
 extern const cli_command cmd_sign_typed_data;
 extern const cli_command cmd_call_data;
 extern const cli_command cmd_chipotle;
+extern const cli_command cmd_audit;
 
 /* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
  * own page is in two parts around the command list the program prints. */
@@ -51,6 +52,7 @@ extern const char cli_help_sign_typed_data[];
 extern const char cli_help_sign_tx[];
 extern const char cli_help_call_data[];
 extern const char cli_help_chipotle[];
+extern const char cli_help_audit[];
 
 /* ---- the shape of a command: parse, check, run */
 

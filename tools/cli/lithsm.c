@@ -39,6 +39,7 @@ static const cli_command *const commands[] = {
     &cmd_keygen,       &cmd_address,   &cmd_sign_message, &cmd_sign_typed_data,
     &cmd_sign_tx,      &cmd_call_data, &cmd_chipotle,     &cmd_delegate,
     &cmd_session_sigs, &cmd_verify,    &cmd_devnet,       &cmd_handshake,
+    &cmd_audit,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
