@@ -14,8 +14,8 @@ for prog in "$LITHSM" "$top_builddir/tools/lithsm-devnet"; do
     fi
 done
 if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed (tools/deps.sh installs it)"
-    exit 0
+    echo "Bail out! curl is not installed (tools/deps.sh installs it)"
+    exit 99
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lithsm-eth.XXXXXX") || {
     echo "Bail out! cannot make a temporary directory"

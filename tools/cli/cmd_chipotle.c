@@ -420,7 +420,7 @@ static int chipotle_main(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cmd_chipotle = {
     "chipotle",
-    "sign for Lit Chipotle ChainSecured accounts (proofs, transactions)",
+    "sign Lit Chipotle ChainSecured proofs and transactions",
     "lithsm chipotle proof --key FILE|URI --type TYPE [OPTION]...\n"
     "       lithsm chipotle tx --function NAME --arg NAME=VALUE... "
     "[OPTION]...",

@@ -153,7 +153,7 @@ static int sign_tx_main(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cmd_sign_tx = {
     "sign-tx",
-    "sign an Ethereum transaction (legacy EIP-155, EIP-2930, EIP-1559)",
+    "sign an Ethereum transaction (EIP-155, EIP-2930, EIP-1559)",
     "lithsm sign-tx --key FILE|URI --tx FILE\n"
     "              [--send --rpc URL [--max-fee WEI] [--timeout SEC]\n"
     "               [--ca-file PEM | --insecure] [--timeout-ms MS]\n"
