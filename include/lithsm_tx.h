@@ -149,7 +149,8 @@ LITHSM_API lithsm_err lithsm_tx_access_list_get(lithsm_eth_address *address,
 /** The JSON-RPC call object for eth_estimateGas (or eth_call):
  *  {"from","to","value","data"} with "value" a hex quantity ("0x0") and
  *  "data" 0x-hex; "from" only when `from` is not NULL, "to" only when the
- *  transaction has one.  Caller frees *out with lithsm_free().
+ *  transaction has one; types 1 and 2 add their "accessList" (it costs
+ *  gas, so an estimate without it is too low).  Caller frees *out with lithsm_free().
  *  Returns: OK; INVALID_ARG for a NULL out or tx; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_tx_call_json(char **out, const lithsm_tx *tx,

@@ -65,7 +65,9 @@ lithsm_err lithsm_abi_encode_json(uint8_t **out, size_t *out_len,
 
     if (out == NULL || out_len == NULL || f == NULL || args_json == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "call data: no arguments");
-    err = lithsm_json_parse(&args, args_json, args_len, "call data: arguments");
+    /* A string argument may hold U+0000 (the ABI takes any bytes). */
+    err = lithsm_json_parse_nul(&args, args_json, args_len, 1,
+                                "call data: arguments");
     if (err == LITHSM_OK)
         err = lithsm_abi_encode_call(out, out_len, f, args);
     json_object_put(args);
@@ -84,7 +86,7 @@ static lithsm_err word_value(json_object **out, const lithsm_abi_node *t,
     case LITHSM_ABI_TUPLE:
     case LITHSM_ABI_ARRAY:
     case LITHSM_ABI_DYN_ARRAY:
-        return lithsm_json_parse(out, word, len, what);
+        return lithsm_json_parse_nul(out, word, len, 1, what);
     case LITHSM_ABI_BOOL:
         if (strcmp(word, "true") != 0 && strcmp(word, "false") != 0)
             return lithsm_fail(LITHSM_ERR_PARSE,

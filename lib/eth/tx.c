@@ -321,6 +321,28 @@ static void put_address(lithsm_buf *b, const lithsm_eth_address *a)
     lithsm_buf_puts(b, text);
 }
 
+/* ,"accessList":[{"address","storageKeys":[...]},...] */
+static void json_access_list(lithsm_buf *b, const lithsm_tx *tx)
+{
+    size_t i, k;
+
+    lithsm_buf_puts(b, ",\"accessList\":[");
+    for (i = 0; i < tx->n_access; i++) {
+        const tx_access *a = &tx->access[i];
+
+        lithsm_buf_puts(b, i ? ",{\"address\":\"" : "{\"address\":\"");
+        put_address(b, &a->address);
+        lithsm_buf_puts(b, "\",\"storageKeys\":[");
+        for (k = 0; k < a->n_keys; k++) {
+            lithsm_buf_puts(b, k ? ",\"" : "\"");
+            put_hex(b, tx->keys[a->first_key + k], 32);
+            lithsm_buf_putc(b, '"');
+        }
+        lithsm_buf_puts(b, "]}");
+    }
+    lithsm_buf_putc(b, ']');
+}
+
 lithsm_err lithsm_tx_call_json(char **out, const lithsm_tx *tx,
                                const lithsm_eth_address *from)
 {
@@ -345,7 +367,11 @@ lithsm_err lithsm_tx_call_json(char **out, const lithsm_tx *tx,
     put_quantity(&b, tx->value);
     lithsm_buf_puts(&b, "\",\"data\":\"");
     put_hex(&b, tx->data, tx->data_len);
-    lithsm_buf_puts(&b, "\"}");
+    lithsm_buf_putc(&b, '"');
+    /* The access list costs gas: an estimate without it is too low. */
+    if (tx->type != 0)
+        json_access_list(&b, tx);
+    lithsm_buf_putc(&b, '}');
     return lithsm_buf_finish(&b, out, NULL);
 }
 

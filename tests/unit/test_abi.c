@@ -90,8 +90,13 @@ static void test_spec_examples(void)
         "3",  "<6f6e65", "3", "<74776f", "5",  "<7468726565",
     };
 
+    /* A string may hold U+0000: the ABI takes its bytes as they are. */
+    static const char *const nul[] = { "20", "3", "<610062" };
+
     encodes_to("baz(uint32,bool)", "[69,true]", "cdcd77c0", baz, 2,
                "spec: baz(uint32,bool)");
+    encodes_to("s(string)", "[\"a\\u0000b\"]", "ac292d30", nul, 3,
+               "a string with U+0000 keeps its 3 bytes");
     encodes_to("sam(bytes,bool,uint256[])", "[\"0x64617665\",true,[1,2,3]]",
                "a5643bf2", sam, 9, "spec: sam(bytes,bool,uint256[])");
     encodes_to("f(uint256,uint32[],bytes10,bytes)",

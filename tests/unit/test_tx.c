@@ -181,8 +181,11 @@ static void test_accessors(void)
        "entry 2 does not exist");
     ok(lithsm_tx_call_json(&call, tx, NULL) == LITHSM_OK, "call JSON");
     ok_str_eq(call,
-              "{\"to\":\"" TO "\",\"value\":\"0x1\",\"data\":\"0xa9059cbb\"}",
-              "call JSON without from");
+              "{\"to\":\"" TO "\",\"value\":\"0x1\",\"data\":\"0xa9059cbb\","
+              "\"accessList\":[{\"address\":\"" TO "\",\"storageKeys\":[\"0x"
+              "1111111111111111111111111111111111111111111111111111111111111111"
+              "\"]},{\"address\":\"" TO "\",\"storageKeys\":[]}]}",
+              "call JSON without from, with the access list (it costs gas)");
     lithsm_free(call);
     ok(lithsm_tx_signature(NULL, NULL, NULL, tx) == 0 &&
            lithsm_tx_sender(NULL, NULL, tx) == 0 && lithsm_tx_v(v, tx) == 0,
@@ -250,7 +253,9 @@ static void test_missing(void)
        "a setter clears the signature");
     ok(lithsm_tx_call_json(&call, tx, &from) == LITHSM_OK &&
            strncmp(call, "{\"from\":\"0x", 11) == 0 &&
-           strstr(call, "\"value\":\"0x0\",\"data\":\"0x\"}") != NULL &&
+           strstr(call,
+                  "\"value\":\"0x0\",\"data\":\"0x\",\"accessList\":[]}") !=
+               NULL &&
            strstr(call, "\"to\"") == NULL,
        "call JSON of a creation: from, no to, value 0x0, data 0x");
     lithsm_free(call);

@@ -159,15 +159,54 @@ static int tag_ok(const char *tag)
 }
 
 /* Intrinsic gas: 21000, 16 per non-zero and 4 per zero data byte, 32000
- * more for a contract creation (access lists are not charged). */
-static uint64_t intrinsic_gas(const uint8_t *data, size_t len, int create)
+ * more for a contract creation, and EIP-2930's 2400 per access-list
+ * address and 1900 per storage key. */
+static uint64_t intrinsic_gas(const uint8_t *data, size_t len, int create,
+                              size_t n_addresses, size_t n_keys)
 {
     uint64_t gas = 21000 + (create ? 32000 : 0);
     size_t i;
 
     for (i = 0; i < len; i++)
         gas += data[i] != 0 ? 16 : 4;
-    return gas;
+    return gas + 2400 * (uint64_t)n_addresses + 1900 * (uint64_t)n_keys;
+}
+
+/* The addresses and storage keys of a call's "accessList"; 0 when it is
+ * there but not a list of {address, storageKeys: [...]}. */
+static int count_access_list(const json_object *call, size_t *n_addresses,
+                             size_t *n_keys)
+{
+    json_object *list, *entry, *keys;
+    size_t i;
+
+    *n_addresses = *n_keys = 0;
+    if (!json_object_object_get_ex(call, "accessList", &list))
+        return 1;
+    if (!json_object_is_type(list, json_type_array))
+        return 0;
+    for (i = 0; i < json_object_array_length(list); i++) {
+        entry = json_object_array_get_idx(list, i);
+        if (!json_object_object_get_ex(entry, "storageKeys", &keys) ||
+            !json_object_is_type(keys, json_type_array))
+            return 0;
+        *n_keys += json_object_array_length(keys);
+    }
+    *n_addresses = json_object_array_length(list);
+    return 1;
+}
+
+/* The access list of a transaction, counted. */
+static void tx_access_counts(const lithsm_tx *tx, size_t *n_addresses,
+                             size_t *n_keys)
+{
+    size_t i, n;
+
+    *n_addresses = lithsm_tx_access_list_count(tx);
+    *n_keys = 0;
+    for (i = 0; i < *n_addresses; i++)
+        if (lithsm_tx_access_list_get(NULL, NULL, &n, tx, i) == LITHSM_OK)
+            *n_keys += n;
 }
 
 static account *find_account(devnet_chain *c, const uint8_t addr[20])
@@ -299,7 +338,7 @@ static json_object *estimate_gas(json_object *id, json_object *params)
     json_object *call, *v;
     const char *data = "0x";
     uint8_t *bytes = NULL;
-    size_t len = 0;
+    size_t len = 0, n_addresses, n_keys;
     int create;
     uint64_t gas;
 
@@ -318,6 +357,8 @@ static json_object *estimate_gas(json_object *id, json_object *params)
     if (strncmp(data, "0x", 2) != 0 || strlen(data) % 2 != 0 ||
         strlen(data) > MAX_RAW_HEX)
         return devnet_rpc_error(id, -32602, "invalid params: call data");
+    if (!count_access_list(call, &n_addresses, &n_keys))
+        return devnet_rpc_error(id, -32602, "invalid params: accessList");
     len = (strlen(data) - 2) / 2;
     if (len > 0 &&
         ((bytes = malloc(len)) == NULL ||
@@ -325,7 +366,7 @@ static json_object *estimate_gas(json_object *id, json_object *params)
         free(bytes);
         return devnet_rpc_error(id, -32602, "invalid params: call data");
     }
-    gas = intrinsic_gas(bytes, len, create);
+    gas = intrinsic_gas(bytes, len, create, n_addresses, n_keys);
     free(bytes);
     return result_u64(id, gas);
 }
@@ -380,7 +421,7 @@ static sent_tx *admit(devnet_chain *c, const lithsm_tx *tx,
     uint8_t v[32];
     uint64_t chain = 0, nonce = 0, next, gas, fee, tip = 0;
     const uint8_t *data;
-    size_t len;
+    size_t len, n_addresses, n_keys;
     sent_tx *t;
     lithsm_eth_address to;
     int create = !lithsm_tx_to(&to, tx);
@@ -402,7 +443,8 @@ static sent_tx *admit(devnet_chain *c, const lithsm_tx *tx,
         return NULL;
     }
     data = lithsm_tx_data(&len, tx);
-    gas = intrinsic_gas(data, len, create);
+    tx_access_counts(tx, &n_addresses, &n_keys);
+    gas = intrinsic_gas(data, len, create, n_addresses, n_keys);
     if (!lithsm_tx_gas_limit(v, tx) || u64_of(v) > BLOCK_GAS_LIMIT) {
         snprintf(why, why_len, "exceeds block gas limit");
         return NULL;
