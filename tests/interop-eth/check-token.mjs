@@ -42,7 +42,7 @@ function readOutput(f) {
     return readJson(f);
   } catch (e) {
     const err = fs.existsSync(`${f}.err`) ? fs.readFileSync(`${f}.err`, 'utf8').trim() : '';
-    throw new Error(`lithsm printed no JSON${err ? `: ${err.split('\n').slice(-2).join(' / ')}` : ` (${e.message})`}`);
+    throw new Error(`lithsm printed no JSON${err ? `: ${err.split('\n')[0]}` : ` (${e.message})`}`);
   }
 }
 function keysExactly(o, keys, what) {

@@ -3,7 +3,8 @@
  * evm.mjs - the real-EVM part of the interop test, on hardhat's node
  * (chain id 31337) on loopback, with ethers 6.17.0 as the independent side.
  *
- *   node evm.mjs wait URL SECONDS        until eth_chainId answers 0x7a69
+ *   node evm.mjs wait URL SECONDS [PID]  until eth_chainId answers 0x7a69
+ *                                        (an error at once when PID ends)
  *   node evm.mjs fund URL ADDRESS        send 10 ETH from hardhat account #0
  *   node evm.mjs txs DIR TO              write the transactions lithsm sends:
  *        type0.json type1.json type2.json (transfers to TO, no nonce, fees
@@ -44,9 +45,16 @@ const [cmd, ...args] = process.argv.slice(2);
 const provider = (url) => new JsonRpcProvider(url, 31337, { staticNetwork: true, polling: true, pollingInterval: 200 });
 const write = (f, o) => fs.writeFileSync(f, JSON.stringify(o, null, 2) + '\n');
 
-async function wait(url, seconds) {
+async function wait(url, seconds, pid) {
   const end = Date.now() + 1000 * Number(seconds);
   for (;;) {
+    if (pid) {
+      try {
+        process.kill(Number(pid), 0);
+      } catch {
+        throw new Error(`the hardhat node (process ${pid}) ended`);
+      }
+    }
     try {
       const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
       const j = await r.json();
@@ -159,7 +167,7 @@ async function contract(url, dir) {
 }
 
 const CMDS = {
-  wait: () => wait(args[0], args[1] ?? 60),
+  wait: () => wait(args[0], args[1] ?? 60, args[2]),
   fund: () => fund(args[0], args[1]),
   txs: () => txs(args[0], args[1]),
   call: () => call(args[0], args[1], args[2]),

@@ -121,10 +121,12 @@ s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
 url=http://127.0.0.1:$port
 echo "interop-eth: starting hardhat node on $url"
 # Offline and quiet: no telemetry prompt, no Solidity (the config has none).
-HARDHAT_DISABLE_TELEMETRY_PROMPT=true \
-    node "$work/node_modules/hardhat/internal/cli/bootstrap.js" \
-    --config "$work/hardhat.config.cjs" node --hostname 127.0.0.1 \
-    --port "$port" >"$T/hardhat.log" 2>&1 &
+# Hardhat runs only from inside its project: cd there; exec keeps $! the
+# node's own process id.
+(cd "$work" && HARDHAT_DISABLE_TELEMETRY_PROMPT=true exec node \
+    node_modules/hardhat/internal/cli/bootstrap.js \
+    --config hardhat.config.cjs node --hostname 127.0.0.1 \
+    --port "$port") >"$T/hardhat.log" 2>&1 &
 hh=$!
 SENDOPTS=
 send() {
@@ -135,7 +137,7 @@ send() {
     fi
 }
 mkdir "$T/evm"
-if evm wait "$url" 120 && evm fund "$url" "$ADDR"; then
+if evm wait "$url" 120 "$hh" && evm fund "$url" "$ADDR"; then
     evm txs "$T/evm" 0x000000000000000000000000000000000000b0b0
     for n in type0 type1 type2 create; do
         send $n
