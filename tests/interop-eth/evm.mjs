@@ -86,6 +86,18 @@ function call(dir, contract, calldata) {
   write(path.join(dir, 'call.json'), { type: 2, chainId: CHAIN, to: contract, value: '0', data: calldata });
 }
 
+/* What `lithsm sign-tx --send` printed for NAME; when that is not JSON, why
+   (the first line of its standard error). */
+function readOut(dir, name) {
+  const f = path.join(dir, `${name}.out`);
+  try {
+    return JSON.parse(fs.readFileSync(f, 'utf8'));
+  } catch (e) {
+    const err = fs.existsSync(path.join(dir, `${name}.err`)) ? fs.readFileSync(path.join(dir, `${name}.err`), 'utf8').split('\n')[0] : '';
+    throw new Error(`lithsm printed no JSON: ${err || e.message}`);
+  }
+}
+
 function hashOf(out, name) {
   const h = out.hash ?? out.receipt?.transactionHash ?? out.transactionHash;
   if (!/^0x[0-9a-f]{64}$/.test(h ?? '')) throw new Error(`${name}: no transaction hash in lithsm's output ${JSON.stringify(out).slice(0, 300)}`);
@@ -110,7 +122,7 @@ async function check(url, address, dir, value) {
   for (const name of ['type0', 'type1', 'type2', 'create', 'call']) {
     await result(`${name} receipt`, async () => {
       const input = JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8'));
-      const out = JSON.parse(fs.readFileSync(path.join(dir, `${name}.out`), 'utf8'));
+      const out = readOut(dir, name);
       const hash = hashOf(out, name);
       const rc = await p.getTransactionReceipt(hash);
       if (!rc) throw new Error(`no receipt for ${hash}`);
@@ -160,7 +172,7 @@ async function check(url, address, dir, value) {
 }
 
 async function contract(url, dir) {
-  const out = JSON.parse(fs.readFileSync(path.join(dir, 'create.out'), 'utf8'));
+  const out = readOut(dir, 'create');
   const rc = await provider(url).getTransactionReceipt(hashOf(out, 'create'));
   if (!rc?.contractAddress) throw new Error('no contract address in the creation receipt');
   console.log(rc.contractAddress);
