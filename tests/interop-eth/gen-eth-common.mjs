@@ -109,8 +109,6 @@ export function intForm(rng, v) {
   return v.toString();
 }
 
-export const keccakHex = (hex) => keccak256(hex);
-export const eq = (a, b, what) => assert.equal(String(a).toLowerCase(), String(b).toLowerCase(), what);
 
 export const note = (msg) => process.stderr.write(`[gen-eth-vectors] ${msg}\n`);
 
@@ -140,4 +138,4 @@ export function writeVectors(out, file, description, packages, sections) {
   note(`${file}: ${Object.entries(sections).map(([k, v]) => `${v.length} ${k}`).join(', ')}`);
 }
 
-export { keccak256, toUtf8Bytes, concat, getBytes, hexlify, getAddress, toBeHex };
+export { keccak256, toUtf8Bytes, concat, hexlify, toBeHex };

@@ -7,12 +7,8 @@
  */
 
 import { Rng, MAX256 } from './gen-eth-common.mjs';
-import { classify, typedData } from './gen-eth-eip712-lib.mjs';
+import { F, classify, typedData } from './gen-eth-eip712-lib.mjs';
 
-const F = (spec) => spec.split(',').map((s) => {
-  const [type, name] = s.trim().split(/\s+/);
-  return { name, type };
-});
 
 /* A Mail base with a field of each kind the defects below touch. */
 function base(rng) {

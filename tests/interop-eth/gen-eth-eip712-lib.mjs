@@ -8,7 +8,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { ethers, sigUtil, Rng, intForm, CHAIN_IDS, errText, note, keccak256, toUtf8Bytes, concat, hexlify } from './gen-eth-common.mjs';
+import { ethers, sigUtil, intForm, CHAIN_IDS, errText, note, keccak256, toUtf8Bytes, concat, hexlify } from './gen-eth-common.mjs';
 
 const { TypedDataEncoder, Wallet, Signature, verifyTypedData } = ethers;
 const { TypedDataUtils, SignTypedDataVersion, signTypedData, recoverTypedSignature } = sigUtil;
@@ -37,6 +37,12 @@ export function makeDomain(rng, fields = MAIL_DOMAIN) {
   }
   return { type, domain };
 }
+
+/* Struct fields from 'type name, type name, ...'. */
+export const F = (spec) => spec.split(',').map((s) => {
+  const [type, name] = s.trim().split(/\s+/);
+  return { name, type };
+});
 
 const ARRAY = /^(.*)\[(\d*)\]$/;
 
@@ -193,4 +199,3 @@ export function digestOf(td) {
   return TypedDataEncoder.hash(td.domain, types, td.message);
 }
 export const signDigest = (key, digest) => new Wallet(key).signingKey.sign(digest);
-export { Rng };

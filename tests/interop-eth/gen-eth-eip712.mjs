@@ -6,12 +6,8 @@
  */
 
 import { Rng, MAX256, intForm, toBeHex, ethers } from './gen-eth-common.mjs';
-import { classify, typedData, valueFor, DOMAIN_FIELDS, MAIL_DOMAIN, digestOf, signDigest } from './gen-eth-eip712-lib.mjs';
+import { F, classify, typedData, valueFor, DOMAIN_FIELDS, MAIL_DOMAIN, digestOf, signDigest } from './gen-eth-eip712-lib.mjs';
 
-const F = (spec) => spec.split(',').map((s) => {
-  const [type, name] = s.trim().split(/\s+/);
-  return { name, type };
-});
 const WIDTHS = Array.from({ length: 32 }, (_, i) => 8 * (i + 1));
 const PERSON = { Person: F('string name, address wallet') };
 const MAIL = { Mail: F('Person from, Person to, string contents'), ...PERSON };
