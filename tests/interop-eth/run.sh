@@ -88,7 +88,7 @@ echo "interop-eth: token key $URI, address $ADDR"
 
 mkdir "$T/sig"
 node "$work/token-inputs.mjs" "$out" "$T/in" "$ADDR" "$(date +%s)" \
-    >"$T/inputs"
+    >"$T/inputs" || bail "token-inputs.mjs failed"
 : >"$T/list"
 while read -r kind file name; do
     o=$T/sig/$name.out
