@@ -1,0 +1,5 @@
+// Minimal hardhat config for lithsm's interop test: only the built-in
+// network of `hardhat node` (chain id 31337), no Solidity (no compiler download).
+module.exports = {
+  networks: { hardhat: { chainId: 31337 } },
+};
