@@ -88,8 +88,11 @@ const CASES = {
     return `type ${p.type}, Transaction.from(raw).from ${p.from}`;
   },
   proof(_input, out) {
-    keysExactly(out, ['typed_data', 'signature'], 'output');
     const td = out.typed_data;
+    // convert_to_chain_secured_account also names the new admin wallet.
+    const convert = td.primaryType === 'ConvertAccount';
+    keysExactly(out, convert ? ['typed_data', 'signature', 'new_admin_wallet_address'] : ['typed_data', 'signature'], 'output');
+    if (convert) must(getAddress(out.new_admin_wallet_address) === ADDRESS, `new admin ${out.new_admin_wallet_address}, want ${ADDRESS}`);
     must(td.domain.name === 'Lit ChainSecured' && td.domain.version === '1', 'domain is not Lit ChainSecured v1');
     must(getAddress(td.message.address) === ADDRESS, `proof names ${td.message.address}, want ${ADDRESS}`);
     return `${td.primaryType}, recovers ${checkTyped(td, out.signature)}`;
