@@ -57,6 +57,18 @@ static int parse_count(const char *text, uint64_t *out)
     return v <= 9007199254740991ULL;
 }
 
+/* --chain-id: 1 to 2^53 - 1 (a JSON number in the typed data). */
+static int check_chain_id(const cli_command *cmd, const char *text,
+                          uint64_t *out)
+{
+    if (!parse_count(text, out) || *out == 0)
+        return cli_usage_error(cmd,
+                               "option '--chain-id': '%s' is not a chain id "
+                               "(1 to 2^53 - 1)",
+                               text);
+    return 0;
+}
+
 /* --issued-at: unix seconds, or an RFC 3339 time. */
 static int parse_issued_at(const cli_command *cmd, const char *text,
                            int64_t *out)
@@ -91,12 +103,8 @@ static int proof_check(const cli_command *cmd, void *opts)
         return cli_missing(cmd, "--key");
     if (o->type == NULL)
         return cli_missing(cmd, "--type");
-    if (o->chain_id != NULL &&
-        (!parse_count(o->chain_id, &chain_id) || chain_id == 0))
-        return cli_usage_error(cmd,
-                               "option '--chain-id': '%s' is not a "
-                               "chain id (1 to 2^53 - 1)",
-                               o->chain_id);
+    if (o->chain_id != NULL && check_chain_id(cmd, o->chain_id, &chain_id))
+        return CLI_EXIT_USAGE;
     if (o->issued_at != NULL &&
         parse_issued_at(cmd, o->issued_at, &issued_at) != 0)
         return CLI_EXIT_USAGE;
@@ -264,12 +272,8 @@ static int tx_check(const cli_command *cmd, void *opts)
         lithsm_eth_address_parse(&contract, o->contract, 0) != LITHSM_OK)
         return cli_usage_error(cmd, "option '--contract': %s",
                                lithsm_last_error());
-    if (o->chain_id != NULL &&
-        (!parse_count(o->chain_id, &chain_id) || chain_id == 0))
-        return cli_usage_error(cmd,
-                               "option '--chain-id': '%s' is not a "
-                               "chain id (1 to 2^53 - 1)",
-                               o->chain_id);
+    if (o->chain_id != NULL && check_chain_id(cmd, o->chain_id, &chain_id))
+        return CLI_EXIT_USAGE;
     if (o->key == NULL && o->send.send)
         return cli_missing(cmd, "--key");
     if (o->key != NULL && !o->send.send)
