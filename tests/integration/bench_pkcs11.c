@@ -180,7 +180,7 @@ static int raw_setup(run *r, const char *module, const char *token,
  * median of the rounds' ratios.  Returns 0, or 1 when signing failed. */
 static int compare(const run *proto, const char *what, int threads)
 {
-    double raws[REPS], ours[REPS], ratios[REPS], spread;
+    double raws[REPS], ours[REPS], ratios[REPS], spread, raw, ours_rate, ratio;
     int r;
 
     for (r = 0; r < REPS; r++) {
@@ -193,10 +193,11 @@ static int compare(const run *proto, const char *what, int threads)
         }
         ratios[r] = ours[r] / raws[r];
     }
-    printf("%-22s %-8d %14.0f %14.0f", what, threads, median(raws, &spread),
-           median(ours, &spread));
-    printf(" %7.2f %8.2f-%.2f\n", median(ratios, &spread), ratios[0],
-           ratios[REPS - 1]); /* median() sorted them */
+    raw = median(raws, &spread);
+    ours_rate = median(ours, &spread);
+    ratio = median(ratios, &spread); /* sorts ratios: [0] min, [REPS-1] max */
+    printf("%-22s %-8d %14.0f %14.0f %7.2f %8.2f-%.2f\n", what, threads, raw,
+           ours_rate, ratio, ratios[0], ratios[REPS - 1]);
     return 0;
 }
 
