@@ -52,7 +52,8 @@ int lithsm_utf8_valid(const char *s, size_t n)
 }
 
 /* json-c is more lenient than RFC 8259 even in strict mode: it takes
- * 'single-quoted' strings and numbers such as "1." or "-.5", and it cuts
+ * 'single-quoted' strings, raw control characters inside strings and
+ * numbers such as "1." or "-.5", and it cuts
  * object keys at an escaped NUL.  One pass over the text refuses those
  * before json-c sees it; json-c checks everything else.  Returns the offset
  * of the first offending byte, or len when the text is acceptable. */
@@ -66,6 +67,11 @@ static size_t lexical_problem(const char *s, size_t n, int nul_values,
 
         if (c == '"') {
             for (i++; i < n && s[i] != '"'; i++) {
+                if ((unsigned char)s[i] < 0x20) {
+                    *why = "a control character inside a string (RFC 8259 "
+                           "wants it escaped)";
+                    return i;
+                }
                 if (s[i] != '\\')
                     continue;
                 if (nul == n && i + 5 < n && s[i + 1] == 'u' &&

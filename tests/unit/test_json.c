@@ -154,6 +154,8 @@ static const struct {
     { "[NaN]", 5, LITHSM_ERR_PARSE, "NaN rejected" },
     { "[-Infinity]", 11, LITHSM_ERR_PARSE, "Infinity rejected" },
     { "[True]", 6, LITHSM_ERR_PARSE, "True rejected" },
+    { "[\"a\nb\"]", 7, LITHSM_ERR_PARSE, "a raw newline in a string rejected" },
+    { "[\"a\tb\"]", 7, LITHSM_ERR_PARSE, "a raw tab in a string rejected" },
 };
 
 static void test_parse_rejects(void)
