@@ -4,7 +4,9 @@
  *
  * The policy file is in OpenSSL configuration syntax (read with
  * NCONF_load: `#` comments, `[section]`, `key = value`, `$var` expansion,
- * `\` escapes).  examples/serve/policy.cnf is a complete example.
+ * so a literal `$` is written `\$`, and `\` escapes).  A key given twice
+ * in a section: the configuration parser keeps the last one.
+ * examples/serve/policy.cnf is a complete example.
  *
  *   [policy]
  *   callers = admin, restricted     # each names a caller section
@@ -23,7 +25,8 @@
  *
  * Lists are separated by commas and/or spaces.  Patterns are matched
  * against the whole text; `*` stands for any run of characters (none
- * too), every other character for itself.  Keys of a caller section:
+ * too), every other character for itself; a text over 8192 bytes matches
+ * no pattern.  Keys of a caller section:
  *  - match, match.<x>: "subject:<pattern of the RFC 2253 subject DN>",
  *    "fingerprint:<64 hex digits, SHA-256 of the certificate's DER>" or
  *    "uid:<n>".  The first caller (in `callers` order) with a matching
@@ -37,7 +40,8 @@
  *  - session_resources: patterns "<lit prefix>://<id pattern>" (prefixes:
  *    lit-accesscontrolcondition, lit-pkp, lit-litaction,
  *    lit-ratelimitincrease); matched against each resource as the request
- *    gives it.  session_abilities: ability names or *.
+ *    gives it (a PKP id is not normalised first: "lit-pkp://0xAB.." is
+ *    matched as written).  session_abilities: ability names or *.
  *    session_max_expiration: a duration (N followed by s, m, h or d) from
  *    now.  session_node_urls: patterns for each of the request's nodeUrls.
  *    session_networks: names the request's "network" member may give.
@@ -65,8 +69,13 @@
  *  - delegations: {"owner", "capacityTokenId", "delegateeAddresses":
  *    [...], "uses" (number or decimal string), "expiration", ...};
  *  - sign/message: {"key", "message"}; sign/typed-data: {"key", "data":
- *    the typed-data object}; sign/transaction: {"key", "tx": the
- *    transaction object}; keys: no body.
+ *    the typed-data object, or a string holding its JSON text};
+ *    sign/transaction: {"key", "tx": the transaction object, or a string
+ *    holding its JSON}; both read by the parsers that sign them
+ *    (lithsm_typed_data_parse, lithsm_tx_from_json); keys: no body.
+ *  - capacityTokenId and uses: a decimal or 0x string, or a JSON integer;
+ *    delegations without "uses" are denied when delegation_max_uses is
+ *    set, as are requests without "expiration" under a maximum one.
  * Members the policy does not read are left to the service to check.  A
  * key member that differs from the request's `key` is denied.
  */
@@ -121,15 +130,19 @@ typedef struct lithsm_policy_decision {
                          "restricted.routes", "default-deny", or
                          "<caller>.allow" for an allowed request */
     char reason[256]; /* a sentence for the 403 body and the audit record;
-                         never secrets */
+                         never secrets; printable ASCII (request text quoted
+                         in it has other bytes replaced by '?') */
+    char caller[72];  /* the policy caller the request matched ("" for
+                         none), for metrics and the audit record */
 } lithsm_policy_decision;
 
 /** Decides `req` against p.  Thread-safe: the rate-limit state inside p
  *  is locked.  Checks in order: caller, rate, route, key, then the
  *  route's rules over the body; the first that fails denies.
  *  Returns: OK with *out filled; INVALID_ARG for a NULL; PARSE for a body
- *  that is not the route's JSON (the service answers 400; *out then says
- *  so too, denied). */
+ *  that is not the route's JSON (the service answers 400;
+ *  lithsm_last_error() names the member, and *out is denied with rule
+ *  "bad-request"); NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_policy_decide(lithsm_policy_decision *out,
                                            lithsm_policy *p,

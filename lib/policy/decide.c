@@ -25,13 +25,28 @@ void pol_deny(lithsm_policy_decision *d, const pol_caller *c, const char *key,
     va_start(ap, fmt);
     vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
     va_end(ap);
+    pol_ascii(d->rule);
+    pol_ascii(d->reason);
 }
 
-/* Iterative glob with one backtrack point: linear in practice, never
- * exponential. */
+/* Request text quoted in a reason may have been cut inside a UTF-8
+ * sequence or hold control characters: the service writes reasons into
+ * JSON and logs, so they are kept to printable ASCII. */
+void pol_ascii(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+            *s = '?';
+}
+
+/* Iterative glob with one backtrack point: at most text x pattern steps,
+ * never exponential; text over POL_GLOB_MAX bytes never matches. */
 int pol_glob(const char *pat, const char *text)
 {
     const char *star = NULL, *resume = NULL;
+
+    if (strlen(text) > POL_GLOB_MAX)
+        return 0;
 
     while (*text != '\0') {
         if (*pat == '*') {
@@ -193,6 +208,8 @@ lithsm_err lithsm_policy_decide(lithsm_policy_decision *out, lithsm_policy *p,
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "policy: NULL argument");
     memset(out, 0, sizeof(*out));
     c = (pol_caller *)caller_find(p, req->caller);
+    if (c != NULL)
+        snprintf(out->caller, sizeof(out->caller), "%s", c->name);
     if (c == NULL) {
         pol_deny(out, NULL, "default-deny",
                  "the caller matches no policy "

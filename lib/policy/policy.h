@@ -60,7 +60,14 @@ struct lithsm_policy {
 void pol_deny(lithsm_policy_decision *d, const pol_caller *c, const char *key,
               const char *fmt, ...) LITHSM_PRINTF(4, 5);
 
-/* 1 when `text` matches the `*` pattern `pat` entirely. */
+/* Replaces control and non-ASCII bytes of s with '?'. */
+void pol_ascii(char *s);
+
+/* 1 when `text` matches the `*` pattern `pat` entirely; a text longer
+ * than POL_GLOB_MAX never does (patterns are at most 511 bytes, so a
+ * match costs at most 511 x 8192 steps). */
+#define POL_GLOB_MAX 8192
+
 int pol_glob(const char *pat, const char *text);
 
 /* 1 when a list allows `text`: "*" or a pattern (exact item when

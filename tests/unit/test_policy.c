@@ -342,8 +342,49 @@ static void test_bad_bodies(void)
             bad[i].body, NOW);
         snprintf(what, sizeof(what), "bad body %zu (%s): PARSE, denied", i,
                  bad[i].route);
-        ok(err == LITHSM_ERR_PARSE && !d.allowed, what);
+        ok(err == LITHSM_ERR_PARSE && !d.allowed &&
+               strcmp(d.rule, "bad-request") == 0 && strcmp(d.caller, "t") == 0,
+           what);
     }
+}
+
+/* Reasons stay printable ASCII; a huge resource matches no pattern. */
+static void test_reason_and_limits(void)
+{
+    lithsm_policy_decision d;
+    static char big[10000], body[10400];
+    size_t i;
+
+    ok(decide_as(
+           &d, pol, T, "session-sigs", "wallet",
+           session_body("lit-pkp://\u00e9\n\u4e2d", "pkp-signing", at(NOW), ""),
+           NOW) == LITHSM_OK &&
+           !d.allowed && strstr(d.reason, "lit-pkp://??????") != NULL,
+       "a reason quoting request text is printable ASCII");
+    for (i = 0; i < strlen(d.reason); i++)
+        if ((unsigned char)d.reason[i] < 0x20 ||
+            (unsigned char)d.reason[i] > 0x7e)
+            break;
+    ok_int_eq(i, strlen(d.reason), "no control or non-ASCII byte in it");
+    memset(big, 'Q', 9000);
+    snprintf(body, sizeof(body),
+             "{\"resourceAbilityRequests\":[{\"resource\":\"lit-litaction://"
+             "%s\",\"ability\":\"pkp-signing\"}],\"expiration\":\"%s\"}",
+             big, at(NOW));
+    ok(decide_as(&d, pol, T, "session-sigs", "wallet", body, NOW) ==
+               LITHSM_OK &&
+           !d.allowed && strcmp(d.rule, "t.session_resources") == 0,
+       "a resource over 8192 bytes matches no pattern");
+    memset(big, 'Q', 8000);
+    big[8000] = '\0';
+    snprintf(body, sizeof(body),
+             "{\"resourceAbilityRequests\":[{\"resource\":\"lit-litaction://"
+             "%s\",\"ability\":\"pkp-signing\"}],\"expiration\":\"%s\"}",
+             big, at(NOW));
+    ok(decide_as(&d, pol, T, "session-sigs", "wallet", body, NOW) ==
+               LITHSM_OK &&
+           d.allowed && strcmp(d.caller, "t") == 0,
+       "one of 8016 bytes still does");
 }
 
 static void test_bad_files(void)
@@ -583,6 +624,7 @@ int main(void)
     test_delegations();
     test_eth();
     test_bad_bodies();
+    test_reason_and_limits();
     test_bad_files();
     test_reload();
     test_example();
