@@ -6,6 +6,7 @@
  * policy, and the rate limit's token bucket under 8 threads.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,50 +164,48 @@ static void test_callers_routes_keys(void)
            "a subject pattern is matched whole");
 }
 
+#define NO_EXP INT64_MIN
+#define URLS(a, b) ",\"nodeUrls\":[\"" a "\",\"" b "\"]"
+
 static void test_session(void)
 {
-    char extra[256];
+    static const struct {
+        const char *resource, *ability;
+        int64_t exp; /* from NOW; NO_EXP: none */
+        const char *extra, *rule, *what;
+    } cases[] = {
+        { "lit-litaction://Qm1", "pkp-signing", 1000, "", "",
+          "session_resources: a second pattern" },
+        { "lit-pkp://def", "pkp-signing", 1000, "", "t.session_resources",
+          "session_resources: another id" },
+        { "lit-pkp://abc", "lit-action-execution", 1000, "",
+          "t.session_abilities", "session_abilities" },
+        { "lit-pkp://abc", "pkp-signing", 3600000, "", "",
+          "session_max_expiration: exactly 1h" },
+        { "lit-pkp://abc", "pkp-signing", 3600001, "",
+          "t.session_max_expiration", "session_max_expiration: 1h + 1ms" },
+        { "lit-pkp://abc", "pkp-signing", NO_EXP, "",
+          "t.session_max_expiration", "session_max_expiration: none given" },
+        { "lit-pkp://abc", "pkp-signing", 0,
+          URLS("https://n1.example.net:443", "https://n2.example.net:443"), "",
+          "session_node_urls" },
+        { "lit-pkp://abc", "pkp-signing", 0,
+          URLS("https://n1.example.net:443", "https://evil.example.org:443"),
+          "t.session_node_urls", "session_node_urls: one URL outside" },
+        { "lit-pkp://abc", "pkp-signing", 0, ",\"network\":\"datil\"", "",
+          "session_networks" },
+        { "lit-pkp://abc", "pkp-signing", 0, ",\"network\":\"habanero\"",
+          "t.session_networks", "session_networks: another network" },
+    };
+    size_t i;
 
-    expect(
-        T, "session-sigs", "wallet",
-        session_body("lit-litaction://Qm1", "pkp-signing", at(NOW + 1000), ""),
-        "", "session_resources: a second pattern");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://def", "pkp-signing", at(NOW + 1000), ""),
-           "t.session_resources", "session_resources: another id");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "lit-action-execution", at(NOW + 1000),
-                        ""),
-           "t.session_abilities", "session_abilities");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW + 3600000), ""),
-           "", "session_max_expiration: exactly 1h");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW + 3600001), ""),
-           "t.session_max_expiration", "session_max_expiration: 1h + 1ms");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", NULL, ""),
-           "t.session_max_expiration", "session_max_expiration: none given");
-    snprintf(extra, sizeof(extra),
-             ",\"nodeUrls\":[\"https://n1.example.net:"
-             "443\",\"https://n2.example.net:443\"]");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW), extra), "",
-           "session_node_urls");
-    snprintf(extra, sizeof(extra),
-             ",\"nodeUrls\":[\"https://n1.example.net:"
-             "443\",\"https://evil.example.org:443\"]");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW), extra),
-           "t.session_node_urls", "session_node_urls: one URL outside");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW),
-                        ",\"network\":\"datil\""),
-           "", "session_networks");
-    expect(T, "session-sigs", "wallet",
-           session_body("lit-pkp://abc", "pkp-signing", at(NOW),
-                        ",\"network\":\"habanero\""),
-           "t.session_networks", "session_networks: another network");
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect(
+            T, "session-sigs", "wallet",
+            session_body(cases[i].resource, cases[i].ability,
+                         cases[i].exp == NO_EXP ? NULL : at(NOW + cases[i].exp),
+                         cases[i].extra),
+            cases[i].rule, cases[i].what);
 }
 
 static const char *delegation_body(const char *id, const char *who,
@@ -348,17 +347,30 @@ static void test_bad_bodies(void)
     }
 }
 
+/* A session-sigs request for lit-litaction://QQQ... (n Qs). */
+static lithsm_err decide_big(lithsm_policy_decision *d, size_t n)
+{
+    static char big[10000], body[10400];
+
+    memset(big, 'Q', n);
+    big[n] = '\0';
+    snprintf(body, sizeof(body),
+             "{\"resourceAbilityRequests\":[{\"resource\":\"lit-litaction://"
+             "%s\",\"ability\":\"pkp-signing\"}],\"expiration\":\"%s\"}",
+             big, at(NOW));
+    return decide_as(d, pol, T, "session-sigs", "wallet", body, NOW);
+}
+
 /* Reasons stay printable ASCII; a huge resource matches no pattern. */
 static void test_reason_and_limits(void)
 {
     lithsm_policy_decision d;
-    static char big[10000], body[10400];
     size_t i;
 
-    ok(decide_as(
-           &d, pol, T, "session-sigs", "wallet",
-           session_body("lit-pkp://\u00e9\n\u4e2d", "pkp-signing", at(NOW), ""),
-           NOW) == LITHSM_OK &&
+    ok(decide_as(&d, pol, T, "session-sigs", "wallet",
+                 session_body("lit-pkp://\u00e9\\n\u4e2d", "pkp-signing",
+                              at(NOW), ""),
+                 NOW) == LITHSM_OK &&
            !d.allowed && strstr(d.reason, "lit-pkp://??????") != NULL,
        "a reason quoting request text is printable ASCII");
     for (i = 0; i < strlen(d.reason); i++)
@@ -366,24 +378,11 @@ static void test_reason_and_limits(void)
             (unsigned char)d.reason[i] > 0x7e)
             break;
     ok_int_eq(i, strlen(d.reason), "no control or non-ASCII byte in it");
-    memset(big, 'Q', 9000);
-    snprintf(body, sizeof(body),
-             "{\"resourceAbilityRequests\":[{\"resource\":\"lit-litaction://"
-             "%s\",\"ability\":\"pkp-signing\"}],\"expiration\":\"%s\"}",
-             big, at(NOW));
-    ok(decide_as(&d, pol, T, "session-sigs", "wallet", body, NOW) ==
-               LITHSM_OK &&
-           !d.allowed && strcmp(d.rule, "t.session_resources") == 0,
+    ok(decide_big(&d, 9000) == LITHSM_OK && !d.allowed &&
+           strcmp(d.rule, "t.session_resources") == 0,
        "a resource over 8192 bytes matches no pattern");
-    memset(big, 'Q', 8000);
-    big[8000] = '\0';
-    snprintf(body, sizeof(body),
-             "{\"resourceAbilityRequests\":[{\"resource\":\"lit-litaction://"
-             "%s\",\"ability\":\"pkp-signing\"}],\"expiration\":\"%s\"}",
-             big, at(NOW));
-    ok(decide_as(&d, pol, T, "session-sigs", "wallet", body, NOW) ==
-               LITHSM_OK &&
-           d.allowed && strcmp(d.caller, "t") == 0,
+    ok(decide_big(&d, 8000) == LITHSM_OK && d.allowed &&
+           strcmp(d.caller, "t") == 0,
        "one of 8016 bytes still does");
 }
 
