@@ -19,6 +19,7 @@ typedef struct request {
     int answered;
     char caller[SUBJECT_MAX];
     char fingerprint[65];
+    char digest[2 + 64 + 1]; /* what a signing request would sign */
 } request;
 
 /* A signing route: its path, audit name and the one member besides
@@ -112,9 +113,10 @@ static void fail(serve_outcome *o, unsigned status, const char *code,
 }
 
 /* Checks a signing request's members: "key" (a configured key) and the
- * route's member; nothing else.  Returns 0, or -1 after fail(). */
+ * route's member; nothing else.  Returns 0 with *member_out set, or -1
+ * after fail(). */
 static int check_sign_body(serve *s, const sign_route *r, json_object *body,
-                           serve_outcome *o)
+                           serve_outcome *o, json_object **member_out)
 {
     char reason[160];
     json_object *key = NULL, *member = NULL;
@@ -155,29 +157,45 @@ static int check_sign_body(serve *s, const sign_route *r, json_object *body,
         fail(o, MHD_HTTP_NOT_FOUND, "unknown-key", reason);
         return -1;
     }
+    *member_out = member;
     return 0;
 }
 
 /* A signing route.  No policy engine is built into this program yet:
  * with default deny, nothing is signed (503) once the request checks. */
-static void sign_route_answer(serve *s, const sign_route *r, const request *req,
+static void sign_route_answer(serve *s, const sign_route *r, request *req,
                               serve_outcome *o)
 {
+    json_object *member = NULL;
+    uint8_t digest[32];
+    char reason[512];
+
     o->route = r->name;
     if (req->body == NULL || (o->request = cli_json_parse_strict(
                                   req->body, req->len, JSON_DEPTH)) == NULL) {
         fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not JSON");
         return;
     }
-    if (check_sign_body(s, r, o->request, o) != 0)
+    if (check_sign_body(s, r, o->request, o, &member) != 0)
         return;
+    if (serve_digest(digest, r->name, member, reason, sizeof(reason)) != 0) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
+        return;
+    }
+    memcpy(req->digest, "0x", 2);
+    if (lithsm_hex_encode(req->digest + 2, sizeof(req->digest) - 2, digest,
+                          sizeof(digest)) != LITHSM_OK) {
+        fail(o, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "hex");
+        return;
+    }
+    o->digest = req->digest;
     fail(o, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
          "policy engine not built");
     o->decision = "unavailable";
 }
 
 static void answer_url(serve *s, const char *url, const char *method,
-                       const request *req, serve_outcome *o)
+                       request *req, serve_outcome *o)
 {
     size_t i;
 

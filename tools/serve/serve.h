@@ -77,6 +77,15 @@ void serve_config_free(serve_config *cfg);
 /* The key called name, or NULL. */
 serve_key *serve_find_key(serve *s, const char *name);
 
+/* ---- digest.c */
+
+/* The digest a signing route ("sign/message", "sign/typed-data",
+ * "sign/transaction") would sign for its member (the message string, the
+ * typed data object, the transaction object: complete, nothing is filled
+ * in).  Returns 0, or -1 with reason naming the bad field. */
+int serve_digest(uint8_t digest[32], const char *route, json_object *member,
+                 char *reason, size_t reason_len);
+
 /* ---- respond.c */
 
 /* One JSON log line on stderr: {"time","level","msg"} plus `key`: value
