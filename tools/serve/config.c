@@ -159,10 +159,10 @@ static int read_serve(serve_config *cfg, CONF *conf, const char *dir, char *err,
             return -1;
     }
     if (cfg->host[0] == '\0' || cfg->tls_cert == NULL || cfg->tls_key == NULL ||
-        cfg->client_ca == NULL || cfg->audit == NULL) {
+        cfg->client_ca == NULL || cfg->audit == NULL || cfg->policy == NULL) {
         set_err(err, err_len,
-                "serve: listen, tls_cert, tls_key, client_ca and audit are "
-                "required");
+                "serve: listen, tls_cert, tls_key, client_ca, audit and "
+                "policy are required");
         return -1;
     }
     return 0;
@@ -298,6 +298,8 @@ void serve_config_free(serve_config *cfg)
     size_t i;
 
     for (i = 0; i < cfg->n_keys; i++) {
+        if (cfg->keys[i].lock_ok)
+            pthread_mutex_destroy(&cfg->keys[i].lock);
         lithsm_signer_free(cfg->keys[i].signer);
         free(cfg->keys[i].name);
         free(cfg->keys[i].uri);

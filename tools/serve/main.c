@@ -58,6 +58,11 @@ static int open_keys(const cli_command *cmd, serve *s)
         }
         if (token)
             lithsm_uri_pin_source_forget(k->uri);
+        if (pthread_mutex_init(&k->lock, NULL) != 0) {
+            cli_error(cmd, "keys/%s: cannot make its lock", k->name);
+            return -1;
+        }
+        k->lock_ok = 1;
         lithsm_signer_address(&addr, k->signer);
         lithsm_eth_address_to_text(k->address, &addr);
         serve_log("info", "key opened", "uri", shown);
@@ -79,6 +84,34 @@ static int open_audit(const cli_command *cmd, serve *s)
         lithsm_free(warning);
     }
     return 0;
+}
+
+static int open_policy(const cli_command *cmd, serve *s)
+{
+    if (lithsm_policy_load(&s->policy, s->cfg.policy) != LITHSM_OK) {
+        cli_error(cmd, "serve/policy: %s", lithsm_last_error());
+        return -1;
+    }
+    return 0;
+}
+
+/* SIGHUP: the new policy replaces the old only when it loads; requests
+ * deciding meanwhile keep their reference to the old one. */
+static void reload_policy(serve *s)
+{
+    lithsm_policy *p = NULL, *old;
+
+    if (lithsm_policy_load(&p, s->cfg.policy) != LITHSM_OK) {
+        serve_log("error", "SIGHUP: the policy is kept; the new file fails",
+                  "error", lithsm_last_error());
+        return;
+    }
+    pthread_mutex_lock(&s->policy_lock);
+    old = s->policy;
+    s->policy = p;
+    pthread_mutex_unlock(&s->policy_lock);
+    lithsm_policy_free(old);
+    serve_log("info", "SIGHUP: policy reloaded", NULL, NULL);
 }
 
 static int start_daemon(const cli_command *cmd, serve *s)
@@ -167,8 +200,8 @@ static void drain(serve *s)
     s->daemon = NULL;
 }
 
-/* Serves until SIGTERM or SIGINT.  SIGHUP has nothing to reload yet. */
-static void wait_for_stop(const sigset_t *stop)
+/* Serves until SIGTERM or SIGINT; SIGHUP reloads the policy. */
+static void wait_for_stop(serve *s, const sigset_t *stop)
 {
     int sig = 0;
 
@@ -177,7 +210,7 @@ static void wait_for_stop(const sigset_t *stop)
             continue;
         if (sig != SIGHUP)
             break;
-        serve_log("info", "SIGHUP: nothing to reload", NULL, NULL);
+        reload_policy(s);
     }
     serve_log("info", "stopping: draining the requests in flight", "signal",
               sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -188,6 +221,8 @@ static void release(serve *s)
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
     lithsm_audit_close(s->audit);
+    lithsm_policy_free(s->policy);
+    pthread_mutex_destroy(&s->policy_lock);
     if (s->key_pem != NULL) {
         OPENSSL_cleanse(s->key_pem, s->key_pem_len);
         free(s->key_pem);
@@ -205,19 +240,21 @@ static int serve_start(const cli_command *cmd, const char *config,
     int rc = CLI_EXIT_FAIL;
 
     memset(&s, 0, sizeof(s));
+    pthread_mutex_init(&s.policy_lock, NULL);
     if (serve_config_load(&s.cfg, config, err, sizeof(err)) != 0) {
         cli_error(cmd, "%s", err);
-        return CLI_EXIT_FAIL;
+        goto done;
     }
     if (serve_tls_load(&s, err, sizeof(err)) != 0) {
         cli_error(cmd, "%s", err);
         goto done;
     }
-    if (open_keys(cmd, &s) != 0 || open_audit(cmd, &s) != 0 ||
-        start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
+    if (open_policy(cmd, &s) != 0 || open_keys(cmd, &s) != 0 ||
+        open_audit(cmd, &s) != 0 || start_daemon(cmd, &s) != 0 ||
+        print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);
-    wait_for_stop(stop);
+    wait_for_stop(&s, stop);
     drain(&s);
     serve_log("info", "stopped", NULL, NULL);
     rc = CLI_EXIT_OK;

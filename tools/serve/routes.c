@@ -19,7 +19,9 @@ typedef struct request {
     int answered;
     char caller[SUBJECT_MAX];
     char fingerprint[65];
-    char digest[2 + 64 + 1]; /* what a signing request would sign */
+    char digest[2 + 64 + 1]; /* what a signing request signs */
+    serve_payload payload;
+    lithsm_policy_decision decision;
 } request;
 
 /* A signing route: its path, audit name and the one member besides
@@ -66,8 +68,67 @@ static json_object *keys_body(serve *s)
     return obj;
 }
 
-/* GET /healthz, /readyz, /v1/keys.  Returns 1 when url is one of them. */
-static int get_route(serve *s, const char *url, serve_outcome *o)
+static void fail(serve_outcome *o, unsigned status, const char *code,
+                 const char *reason)
+{
+    o->status = status;
+    o->decision = "refused";
+    json_object_put(o->answer);
+    o->answer = serve_error_body(code, reason);
+}
+
+/* Asks the policy about a request on `route` with `key` (NULL for
+ * "keys").  The caller is tried by subject, then, when no policy caller
+ * matches it, by fingerprint.  Returns 1 when allowed (o->rule set), else
+ * 0 after the 403 (or the 400 of a body the policy cannot read). */
+static int ask_policy(serve *s, request *req, const char *route,
+                      const char *key, serve_outcome *o)
+{
+    lithsm_policy_decision *d = &req->decision;
+    lithsm_policy_request pr;
+    lithsm_policy *p;
+    char fp[sizeof("fingerprint:") + 64];
+    json_object *body;
+    lithsm_err err;
+
+    pthread_mutex_lock(&s->policy_lock);
+    p = lithsm_policy_ref(s->policy);
+    pthread_mutex_unlock(&s->policy_lock);
+    memset(&pr, 0, sizeof(pr));
+    pr.caller = req->caller;
+    pr.route = route;
+    pr.key = key;
+    pr.body = req->body;
+    pr.body_len = req->len;
+    pr.now_ms = lithsm_time_now_ms();
+    err = lithsm_policy_decide(d, p, &pr);
+    if (err == LITHSM_OK && !d->allowed &&
+        strcmp(d->rule, "default-deny") == 0) {
+        snprintf(fp, sizeof(fp), "fingerprint:%s", req->fingerprint);
+        pr.caller = fp;
+        err = lithsm_policy_decide(d, p, &pr);
+    }
+    lithsm_policy_free(p);
+    if (err != LITHSM_OK) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", lithsm_last_error());
+        return 0;
+    }
+    o->rule = d->rule;
+    if (d->allowed)
+        return 1;
+    fail(o, MHD_HTTP_FORBIDDEN, "denied", d->reason);
+    o->decision = "denied";
+    body = o->answer;
+    if (body != NULL && cli_json_add_str(body, "rule", d->rule) != 0) {
+        json_object_put(body);
+        o->answer = NULL;
+    }
+    return 0;
+}
+
+/* GET /healthz, /readyz (any caller with a certificate), /v1/keys (as
+ * the policy says).  Returns 1 when url is one of them. */
+static int get_route(serve *s, request *req, const char *url, serve_outcome *o)
 {
     json_object *obj = NULL;
 
@@ -94,6 +155,8 @@ static int get_route(serve *s, const char *url, serve_outcome *o)
         }
     } else if (strcmp(url, "/v1/keys") == 0) {
         o->route = "keys";
+        if (!ask_policy(s, req, "keys", NULL, o))
+            return 1;
         obj = keys_body(s);
     } else {
         return 0;
@@ -101,15 +164,6 @@ static int get_route(serve *s, const char *url, serve_outcome *o)
     o->answer = obj;
     o->decision = "allowed";
     return 1;
-}
-
-static void fail(serve_outcome *o, unsigned status, const char *code,
-                 const char *reason)
-{
-    o->status = status;
-    o->decision = "refused";
-    json_object_put(o->answer);
-    o->answer = serve_error_body(code, reason);
 }
 
 /* Checks a signing request's members: "key" (a configured key) and the
@@ -161,14 +215,14 @@ static int check_sign_body(serve *s, const sign_route *r, json_object *body,
     return 0;
 }
 
-/* A signing route.  No policy engine is built into this program yet:
- * with default deny, nothing is signed (503) once the request checks. */
+/* A signing route: the body checked, its digest, the policy, then the
+ * signature. */
 static void sign_route_answer(serve *s, const sign_route *r, request *req,
                               serve_outcome *o)
 {
-    json_object *member = NULL;
-    uint8_t digest[32];
+    json_object *member = NULL, *answer = NULL;
     char reason[512];
+    int status;
 
     o->route = r->name;
     if (req->body == NULL || (o->request = cli_json_parse_strict(
@@ -178,20 +232,32 @@ static void sign_route_answer(serve *s, const sign_route *r, request *req,
     }
     if (check_sign_body(s, r, o->request, o, &member) != 0)
         return;
-    if (serve_digest(digest, r->name, member, reason, sizeof(reason)) != 0) {
+    if (serve_payload_prepare(&req->payload, r->name, member, reason,
+                              sizeof(reason)) != 0) {
         fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
         return;
     }
     memcpy(req->digest, "0x", 2);
-    if (lithsm_hex_encode(req->digest + 2, sizeof(req->digest) - 2, digest,
-                          sizeof(digest)) != LITHSM_OK) {
+    if (lithsm_hex_encode(req->digest + 2, sizeof(req->digest) - 2,
+                          req->payload.digest,
+                          sizeof(req->payload.digest)) != LITHSM_OK) {
         fail(o, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "hex");
         return;
     }
     o->digest = req->digest;
-    fail(o, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-         "policy engine not built");
-    o->decision = "unavailable";
+    if (!ask_policy(s, req, r->name, o->key, o))
+        return;
+    status =
+        serve_payload_sign(&answer, &req->payload, serve_find_key(s, o->key),
+                           reason, sizeof(reason));
+    if (status != 0) {
+        fail(o, (unsigned)status, "unavailable", reason);
+        o->decision = "failed";
+        return;
+    }
+    o->answer = answer;
+    o->decision = "allowed";
+    o->signature = req->payload.signature;
 }
 
 static void answer_url(serve *s, const char *url, const char *method,
@@ -211,7 +277,7 @@ static void answer_url(serve *s, const char *url, const char *method,
             sign_route_answer(s, &sign_routes[i], req, o);
             return;
         }
-    if (get_route(s, url, o)) {
+    if (get_route(s, req, url, o)) {
         if (strcmp(method, "GET") != 0)
             fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
                  "use GET");
@@ -332,6 +398,7 @@ void serve_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     (void)toe;
     if (req != NULL) {
+        serve_payload_free(&req->payload);
         free(req->body);
         free(req);
         *con_cls = NULL;

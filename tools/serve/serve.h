@@ -12,6 +12,7 @@
 #ifndef LITHSM_SERVE_H
 #define LITHSM_SERVE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,8 @@ typedef struct serve_key {
     char *name;
     char *uri; /* a pkcs11: URI or a PEM path (resolved) */
     lithsm_signer *signer;
+    pthread_mutex_t lock; /* signers have no lock of their own */
+    int lock_ok;
     char address[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
 } serve_key;
 
@@ -57,6 +60,8 @@ typedef struct serve_config {
 typedef struct serve {
     serve_config cfg;
     lithsm_audit *audit;
+    lithsm_policy *policy; /* swapped on SIGHUP under policy_lock */
+    pthread_mutex_t policy_lock;
     struct MHD_Daemon *daemon;
     char *cert_pem, *key_pem, *ca_pem;
     size_t key_pem_len;
@@ -79,12 +84,31 @@ serve_key *serve_find_key(serve *s, const char *name);
 
 /* ---- digest.c */
 
-/* The digest a signing route ("sign/message", "sign/typed-data",
- * "sign/transaction") would sign for its member (the message string, the
- * typed data object, the transaction object: complete, nothing is filled
- * in).  Returns 0, or -1 with reason naming the bad field. */
-int serve_digest(uint8_t digest[32], const char *route, json_object *member,
-                 char *reason, size_t reason_len);
+/* A signing request's payload: route, its member (borrowed), what the
+ * member parsed into, the digest it signs, and the signature given out
+ * (for the audit record: the raw transaction for a transaction). */
+typedef struct serve_payload {
+    const char *route;
+    json_object *member;
+    lithsm_typed_data *td;
+    lithsm_tx *tx;
+    uint8_t digest[32];
+    char *signature;
+} serve_payload;
+
+/* Parses the member of a signing route ("sign/message": the message
+ * string, "sign/typed-data": the typed data, "sign/transaction": a
+ * complete transaction) and computes its digest.  Returns 0, or -1 with
+ * reason naming the bad field. */
+int serve_payload_prepare(serve_payload *p, const char *route,
+                          json_object *member, char *reason, size_t reason_len);
+void serve_payload_free(serve_payload *p);
+
+/* Signs p with key k and makes the answer the CLI prints for the same
+ * work.  Returns 0, or an HTTP status (503 when the token is not
+ * available, else 500) with reason. */
+int serve_payload_sign(json_object **answer, serve_payload *p, serve_key *k,
+                       char *reason, size_t reason_len);
 
 /* ---- respond.c */
 
