@@ -3,6 +3,8 @@
  * messages, option parsing and JSON members (command.h).
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +260,18 @@ json_object *cli_json_parse_strict(const char *text, size_t len, int depth)
     }
     json_tokener_free(tok);
     return obj;
+}
+
+int cli_block_stop_signals(const cli_command *cmd, sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGTERM);
+    sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGHUP);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_sigmask(SIG_BLOCK, stop, NULL) != 0) {
+        cli_error(cmd, "cannot block the stop signals");
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
 }

@@ -9,6 +9,7 @@
 #define LITHSM_TOOLS_COMMAND_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -120,6 +121,14 @@ int cli_json_add_int(json_object *obj, const char *key, int64_t value);
  *  depth, no NUL, nothing after it but white space.  NULL when it is not
  *  such JSON (or len is over INT32_MAX, or memory runs out). */
 json_object *cli_json_parse_strict(const char *text, size_t len, int depth);
+
+/* ---- servers (lithsm-devnet, lithsm-serve) */
+
+/** Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call it
+ *  before any thread starts, so that only sigwait() on *stop sees them)
+ *  and ignores SIGPIPE (a closed client socket must not kill a server).
+ *  Returns 0, or CLI_EXIT_FAIL after reporting. */
+int cli_block_stop_signals(const cli_command *cmd, sigset_t *stop);
 
 /* ---- redaction */
 

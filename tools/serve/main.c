@@ -290,17 +290,8 @@ static int serve_run(const cli_command *cmd, int argc, char **argv)
         return cli_print_help(cmd);
     if (config == NULL)
         return cli_missing(cmd, "--config");
-    /* Block the stop signals before any thread starts, so that only
-     * sigwait() sees them; a closed client socket must not kill us. */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGHUP);
-    signal(SIGPIPE, SIG_IGN);
-    if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
-        cli_error(cmd, "cannot block the stop signals");
-        return CLI_EXIT_FAIL;
-    }
+    if ((rc = cli_block_stop_signals(cmd, &stop)) != 0)
+        return rc;
     return serve_start(cmd, config, &stop);
 }
 
