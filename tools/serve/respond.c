@@ -99,6 +99,28 @@ fail:
     return NULL;
 }
 
+/* One log line per request: who, which route, what was decided.  Never
+ * the body or a signature (those are in the audit trail). */
+static void log_request(const serve_outcome *o)
+{
+    json_object *obj = json_object_new_object();
+    const char *text = NULL;
+
+    if (obj != NULL &&
+        cli_json_add_int(obj, "time", lithsm_time_now_ms()) == 0 &&
+        cli_json_add_str(obj, "level", "info") == 0 &&
+        cli_json_add_str(obj, "msg", "request") == 0 &&
+        cli_json_add_str(obj, "route", o->route) == 0 &&
+        cli_json_add_int(obj, "status", o->status) == 0 &&
+        cli_json_add_str(obj, "caller", o->caller) == 0 &&
+        cli_json_add_str(obj, "decision", o->decision) == 0 &&
+        cli_json_add_str(obj, "rule", o->rule) == 0)
+        text = json_object_to_json_string_ext(obj, SERVE_JSON_FLAGS);
+    if (text != NULL)
+        fprintf(stderr, "%s\n", text);
+    json_object_put(obj);
+}
+
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o)
 {
@@ -120,6 +142,7 @@ enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
         o->answer = serve_error_body("unavailable", "audit trail failed");
         o->status = MHD_HTTP_SERVICE_UNAVAILABLE;
     }
+    log_request(o);
     ret = respond(conn, o->status, o->answer, o->retry_after);
     json_object_put(o->answer);
     o->answer = NULL;

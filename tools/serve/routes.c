@@ -126,40 +126,60 @@ static int ask_policy(serve *s, request *req, const char *route,
     return 0;
 }
 
+static json_object *readyz_body(serve *s, serve_outcome *o)
+{
+    int audit_ok = !atomic_load(&s->audit_failed);
+    json_object *obj = json_object_new_object();
+
+    o->status = audit_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    if (obj != NULL &&
+        (json_object_object_add(obj, "ready",
+                                json_object_new_boolean(audit_ok)) != 0 ||
+         cli_json_add_int(obj, "keys", (int64_t)s->cfg.n_keys) != 0 ||
+         json_object_object_add(obj, "audit",
+                                json_object_new_boolean(audit_ok)) != 0)) {
+        json_object_put(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
 /* GET /healthz, /readyz (any caller with a certificate), /v1/keys (as
- * the policy says).  Returns 1 when url is one of them. */
-static int get_route(serve *s, request *req, const char *url, serve_outcome *o)
+ * the policy says).  Returns 1 when url is one of them.  The method and
+ * the (empty) body are checked before the policy is asked. */
+static int get_route(serve *s, request *req, const char *url,
+                     const char *method, serve_outcome *o)
 {
     json_object *obj = NULL;
 
-    if (strcmp(url, "/healthz") == 0) {
+    if (strcmp(url, "/healthz") == 0)
         o->route = "healthz";
+    else if (strcmp(url, "/readyz") == 0)
+        o->route = "readyz";
+    else if (strcmp(url, "/v1/keys") == 0)
+        o->route = "keys";
+    else
+        return 0;
+    if (strcmp(method, "GET") != 0) {
+        fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed", "use GET");
+        return 1;
+    }
+    if (req->len != 0) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not empty");
+        return 1;
+    }
+    if (strcmp(o->route, "healthz") == 0) {
         if ((obj = json_object_new_object()) != NULL &&
             cli_json_add_str(obj, "status", "ok") != 0) {
             json_object_put(obj);
             obj = NULL;
         }
-    } else if (strcmp(url, "/readyz") == 0) {
-        int audit_ok = !atomic_load(&s->audit_failed);
-
-        o->route = "readyz";
-        o->status = audit_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
-        if ((obj = json_object_new_object()) != NULL &&
-            (json_object_object_add(obj, "ready",
-                                    json_object_new_boolean(audit_ok)) != 0 ||
-             cli_json_add_int(obj, "keys", (int64_t)s->cfg.n_keys) != 0 ||
-             json_object_object_add(obj, "audit",
-                                    json_object_new_boolean(audit_ok)) != 0)) {
-            json_object_put(obj);
-            obj = NULL;
-        }
-    } else if (strcmp(url, "/v1/keys") == 0) {
-        o->route = "keys";
+    } else if (strcmp(o->route, "readyz") == 0) {
+        obj = readyz_body(s, o);
+    } else {
         if (!ask_policy(s, req, "keys", NULL, o))
             return 1;
         obj = keys_body(s);
-    } else {
-        return 0;
     }
     o->answer = obj;
     o->decision = "allowed";
@@ -277,14 +297,8 @@ static void answer_url(serve *s, const char *url, const char *method,
             sign_route_answer(s, &sign_routes[i], req, o);
             return;
         }
-    if (get_route(s, req, url, o)) {
-        if (strcmp(method, "GET") != 0)
-            fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
-                 "use GET");
-        else if (req->len != 0)
-            fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not empty");
+    if (get_route(s, req, url, method, o))
         return;
-    }
     o->route = "unknown";
     fail(o, MHD_HTTP_NOT_FOUND, "not-found", "no such route");
 }
