@@ -205,34 +205,6 @@ void cli_token_opts(lithsm_token_opts *opts)
     opts->prompt = cli_pin_source == NULL && isatty(STDIN_FILENO);
 }
 
-void cli_redact_uri(char *out, size_t size, const char *uri)
-{
-    const char *p, *end, *next;
-    size_t n, used;
-    int first = 1;
-
-    if (strncmp(uri, "pkcs11:", 7) != 0) {
-        snprintf(out, size, "%s", uri);
-        return;
-    }
-    used = (size_t)snprintf(out, size, "pkcs11:");
-    end = uri + strcspn(uri, "?#");
-    for (p = uri + 7; p < end && used < size; p = next + 1) {
-        next = memchr(p, ';', (size_t)(end - p));
-        if (next == NULL)
-            next = end;
-        n = (size_t)(next - p);
-        if ((n > 6 && strncmp(p, "token=", 6) == 0) ||
-            (n > 7 && strncmp(p, "object=", 7) == 0)) {
-            used += (size_t)snprintf(out + used, size - used, "%s%.*s",
-                                     first ? "" : ";", (int)n, p);
-            first = 0;
-        }
-        if (next == end)
-            break;
-    }
-}
-
 /* "--key -": the PEM text of standard input (no file to check). */
 static int cli_open_stdin_key(const cli_command *cmd, const char *what,
                               lithsm_signer **out)

@@ -154,11 +154,6 @@ int cli_token_option(const cli_command *cmd, int c, const char *value);
  *  when no PIN source was given and standard input is a terminal. */
 void cli_token_opts(lithsm_token_opts *opts);
 
-/** A key file name or URI fit for a message: a pkcs11: URI shows only its
- *  token= and object= attributes (never pin-value, pin-source or other
- *  query attributes). */
-void cli_redact_uri(char *out, size_t size, const char *uri);
-
 /** Parses JSON text strictly (UTF-8, no trailing data, bounded depth);
  *  reports errors naming `what`.  Returns 0 or CLI_EXIT_FAIL. */
 int cli_parse_json(const cli_command *cmd, const char *what, const char *text,

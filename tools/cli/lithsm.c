@@ -16,11 +16,14 @@
 /* tools/cmd_handshake.c */
 extern const cli_command cmd_handshake;
 
-/* 'lithsm devnet' is the lithsm-devnet program (tools/devnet), kept out of
- * this binary so that lithsm links no HTTP server. */
+/* 'lithsm devnet' and 'lithsm serve' are the programs lithsm-devnet
+ * (tools/devnet) and lithsm-serve (tools/serve), kept out of this binary
+ * so that lithsm links no HTTP server. */
 #define DEVNET_PROGRAM "lithsm-devnet"
+#define SERVE_PROGRAM "lithsm-serve"
 
 static int run_devnet(const cli_command *cmd, int argc, char **argv);
+static int run_serve(const cli_command *cmd, int argc, char **argv);
 
 /* help is NULL: 'lithsm help devnet' asks the program itself. */
 static const cli_command cmd_devnet = {
@@ -31,6 +34,14 @@ static const cli_command cmd_devnet = {
     run_devnet,
 };
 
+static const cli_command cmd_serve = {
+    "serve",
+    "run the signing service (mTLS, policy, audit trail)",
+    "lithsm serve --config FILE",
+    NULL,
+    run_serve,
+};
+
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
@@ -39,18 +50,18 @@ static const cli_command *const commands[] = {
     &cmd_keygen,       &cmd_address,   &cmd_sign_message, &cmd_sign_typed_data,
     &cmd_sign_tx,      &cmd_call_data, &cmd_chipotle,     &cmd_delegate,
     &cmd_session_sigs, &cmd_verify,    &cmd_devnet,       &cmd_handshake,
-    &cmd_audit,
+    &cmd_audit,        &cmd_serve,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 /* Runs `program` in dir in place of this process; returns only when it
  * cannot, keeping in *err the first reason other than "not there". */
-static void exec_in(const char *dir, char **argv, int *err)
+static void exec_in(const char *dir, const char *program, char **argv, int *err)
 {
     char path[PATH_MAX];
 
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, DEVNET_PROGRAM) >=
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, program) >=
         sizeof(path))
         return;
     execv(path, argv);
@@ -58,41 +69,55 @@ static void exec_in(const char *dir, char **argv, int *err)
         *err = errno;
 }
 
-/* Runs lithsm-devnet with the same arguments, pid and standard streams:
- * beside this binary, where both are installed; one directory up when
- * this is libtool's tools/.libs/lithsm in the build tree (the wrapper
- * there sets the library path); else on PATH. */
-static int run_devnet(const cli_command *cmd, int argc, char **argv)
+/* Runs `program` (lithsm-devnet, lithsm-serve) with the same arguments,
+ * pid and standard streams: beside this binary, where both are installed;
+ * one directory up when this is libtool's tools/.libs/lithsm in the build
+ * tree (the wrapper there sets the library path); else on PATH. */
+static int run_program(const cli_command *cmd, char *program, char **argv)
 {
-    static char name[] = DEVNET_PROGRAM;
     char self[PATH_MAX], *slash;
     ssize_t n;
     int err = 0;
 
-    (void)argc;
-    argv[0] = name;
+    argv[0] = program;
     n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n > 0 && (self[n] = '\0', slash = strrchr(self, '/')) != NULL) {
         *slash = '\0';
         slash = strrchr(self, '/');
         if (slash != NULL && strcmp(slash, "/.libs") == 0) {
             *slash = '\0';
-            exec_in(self, argv, &err);
+            exec_in(self, program, argv, &err);
             *slash = '/';
         }
-        exec_in(self, argv, &err);
+        exec_in(self, program, argv, &err);
     }
-    execvp(DEVNET_PROGRAM, argv);
+    execvp(program, argv);
     if (errno != ENOENT && err == 0)
         err = errno;
     if (err != 0)
-        cli_error(cmd, "cannot run %s: %s", DEVNET_PROGRAM, strerror(err));
+        cli_error(cmd, "cannot run %s: %s", program, strerror(err));
     else
         cli_error(cmd,
                   "cannot run %s: it is neither beside lithsm nor on PATH "
                   "(it is installed with lithsm)",
-                  DEVNET_PROGRAM);
+                  program);
     return CLI_EXIT_FAIL;
+}
+
+static int run_devnet(const cli_command *cmd, int argc, char **argv)
+{
+    static char name[] = DEVNET_PROGRAM;
+
+    (void)argc;
+    return run_program(cmd, name, argv);
+}
+
+static int run_serve(const cli_command *cmd, int argc, char **argv)
+{
+    static char name[] = SERVE_PROGRAM;
+
+    (void)argc;
+    return run_program(cmd, name, argv);
 }
 
 static void print_commands(FILE *out)

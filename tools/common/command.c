@@ -3,6 +3,8 @@
  * messages, option parsing and JSON members (command.h).
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,4 +205,73 @@ int cli_exit_status(const char *prog, int status)
             status = CLI_EXIT_FAIL;
     }
     return status;
+}
+
+void cli_redact_uri(char *out, size_t size, const char *uri)
+{
+    const char *p, *end, *next;
+    size_t n, used;
+    int first = 1;
+
+    if (strncmp(uri, "pkcs11:", 7) != 0) {
+        snprintf(out, size, "%s", uri);
+        return;
+    }
+    used = (size_t)snprintf(out, size, "pkcs11:");
+    end = uri + strcspn(uri, "?#");
+    for (p = uri + 7; p < end && used < size; p = next + 1) {
+        next = memchr(p, ';', (size_t)(end - p));
+        if (next == NULL)
+            next = end;
+        n = (size_t)(next - p);
+        if ((n > 6 && strncmp(p, "token=", 6) == 0) ||
+            (n > 7 && strncmp(p, "object=", 7) == 0)) {
+            used += (size_t)snprintf(out + used, size - used, "%s%.*s",
+                                     first ? "" : ";", (int)n, p);
+            first = 0;
+        }
+        if (next == end)
+            break;
+    }
+}
+
+json_object *cli_json_parse_strict(const char *text, size_t len, int depth)
+{
+    json_tokener *tok;
+    json_object *obj;
+    size_t end;
+
+    if (len > INT32_MAX || memchr(text, '\0', len) != NULL ||
+        (tok = json_tokener_new_ex(depth)) == NULL)
+        return NULL;
+    json_tokener_set_flags(tok,
+                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    obj = json_tokener_parse_ex(tok, text, (int)len);
+    if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
+        for (end = json_tokener_get_parse_end(tok); end < len; end++)
+            if (strchr(" \t\r\n", text[end]) == NULL) {
+                json_object_put(obj);
+                obj = NULL;
+                break;
+            }
+    } else {
+        json_object_put(obj);
+        obj = NULL;
+    }
+    json_tokener_free(tok);
+    return obj;
+}
+
+int cli_block_stop_signals(const cli_command *cmd, sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGTERM);
+    sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGHUP);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_sigmask(SIG_BLOCK, stop, NULL) != 0) {
+        cli_error(cmd, "cannot block the stop signals");
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
 }

@@ -9,6 +9,7 @@
 #define LITHSM_TOOLS_COMMAND_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,5 +116,25 @@ int cli_exit_status(const char *prog, int status);
  *  object.  Returns 0, or -1 when memory runs out. */
 int cli_json_add_str(json_object *obj, const char *key, const char *value);
 int cli_json_add_int(json_object *obj, const char *key, int64_t value);
+
+/** Parses a request body strictly: one JSON value, UTF-8, nesting at most
+ *  depth, no NUL, nothing after it but white space.  NULL when it is not
+ *  such JSON (or len is over INT32_MAX, or memory runs out). */
+json_object *cli_json_parse_strict(const char *text, size_t len, int depth);
+
+/* ---- servers (lithsm-devnet, lithsm-serve) */
+
+/** Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call it
+ *  before any thread starts, so that only sigwait() on *stop sees them)
+ *  and ignores SIGPIPE (a closed client socket must not kill a server).
+ *  Returns 0, or CLI_EXIT_FAIL after reporting. */
+int cli_block_stop_signals(const cli_command *cmd, sigset_t *stop);
+
+/* ---- redaction */
+
+/** A key file name or URI fit for a message: a pkcs11: URI shows only its
+ *  token= and object= attributes (never pin-value, pin-source or other
+ *  query attributes). */
+void cli_redact_uri(char *out, size_t size, const char *uri);
 
 #endif /* LITHSM_TOOLS_COMMAND_H */

@@ -326,18 +326,8 @@ static int devnet_run(const cli_command *cmd, int argc, char **argv)
     if (rc != 0 || a.help)
         goto done;
 
-    /* Block the stop signals before any thread starts, so that only
-     * sigwait() sees them; a closed client socket must not kill us. */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGHUP);
-    signal(SIGPIPE, SIG_IGN);
-    if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
-        cli_error(cmd, "cannot block the stop signals");
-        rc = CLI_EXIT_FAIL;
+    if ((rc = cli_block_stop_signals(cmd, &stop)) != 0)
         goto done;
-    }
     /* The signals stay blocked: a second SIGTERM while stopping must
      * not turn the clean exit into a kill. */
     rc = serve(cmd, &cfg, &stop);

@@ -119,32 +119,7 @@ const char *devnet_header(struct MHD_Connection *conn, const char *name)
 
 json_object *devnet_parse_body(const request *req)
 {
-    json_tokener *tok;
-    json_object *obj;
-    size_t end;
-
-    if (req->body == NULL || memchr(req->body, '\0', req->len) != NULL)
+    if (req->body == NULL)
         return NULL;
-    tok = json_tokener_new_ex(JSON_DEPTH);
-    if (tok == NULL)
-        return NULL;
-    json_tokener_set_flags(tok,
-                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, req->body, (int)req->len);
-    if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
-        for (end = json_tokener_get_parse_end(tok); end < req->len; end++) {
-            char c = req->body[end];
-
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                json_object_put(obj);
-                obj = NULL;
-                break;
-            }
-        }
-    } else {
-        json_object_put(obj);
-        obj = NULL;
-    }
-    json_tokener_free(tok);
-    return obj;
+    return cli_json_parse_strict(req->body, req->len, JSON_DEPTH);
 }

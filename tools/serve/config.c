@@ -1,0 +1,326 @@
+/*
+ * config.c - lithsm-serve's configuration file (serve.h), in OpenSSL
+ * configuration syntax, read by OpenSSL's NCONF: sections [serve] and
+ * [keys]; any other section or key is an error naming it.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/conf.h>
+
+#include "serve.h"
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+}
+
+/* A copy of path, taken from dir when relative (dir NULL: as is). */
+static char *resolve(const char *dir, const char *path)
+{
+    size_t n;
+    char *out;
+
+    if (path[0] == '/' || dir == NULL)
+        return strdup(path);
+    n = strlen(dir) + strlen(path) + 2;
+    if ((out = malloc(n)) != NULL)
+        snprintf(out, n, "%s/%s", dir, path);
+    return out;
+}
+
+/* A decimal number from 1 to max. */
+static int parse_count(const char *text, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    v = strtoul(text, &end, 10);
+    if (*end != '\0' || v < 1 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* listen = 127.0.0.1:PORT (IPv4; PORT 0 picks a free port). */
+static int parse_listen(serve_config *cfg, const char *v, char *err,
+                        size_t err_len)
+{
+    const char *colon = strrchr(v, ':');
+    struct in_addr in;
+    unsigned long port;
+    char *end;
+
+    if (colon == NULL || (size_t)(colon - v) >= sizeof(cfg->host))
+        goto bad;
+    memcpy(cfg->host, v, (size_t)(colon - v));
+    cfg->host[colon - v] = '\0';
+    if (inet_pton(AF_INET, cfg->host, &in) != 1 || colon[1] < '0' ||
+        colon[1] > '9')
+        goto bad;
+    port = strtoul(colon + 1, &end, 10);
+    if (*end != '\0' || port > 65535)
+        goto bad;
+    cfg->port = (uint16_t)port;
+    return 0;
+bad:
+    set_err(err, err_len, "serve/listen: not IPV4:PORT (PORT 0 to 65535)");
+    return -1;
+}
+
+/* The [serve] members that name a file, and where each goes. */
+static char **path_slot(serve_config *cfg, const char *name)
+{
+    if (strcmp(name, "tls_cert") == 0)
+        return &cfg->tls_cert;
+    if (strcmp(name, "tls_key") == 0)
+        return &cfg->tls_key;
+    if (strcmp(name, "client_ca") == 0)
+        return &cfg->client_ca;
+    if (strcmp(name, "audit") == 0)
+        return &cfg->audit;
+    if (strcmp(name, "policy") == 0)
+        return &cfg->policy;
+    return NULL;
+}
+
+static int serve_member(serve_config *cfg, const char *dir, const char *name,
+                        const char *v, char *err, size_t err_len)
+{
+    char **slot = path_slot(cfg, name);
+    unsigned long n;
+
+    if (slot != NULL) {
+        free(*slot);
+        if ((*slot = resolve(dir, v)) == NULL)
+            goto oom;
+        return 0;
+    }
+    if (strcmp(name, "listen") == 0)
+        return parse_listen(cfg, v, err, err_len);
+    if (strcmp(name, "module") == 0 || strcmp(name, "pin_source") == 0) {
+        slot = name[0] == 'm' ? &cfg->module : &cfg->pin_source;
+        free(*slot);
+        if ((*slot = strdup(v)) == NULL)
+            goto oom;
+        return 0;
+    }
+    if (strcmp(name, "max_body") == 0) {
+        if (parse_count(v, SERVE_MAX_BODY_LIMIT, &n) != 0)
+            goto range;
+        cfg->max_body = n;
+    } else if (strcmp(name, "max_connections") == 0) {
+        if (parse_count(v, SERVE_MAX_CONNECTIONS_LIMIT, &n) != 0)
+            goto range;
+        cfg->max_connections = (unsigned)n;
+    } else if (strcmp(name, "request_timeout_s") == 0) {
+        if (parse_count(v, 3600, &n) != 0)
+            goto range;
+        cfg->request_timeout_s = (unsigned)n;
+    } else {
+        set_err(err, err_len, "serve/%s: unknown key", name);
+        return -1;
+    }
+    return 0;
+range:
+    set_err(err, err_len, "serve/%s: not a whole number in range", name);
+    return -1;
+oom:
+    set_err(err, err_len, "out of memory");
+    return -1;
+}
+
+static int read_serve(serve_config *cfg, CONF *conf, const char *dir, char *err,
+                      size_t err_len)
+{
+    STACK_OF(CONF_VALUE) *sec = NCONF_get_section(conf, "serve");
+    int i;
+
+    if (sec == NULL) {
+        set_err(err, err_len, "serve: the section is missing");
+        return -1;
+    }
+    for (i = 0; i < sk_CONF_VALUE_num(sec); i++) {
+        CONF_VALUE *cv = sk_CONF_VALUE_value(sec, i);
+
+        if (serve_member(cfg, dir, cv->name, cv->value, err, err_len) != 0)
+            return -1;
+    }
+    if (cfg->host[0] == '\0' || cfg->tls_cert == NULL || cfg->tls_key == NULL ||
+        cfg->client_ca == NULL || cfg->audit == NULL || cfg->policy == NULL) {
+        set_err(err, err_len,
+                "serve: listen, tls_cert, tls_key, client_ca, audit and "
+                "policy are required");
+        return -1;
+    }
+    return 0;
+}
+
+static int key_name_ok(const char *name)
+{
+    size_t i, n = strlen(name);
+
+    if (n == 0 || n > 64)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789_-.",
+                   name[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+static int read_keys(serve_config *cfg, CONF *conf, const char *dir, char *err,
+                     size_t err_len)
+{
+    STACK_OF(CONF_VALUE) *sec = NCONF_get_section(conf, "keys");
+    int i, n;
+
+    n = sec == NULL ? 0 : sk_CONF_VALUE_num(sec);
+    if (n == 0) {
+        set_err(err, err_len, "keys: no key is named");
+        return -1;
+    }
+    if ((cfg->keys = calloc((size_t)n, sizeof(*cfg->keys))) == NULL)
+        goto oom;
+    for (i = 0; i < n; i++) {
+        CONF_VALUE *cv = sk_CONF_VALUE_value(sec, i);
+        serve_key *k = &cfg->keys[cfg->n_keys];
+
+        if (!key_name_ok(cv->name)) {
+            set_err(err, err_len,
+                    "keys/%.64s: a key name is 1 to 64 of A-Z a-z 0-9 _ - .",
+                    cv->name);
+            return -1;
+        }
+        /* NCONF keeps one of two equal names; this is a second guard. */
+        if (serve_find_key(&(serve){ .cfg = *cfg }, cv->name) != NULL) {
+            set_err(err, err_len, "keys/%s: named twice", cv->name);
+            return -1;
+        }
+        k->name = strdup(cv->name);
+        k->uri = strncmp(cv->value, "pkcs11:", 7) == 0
+                     ? strdup(cv->value)
+                     : resolve(dir, cv->value);
+        cfg->n_keys++;
+        if (k->name == NULL || k->uri == NULL)
+            goto oom;
+    }
+    return 0;
+oom:
+    set_err(err, err_len, "out of memory");
+    return -1;
+}
+
+/* Every section must be [serve] or [keys] (or an empty default). */
+static int check_sections(CONF *conf, char *err, size_t err_len)
+{
+    STACK_OF(OPENSSL_CSTRING) *names = NCONF_get_section_names(conf);
+    int i, rc = 0;
+
+    if (names == NULL) {
+        set_err(err, err_len, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < sk_OPENSSL_CSTRING_num(names) && rc == 0; i++) {
+        const char *name = sk_OPENSSL_CSTRING_value(names, i);
+        STACK_OF(CONF_VALUE) *sec = NCONF_get_section(conf, name);
+
+        if (strcmp(name, "serve") == 0 || strcmp(name, "keys") == 0)
+            continue;
+        if (strcmp(name, "default") == 0 && sk_CONF_VALUE_num(sec) <= 0)
+            continue;
+        if (strcmp(name, "default") == 0)
+            set_err(err, err_len, "%s: a key before any section",
+                    sk_CONF_VALUE_value(sec, 0)->name);
+        else
+            set_err(err, err_len, "%s: unknown section", name);
+        rc = -1;
+    }
+    sk_OPENSSL_CSTRING_free(names);
+    return rc;
+}
+
+int serve_config_load(serve_config *cfg, const char *path, char *err,
+                      size_t err_len)
+{
+    CONF *conf = NCONF_new(NULL);
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+    long eline = -1;
+    int rc = -1;
+
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->max_body = SERVE_MAX_BODY_DEFAULT;
+    cfg->max_connections = SERVE_MAX_CONNECTIONS_DEFAULT;
+    cfg->request_timeout_s = SERVE_TIMEOUT_DEFAULT;
+    if (conf == NULL ||
+        (slash != NULL &&
+         (dir = strndup(path, (size_t)(slash - path + (slash == path)))) ==
+             NULL)) {
+        set_err(err, err_len, "out of memory");
+        goto done;
+    }
+    if (NCONF_load(conf, path, &eline) <= 0) {
+        if (eline > 0)
+            set_err(err, err_len, "'%s': line %ld: not OpenSSL configuration",
+                    path, eline);
+        else
+            set_err(err, err_len, "cannot read '%s'", path);
+        goto done;
+    }
+    if (check_sections(conf, err, err_len) == 0 &&
+        read_serve(cfg, conf, dir, err, err_len) == 0 &&
+        read_keys(cfg, conf, dir, err, err_len) == 0)
+        rc = 0;
+done:
+    free(dir);
+    NCONF_free(conf);
+    if (rc != 0)
+        serve_config_free(cfg);
+    return rc;
+}
+
+void serve_config_free(serve_config *cfg)
+{
+    size_t i;
+
+    for (i = 0; i < cfg->n_keys; i++) {
+        if (cfg->keys[i].lock_ok)
+            pthread_mutex_destroy(&cfg->keys[i].lock);
+        lithsm_signer_free(cfg->keys[i].signer);
+        free(cfg->keys[i].name);
+        free(cfg->keys[i].uri);
+    }
+    free(cfg->keys);
+    free(cfg->tls_cert);
+    free(cfg->tls_key);
+    free(cfg->client_ca);
+    free(cfg->audit);
+    free(cfg->policy);
+    free(cfg->module);
+    free(cfg->pin_source);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+serve_key *serve_find_key(serve *s, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < s->cfg.n_keys; i++)
+        if (strcmp(s->cfg.keys[i].name, name) == 0)
+            return &s->cfg.keys[i];
+    return NULL;
+}

@@ -1,0 +1,301 @@
+/*
+ * main.c - lithsm-serve, the signing service ('lithsm serve' runs it):
+ * reads the configuration, opens every key once and the audit trail,
+ * listens with mutual TLS, prints one JSON line when ready, serves until
+ * SIGTERM or SIGINT, then drains the requests in flight and exits 0.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "serve.h"
+
+/* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
+#include "serve_help.inc"
+
+#define THREAD_STACK (512u * 1024u)
+#define URI_SHOWN 256
+
+static int serve_run(const cli_command *cmd, int argc, char **argv);
+
+static const cli_command cmd_serve = {
+    "serve",
+    "run the signing service (mTLS, policy, audit trail)",
+    "lithsm serve --config FILE",
+    cli_help_serve,
+    serve_run,
+};
+
+/* Opens every key of [keys] once and learns its address. */
+static int open_keys(const cli_command *cmd, serve *s)
+{
+    lithsm_token_opts opts;
+    size_t i;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.module = s->cfg.module;
+    opts.pin_source = s->cfg.pin_source;
+    for (i = 0; i < s->cfg.n_keys; i++) {
+        serve_key *k = &s->cfg.keys[i];
+        int token = strncmp(k->uri, "pkcs11:", 7) == 0;
+        char shown[URI_SHOWN];
+        lithsm_eth_address addr;
+
+        cli_redact_uri(shown, sizeof(shown), k->uri);
+        if (lithsm_signer_open_token(&k->signer, k->uri,
+                                     token ? &opts : NULL) != LITHSM_OK) {
+            cli_error(cmd, "keys/%s: cannot use '%s': %s", k->name, shown,
+                      lithsm_last_error());
+            return -1;
+        }
+        if (token)
+            lithsm_uri_pin_source_forget(k->uri);
+        if (pthread_mutex_init(&k->lock, NULL) != 0) {
+            cli_error(cmd, "keys/%s: cannot make its lock", k->name);
+            return -1;
+        }
+        k->lock_ok = 1;
+        lithsm_signer_address(&addr, k->signer);
+        lithsm_eth_address_to_text(k->address, &addr);
+        serve_log("info", "key opened", "uri", shown);
+    }
+    lithsm_pin_source_forget(s->cfg.pin_source);
+    return 0;
+}
+
+static int open_audit(const cli_command *cmd, serve *s)
+{
+    char *warning = NULL;
+
+    if (lithsm_audit_open(&s->audit, &warning, s->cfg.audit) != LITHSM_OK) {
+        cli_error(cmd, "serve/audit: %s", lithsm_last_error());
+        return -1;
+    }
+    if (warning != NULL) {
+        serve_log("warning", warning, "audit", s->cfg.audit);
+        lithsm_free(warning);
+    }
+    return 0;
+}
+
+static int open_policy(const cli_command *cmd, serve *s)
+{
+    if (lithsm_policy_load(&s->policy, s->cfg.policy) != LITHSM_OK) {
+        cli_error(cmd, "serve/policy: %s", lithsm_last_error());
+        return -1;
+    }
+    return 0;
+}
+
+/* SIGHUP: the new policy replaces the old only when it loads; requests
+ * deciding meanwhile keep their reference to the old one. */
+static void reload_policy(serve *s)
+{
+    lithsm_policy *p = NULL, *old;
+
+    if (lithsm_policy_load(&p, s->cfg.policy) != LITHSM_OK) {
+        serve_log("error", "SIGHUP: the policy is kept; the new file fails",
+                  "error", lithsm_last_error());
+        return;
+    }
+    pthread_mutex_lock(&s->policy_lock);
+    old = s->policy;
+    s->policy = p;
+    pthread_mutex_unlock(&s->policy_lock);
+    lithsm_policy_free(old);
+    serve_log("info", "SIGHUP: policy reloaded", NULL, NULL);
+}
+
+static int start_daemon(const cli_command *cmd, serve *s)
+{
+    struct sockaddr_in sa;
+    struct MHD_OptionItem opts[12];
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_TLS | MHD_USE_ITC;
+    size_t n = 0;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(s->cfg.port);
+    inet_pton(AF_INET, s->cfg.host, &sa.sin_addr);
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &sa };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+                                         (intptr_t)serve_on_completed, s };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+                                         (intptr_t)serve_on_connection, s };
+    /* Connections beyond the request limit still get their 503. */
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+                                         2 * s->cfg.max_connections + 8, NULL };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+                                         s->cfg.request_timeout_s, NULL };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE,
+                                         THREAD_STACK, NULL };
+    opts[n++] =
+        (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem };
+    opts[n++] =
+        (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem };
+    opts[n++] =
+        (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, s->ca_pem };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, serve_on_request, s,
+                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        cli_error(cmd, "cannot listen on %s:%u with TLS", s->cfg.host,
+                  (unsigned)s->cfg.port);
+        return -1;
+    }
+    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (info == NULL || info->port == 0) {
+        cli_error(cmd, "cannot learn the port it listens on");
+        return -1;
+    }
+    s->port = info->port;
+    return 0;
+}
+
+static int print_start_line(const cli_command *cmd, serve *s)
+{
+    json_object *obj = json_object_new_object();
+    char url[96];
+    const char *text = NULL;
+
+    snprintf(url, sizeof(url), "https://%s:%u", s->cfg.host, (unsigned)s->port);
+    if (obj != NULL && cli_json_add_str(obj, "url", url) == 0 &&
+        cli_json_add_int(obj, "pid", (int64_t)getpid()) == 0)
+        text = json_object_to_json_string_ext(obj, SERVE_JSON_FLAGS);
+    if (text == NULL || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
+        json_object_put(obj);
+        cli_error(cmd, "cannot write the start line");
+        return -1;
+    }
+    json_object_put(obj);
+    return 0;
+}
+
+/* Stops taking connections, waits (up to the request timeout) for the
+ * requests in flight to be answered, then stops. */
+static void drain(serve *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    unsigned long waited_ms = 0;
+
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (atomic_load(&s->in_flight) != 0 &&
+           waited_ms < 1000ul * s->cfg.request_timeout_s) {
+        nanosleep(&tick, NULL);
+        waited_ms += 10;
+    }
+    MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+}
+
+/* Serves until SIGTERM or SIGINT; SIGHUP reloads the policy. */
+static void wait_for_stop(serve *s, const sigset_t *stop)
+{
+    int sig = 0;
+
+    for (;;) {
+        if (sigwait(stop, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        reload_policy(s);
+    }
+    serve_log("info", "stopping: draining the requests in flight", "signal",
+              sig == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void release(serve *s)
+{
+    if (s->daemon != NULL)
+        MHD_stop_daemon(s->daemon);
+    lithsm_audit_close(s->audit);
+    lithsm_policy_free(s->policy);
+    pthread_mutex_destroy(&s->policy_lock);
+    if (s->key_pem != NULL) {
+        OPENSSL_cleanse(s->key_pem, s->key_pem_len);
+        free(s->key_pem);
+    }
+    free(s->cert_pem);
+    free(s->ca_pem);
+    serve_config_free(&s->cfg);
+}
+
+static int serve_start(const cli_command *cmd, const char *config,
+                       const sigset_t *stop)
+{
+    serve s;
+    char err[512];
+    int rc = CLI_EXIT_FAIL;
+
+    memset(&s, 0, sizeof(s));
+    pthread_mutex_init(&s.policy_lock, NULL);
+    if (serve_config_load(&s.cfg, config, err, sizeof(err)) != 0) {
+        cli_error(cmd, "%s", err);
+        goto done;
+    }
+    if (serve_tls_load(&s, err, sizeof(err)) != 0) {
+        cli_error(cmd, "%s", err);
+        goto done;
+    }
+    if (open_policy(cmd, &s) != 0 || open_keys(cmd, &s) != 0 ||
+        open_audit(cmd, &s) != 0 || start_daemon(cmd, &s) != 0 ||
+        print_start_line(cmd, &s) != 0)
+        goto done;
+    serve_log("info", "ready", NULL, NULL);
+    wait_for_stop(&s, stop);
+    drain(&s);
+    serve_log("info", "stopped", NULL, NULL);
+    rc = CLI_EXIT_OK;
+done:
+    release(&s);
+    return rc;
+}
+
+static const struct option serve_longopts[] = {
+    { "config", required_argument, NULL, 'c' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static int serve_option(const cli_command *cmd, void *ctx, int c,
+                        const char *arg)
+{
+    (void)c;
+    return cli_set_once(cmd, (const char **)ctx, "--config", arg);
+}
+
+static int serve_run(const cli_command *cmd, int argc, char **argv)
+{
+    const char *config = NULL;
+    sigset_t stop;
+    int help = 0, rc;
+
+    rc = cli_read_options(cmd, argc, argv, serve_longopts, serve_option,
+                          &config, &help);
+    if (rc != 0)
+        return rc;
+    if (help)
+        return cli_print_help(cmd);
+    if (config == NULL)
+        return cli_missing(cmd, "--config");
+    if ((rc = cli_block_stop_signals(cmd, &stop)) != 0)
+        return rc;
+    return serve_start(cmd, config, &stop);
+}
+
+int main(int argc, char **argv)
+{
+    return cli_exit_status("lithsm serve", serve_run(&cmd_serve, argc, argv));
+}

@@ -1,0 +1,421 @@
+/*
+ * routes.c - lithsm-serve's routes (serve.h): request bodies, limits,
+ * the caller's identity, and the answer of each route.  Every request
+ * that reaches HTTP gets one audit record (respond.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve.h"
+
+#define JSON_DEPTH 64
+#define SUBJECT_MAX 1024
+
+/* One request as it arrives. */
+typedef struct request {
+    char *body;
+    size_t len;
+    int too_large;
+    int answered;
+    char caller[SUBJECT_MAX];
+    char fingerprint[65];
+    char digest[2 + 64 + 1]; /* what a signing request signs */
+    serve_payload payload;
+    lithsm_policy_decision decision;
+} request;
+
+/* A signing route: its path, audit name and the one member besides
+ * "key" its body holds. */
+typedef struct sign_route {
+    const char *path, *name, *member;
+    json_type type;
+} sign_route;
+
+static const sign_route sign_routes[] = {
+    { "/v1/sign/message", "sign/message", "message", json_type_string },
+    { "/v1/sign/typed-data", "sign/typed-data", "data", json_type_object },
+    { "/v1/sign/transaction", "sign/transaction", "tx", json_type_object },
+};
+
+#define N_SIGN_ROUTES (sizeof(sign_routes) / sizeof(sign_routes[0]))
+
+static json_object *keys_body(serve *s)
+{
+    json_object *obj = json_object_new_object();
+    json_object *arr = json_object_new_array();
+    size_t i;
+
+    if (obj == NULL || arr == NULL ||
+        json_object_object_add(obj, "keys", arr) != 0) {
+        json_object_put(arr);
+        json_object_put(obj);
+        return NULL;
+    }
+    for (i = 0; i < s->cfg.n_keys; i++) {
+        json_object *k = json_object_new_object();
+
+        if (k == NULL || json_object_array_add(arr, k) != 0) {
+            json_object_put(k);
+            json_object_put(obj);
+            return NULL;
+        }
+        if (cli_json_add_str(k, "name", s->cfg.keys[i].name) != 0 ||
+            cli_json_add_str(k, "address", s->cfg.keys[i].address) != 0) {
+            json_object_put(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+static void fail(serve_outcome *o, unsigned status, const char *code,
+                 const char *reason)
+{
+    o->status = status;
+    o->decision = "refused";
+    json_object_put(o->answer);
+    o->answer = serve_error_body(code, reason);
+}
+
+/* Asks the policy about a request on `route` with `key` (NULL for
+ * "keys").  The caller is tried by subject, then, when no policy caller
+ * matches it, by fingerprint.  Returns 1 when allowed (o->rule set), else
+ * 0 after the 403 (or the 400 of a body the policy cannot read). */
+static int ask_policy(serve *s, request *req, const char *route,
+                      const char *key, serve_outcome *o)
+{
+    lithsm_policy_decision *d = &req->decision;
+    lithsm_policy_request pr;
+    lithsm_policy *p;
+    char fp[sizeof("fingerprint:") + 64];
+    json_object *body;
+    lithsm_err err;
+
+    pthread_mutex_lock(&s->policy_lock);
+    p = lithsm_policy_ref(s->policy);
+    pthread_mutex_unlock(&s->policy_lock);
+    memset(&pr, 0, sizeof(pr));
+    pr.caller = req->caller;
+    pr.route = route;
+    pr.key = key;
+    pr.body = req->body;
+    pr.body_len = req->len;
+    pr.now_ms = lithsm_time_now_ms();
+    err = lithsm_policy_decide(d, p, &pr);
+    if (err == LITHSM_OK && !d->allowed &&
+        strcmp(d->rule, "default-deny") == 0) {
+        snprintf(fp, sizeof(fp), "fingerprint:%s", req->fingerprint);
+        pr.caller = fp;
+        err = lithsm_policy_decide(d, p, &pr);
+    }
+    lithsm_policy_free(p);
+    if (err != LITHSM_OK) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", lithsm_last_error());
+        return 0;
+    }
+    o->rule = d->rule;
+    if (d->allowed)
+        return 1;
+    fail(o, MHD_HTTP_FORBIDDEN, "denied", d->reason);
+    o->decision = "denied";
+    body = o->answer;
+    if (body != NULL && cli_json_add_str(body, "rule", d->rule) != 0) {
+        json_object_put(body);
+        o->answer = NULL;
+    }
+    return 0;
+}
+
+static json_object *readyz_body(serve *s, serve_outcome *o)
+{
+    int audit_ok = !atomic_load(&s->audit_failed);
+    json_object *obj = json_object_new_object();
+
+    o->status = audit_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    if (obj != NULL &&
+        (json_object_object_add(obj, "ready",
+                                json_object_new_boolean(audit_ok)) != 0 ||
+         cli_json_add_int(obj, "keys", (int64_t)s->cfg.n_keys) != 0 ||
+         json_object_object_add(obj, "audit",
+                                json_object_new_boolean(audit_ok)) != 0)) {
+        json_object_put(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+/* GET /healthz, /readyz (any caller with a certificate), /v1/keys (as
+ * the policy says).  Returns 1 when url is one of them.  The method and
+ * the (empty) body are checked before the policy is asked. */
+static int get_route(serve *s, request *req, const char *url,
+                     const char *method, serve_outcome *o)
+{
+    json_object *obj = NULL;
+
+    if (strcmp(url, "/healthz") == 0)
+        o->route = "healthz";
+    else if (strcmp(url, "/readyz") == 0)
+        o->route = "readyz";
+    else if (strcmp(url, "/v1/keys") == 0)
+        o->route = "keys";
+    else
+        return 0;
+    if (strcmp(method, "GET") != 0) {
+        fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed", "use GET");
+        return 1;
+    }
+    if (req->len != 0) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not empty");
+        return 1;
+    }
+    if (strcmp(o->route, "healthz") == 0) {
+        if ((obj = json_object_new_object()) != NULL &&
+            cli_json_add_str(obj, "status", "ok") != 0) {
+            json_object_put(obj);
+            obj = NULL;
+        }
+    } else if (strcmp(o->route, "readyz") == 0) {
+        obj = readyz_body(s, o);
+    } else {
+        if (!ask_policy(s, req, "keys", NULL, o))
+            return 1;
+        obj = keys_body(s);
+    }
+    o->answer = obj;
+    o->decision = "allowed";
+    return 1;
+}
+
+/* Checks a signing request's members: "key" (a configured key) and the
+ * route's member; nothing else.  Returns 0 with *member_out set, or -1
+ * after fail(). */
+static int check_sign_body(serve *s, const sign_route *r, json_object *body,
+                           serve_outcome *o, json_object **member_out)
+{
+    char reason[160];
+    json_object *key = NULL, *member = NULL;
+
+    if (!json_object_is_type(body, json_type_object)) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not a JSON object");
+        return -1;
+    }
+    json_object_object_foreach(body, name, value)
+    {
+        if (strcmp(name, "key") == 0) {
+            key = value;
+        } else if (strcmp(name, r->member) == 0) {
+            member = value;
+        } else {
+            snprintf(reason, sizeof(reason), "%.64s: unknown field", name);
+            fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
+            return -1;
+        }
+    }
+    if (!json_object_is_type(key, json_type_string)) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request",
+             key == NULL ? "key: missing" : "key: not a string");
+        return -1;
+    }
+    o->key = json_object_get_string(key);
+    if (!json_object_is_type(member, r->type)) {
+        snprintf(reason, sizeof(reason), "%s: %s", r->member,
+                 member == NULL                ? "missing"
+                 : r->type == json_type_string ? "not a string"
+                                               : "not an object");
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
+        return -1;
+    }
+    if (serve_find_key(s, o->key) == NULL) {
+        snprintf(reason, sizeof(reason), "key: '%.64s' is not configured",
+                 o->key);
+        fail(o, MHD_HTTP_NOT_FOUND, "unknown-key", reason);
+        return -1;
+    }
+    *member_out = member;
+    return 0;
+}
+
+/* A signing route: the body checked, its digest, the policy, then the
+ * signature. */
+static void sign_route_answer(serve *s, const sign_route *r, request *req,
+                              serve_outcome *o)
+{
+    json_object *member = NULL, *answer = NULL;
+    char reason[512];
+    int status;
+
+    o->route = r->name;
+    if (req->body == NULL || (o->request = cli_json_parse_strict(
+                                  req->body, req->len, JSON_DEPTH)) == NULL) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not JSON");
+        return;
+    }
+    if (check_sign_body(s, r, o->request, o, &member) != 0)
+        return;
+    if (serve_payload_prepare(&req->payload, r->name, member, reason,
+                              sizeof(reason)) != 0) {
+        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
+        return;
+    }
+    memcpy(req->digest, "0x", 2);
+    if (lithsm_hex_encode(req->digest + 2, sizeof(req->digest) - 2,
+                          req->payload.digest,
+                          sizeof(req->payload.digest)) != LITHSM_OK) {
+        fail(o, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "hex");
+        return;
+    }
+    o->digest = req->digest;
+    if (!ask_policy(s, req, r->name, o->key, o))
+        return;
+    status =
+        serve_payload_sign(&answer, &req->payload, serve_find_key(s, o->key),
+                           reason, sizeof(reason));
+    if (status != 0) {
+        fail(o, (unsigned)status, "unavailable", reason);
+        o->decision = "failed";
+        return;
+    }
+    o->answer = answer;
+    o->decision = "allowed";
+    o->signature = req->payload.signature;
+}
+
+static void answer_url(serve *s, const char *url, const char *method,
+                       request *req, serve_outcome *o)
+{
+    size_t i;
+
+    o->status = MHD_HTTP_OK;
+    for (i = 0; i < N_SIGN_ROUTES; i++)
+        if (strcmp(url, sign_routes[i].path) == 0) {
+            if (strcmp(method, "POST") != 0) {
+                o->route = sign_routes[i].name;
+                fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
+                     "use POST");
+                return;
+            }
+            sign_route_answer(s, &sign_routes[i], req, o);
+            return;
+        }
+    if (get_route(s, req, url, method, o))
+        return;
+    o->route = "unknown";
+    fail(o, MHD_HTTP_NOT_FOUND, "not-found", "no such route");
+}
+
+static enum MHD_Result answer(serve *s, struct MHD_Connection *conn,
+                              const char *url, const char *method, request *req,
+                              int busy)
+{
+    serve_outcome o;
+    enum MHD_Result ret;
+
+    memset(&o, 0, sizeof(o));
+    o.caller = req->caller;
+    o.fingerprint = req->fingerprint;
+    req->answered = 1;
+    if (busy) {
+        o.route = "busy";
+        fail(&o, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+             "too many requests in flight");
+        o.retry_after = 1;
+    } else if (req->too_large) {
+        o.route = "too-large";
+        fail(&o, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+             "body: over max_body");
+    } else {
+        answer_url(s, url, method, req, &o);
+    }
+    ret = serve_finish(s, conn, &o);
+    json_object_put(o.request);
+    return ret;
+}
+
+static int append(request *req, const char *data, size_t n, size_t max)
+{
+    char *grown;
+
+    if (req->too_large || n > max - req->len) {
+        req->too_large = 1;
+        return 0;
+    }
+    if ((grown = realloc(req->body, req->len + n + 1)) == NULL)
+        return -1;
+    memcpy(grown + req->len, data, n);
+    req->body = grown;
+    req->len += n;
+    return 0;
+}
+
+/* The first call of a request: who asks, and is there room. */
+static enum MHD_Result begin(serve *s, struct MHD_Connection *conn,
+                             const char *url, const char *method,
+                             void **con_cls)
+{
+    request *req = calloc(1, sizeof(*req));
+    const char *cl;
+
+    if (req == NULL)
+        return MHD_NO;
+    *con_cls = req;
+    atomic_fetch_add(&s->in_flight, 1);
+    /* No anonymous caller: the handshake required a certificate. */
+    if (serve_caller(conn, req->caller, sizeof(req->caller),
+                     req->fingerprint) != 0) {
+        serve_log("warning", "a connection without a verified certificate",
+                  NULL, NULL);
+        return MHD_NO;
+    }
+    if (atomic_load(&s->in_flight) > s->cfg.max_connections)
+        return answer(s, conn, url, method, req, 1);
+    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+        /* Answered before the body is read, so it is never read. */
+        req->too_large = 1;
+        return answer(s, conn, url, method, req, 0);
+    }
+    return MHD_YES;
+}
+
+enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *conn,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
+{
+    serve *s = cls;
+    request *req = *con_cls;
+
+    (void)version;
+    if (req == NULL)
+        return begin(s, conn, url, method, con_cls);
+    if (req->answered) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        size_t n = *upload_data_size;
+
+        *upload_data_size = 0;
+        return append(req, upload_data, n, s->cfg.max_body) == 0 ? MHD_YES
+                                                                 : MHD_NO;
+    }
+    return answer(s, conn, url, method, req, 0);
+}
+
+void serve_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe)
+{
+    serve *s = cls;
+    request *req = *con_cls;
+
+    (void)conn;
+    (void)toe;
+    if (req != NULL) {
+        serve_payload_free(&req->payload);
+        free(req->body);
+        free(req);
+        *con_cls = NULL;
+        atomic_fetch_sub(&s->in_flight, 1);
+    }
+}
