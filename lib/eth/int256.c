@@ -46,17 +46,6 @@ static void negate(uint8_t v[32])
     }
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* v = v * mul + add over 8 big-endian 32-bit limbs; 0 when the result
  * leaves 256 bits. */
 static int limbs_mul_add(uint32_t v[8], uint32_t mul, uint32_t add)
@@ -88,7 +77,7 @@ static lithsm_err read_digits(uint8_t v[32], const char *text, size_t len,
     if (len == 0)
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: no digits", what);
     for (i = 0; i < len; i++) {
-        int d = hex_digit(text[i]);
+        int d = lithsm_hex_digit(text[i]);
 
         if (d < 0 || (unsigned)d >= base) {
             if (!limbs_mul_add(limbs, scale, group))

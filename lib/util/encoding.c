@@ -24,7 +24,7 @@ lithsm_err lithsm_hex_encode(char *out, size_t out_len, const uint8_t *in,
     return LITHSM_OK;
 }
 
-static int hex_nibble(char c)
+int lithsm_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -52,7 +52,8 @@ lithsm_err lithsm_hex_decode(uint8_t *out, size_t out_len, const char *hex,
                            "hex: expected %zu hex digits, got %zu", 2 * out_len,
                            hex_len);
     for (i = 0; i < out_len; i++) {
-        int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+        int hi = lithsm_hex_digit(hex[2 * i]),
+            lo = lithsm_hex_digit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return lithsm_fail(LITHSM_ERR_PARSE,

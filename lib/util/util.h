@@ -76,6 +76,9 @@ lithsm_err lithsm_json_parse_nul(json_object **out, const char *text,
  * when missing or not a string. */
 const char *lithsm_json_get_str(const json_object *obj, const char *key);
 
+/* The value of a hex digit (either case), or -1. */
+int lithsm_hex_digit(char c);
+
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int lithsm_utf8_valid(const char *s, size_t n);
 
