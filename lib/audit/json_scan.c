@@ -243,6 +243,19 @@ static int key_is(const char *k, size_t n, const char *word)
     return w == wl;
 }
 
+/* 1 if the raw member name k[0..n) holds the escape \u0000. */
+static int has_escaped_nul(const char *k, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 6 <= n; i++)
+        if (k[i] == '\\' && (k[i + 1] != 'u' || memcmp(k + i + 2, "0000", 4)))
+            i++; /* another escape: skip the escaped character */
+        else if (k[i] == '\\')
+            return 1;
+    return 0;
+}
+
 /* Notes a top-level member named "seq" or "prev". */
 static void note_key(audit_scan *scan, const char *k, size_t n, size_t index)
 {
@@ -279,6 +292,10 @@ static int scan_member(scanner *p, size_t index)
     name = p->i + 1;
     if (!scan_string(p))
         return 0;
+    /* json-c and others cut a name at U+0000: "seq\u0000x" would read as
+     * "seq" there, so such names are refused. */
+    if (has_escaped_nul(p->s + name, p->i - 1 - name))
+        return fail(p, "an escaped NUL (\\u0000) in a member name");
     if (p->depth == 1)
         note_key(p->scan, p->s + name, p->i - 1 - name, index);
     skip_ws(p);

@@ -160,9 +160,10 @@ static lithsm_err route_rules(lithsm_policy_decision *d, const pol_caller *c,
         return LITHSM_OK;
     if (req->body == NULL)
         return lithsm_fail(LITHSM_ERR_PARSE, "%s: no body", req->route);
+    /* Any unusable body (RANGE: a number past 2^53 too) is a bad request. */
     if ((err = lithsm_json_parse_nul(&body, req->body, req->body_len, 1,
                                      req->route)) != LITHSM_OK)
-        return err;
+        return err == LITHSM_ERR_NOMEM ? err : LITHSM_ERR_PARSE;
     if (!json_object_is_type(body, json_type_object))
         err =
             lithsm_fail(LITHSM_ERR_PARSE, "%s: not a JSON object", req->route);
