@@ -344,3 +344,21 @@ int cli_print_text(const cli_command *cmd, const char *text)
     }
     return 0;
 }
+
+/* "0x" + lowercase hex of b[0..n), or NULL (reported). */
+char *cli_hex_of(const cli_command *cmd, const uint8_t *b, size_t n)
+{
+    char *hex = malloc(2 * n + 3);
+
+    if (hex == NULL) {
+        cli_error(cmd, "out of memory");
+        return NULL;
+    }
+    memcpy(hex, "0x", 2);
+    if (lithsm_hex_encode(hex + 2, 2 * n + 1, b, n) != LITHSM_OK) {
+        cli_error(cmd, "cannot write bytes as hex");
+        free(hex);
+        return NULL;
+    }
+    return hex;
+}

@@ -161,6 +161,10 @@ int cli_parse_json(const cli_command *cmd, const char *what, const char *text,
 
 /* ---- output */
 
+/** "0x" + lowercase hex of b[0..n) (caller frees), or NULL after an error
+ *  message. */
+char *cli_hex_of(const cli_command *cmd, const uint8_t *b, size_t n);
+
 /** Prints the JSON object {"key":"value",...} of the (key, value) string
  *  pairs that follow, up to a NULL key; a NULL value is JSON null.
  *  Returns 0 or CLI_EXIT_FAIL. */

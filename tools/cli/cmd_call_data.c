@@ -57,24 +57,6 @@ static int read_command_line(const cli_command *cmd, call_opts *o, int argc,
     return 0;
 }
 
-/* "0x" + lowercase hex of b[0..n), or NULL (reported). */
-static char *hex_of(const cli_command *cmd, const uint8_t *b, size_t n)
-{
-    char *hex = malloc(2 * n + 3);
-
-    if (hex == NULL) {
-        cli_error(cmd, "out of memory");
-        return NULL;
-    }
-    memcpy(hex, "0x", 2);
-    if (lithsm_hex_encode(hex + 2, 2 * n + 1, b, n) != LITHSM_OK) {
-        cli_error(cmd, "cannot write the calldata as hex");
-        free(hex);
-        return NULL;
-    }
-    return hex;
-}
-
 /* Prints {"signature","selector","calldata"}. */
 static int print_call(const cli_command *cmd, const lithsm_abi_function *f,
                       const uint8_t *data, size_t len)
@@ -84,8 +66,8 @@ static int print_call(const cli_command *cmd, const lithsm_abi_function *f,
     int rc = CLI_EXIT_FAIL;
 
     lithsm_abi_function_selector(selector, f);
-    sel_hex = hex_of(cmd, selector, sizeof(selector));
-    data_hex = hex_of(cmd, data, len);
+    sel_hex = cli_hex_of(cmd, selector, sizeof(selector));
+    data_hex = cli_hex_of(cmd, data, len);
     if (sel_hex != NULL && data_hex != NULL)
         rc = cli_print_fields(
             cmd, "signature", lithsm_abi_function_canonical(f), "selector",

@@ -300,19 +300,13 @@ static char *call_data_hex(const cli_command *cmd, const tx_opts *o)
         words[n] = arg_value(o, names[n]);
     if (err == LITHSM_OK)
         err = lithsm_abi_encode_words(&data, &len, f, words, n);
-    if (err == LITHSM_OK && (hex = malloc(2 * len + 3)) == NULL)
-        err = LITHSM_ERR_NOMEM;
-    if (err == LITHSM_OK) {
-        memcpy(hex, "0x", 2);
-        err = lithsm_hex_encode(hex + 2, 2 * len + 1, data, len);
-    }
-    lithsm_free(data);
     lithsm_abi_function_free(f);
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot encode the call to %s", o->function);
-        free(hex);
         return NULL;
     }
+    hex = cli_hex_of(cmd, data, len);
+    lithsm_free(data);
     return hex;
 }
 
