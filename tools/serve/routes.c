@@ -146,8 +146,9 @@ static json_object *readyz_body(serve *s, serve_outcome *o)
 }
 
 /* GET /healthz, /readyz, /metrics (any caller with a certificate),
- * /v1/keys (as the policy says).  Returns 1 when url is one of them.  The method and
- * the (empty) body are checked before the policy is asked. */
+ * /v1/keys (as the policy says).  Returns 1 when url is one of them.
+ * The method and the (empty) body are checked before the policy is
+ * asked. */
 static int get_route(serve *s, request *req, const char *url,
                      const char *method, serve_outcome *o)
 {
