@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "serve.h"
+#include "util/safe_file.h"
 
 /* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
 #include "serve_help.inc"
@@ -210,8 +211,11 @@ static void wait_for_stop(serve *s, const sigset_t *stop)
             continue;
         if (sig != SIGHUP)
             break;
+        serve_notify(s, SERVE_NOTIFY_RELOADING);
         reload_policy(s);
+        serve_notify(s, SERVE_NOTIFY_READY);
     }
+    serve_notify(s, SERVE_NOTIFY_STOPPING);
     serve_log("info", "stopping: draining the requests in flight", "signal",
               sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
@@ -222,6 +226,7 @@ static void release(serve *s)
         MHD_stop_daemon(s->daemon);
     lithsm_audit_close(s->audit);
     lithsm_policy_free(s->policy);
+    serve_metrics_free(s->metrics);
     pthread_mutex_destroy(&s->policy_lock);
     if (s->key_pem != NULL) {
         OPENSSL_cleanse(s->key_pem, s->key_pem_len);
@@ -241,6 +246,13 @@ static int serve_start(const cli_command *cmd, const char *config,
 
     memset(&s, 0, sizeof(s));
     pthread_mutex_init(&s.policy_lock, NULL);
+    /* Before the TLS key, the PIN and the keys are read: no core dump. */
+    if (lithsm_protect_process() != 0)
+        serve_log("warning", "core dumps could not be turned off", NULL, NULL);
+    if ((s.metrics = serve_metrics_new()) == NULL) {
+        cli_error(cmd, "out of memory");
+        goto done;
+    }
     if (serve_config_load(&s.cfg, config, err, sizeof(err)) != 0) {
         cli_error(cmd, "%s", err);
         goto done;
@@ -254,6 +266,7 @@ static int serve_start(const cli_command *cmd, const char *config,
         print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);
+    serve_notify(&s, SERVE_NOTIFY_READY);
     wait_for_stop(&s, stop);
     drain(&s);
     serve_log("info", "stopped", NULL, NULL);

@@ -4,6 +4,7 @@
  * is queued.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "serve.h"
@@ -41,29 +42,34 @@ json_object *serve_error_body(const char *code, const char *reason)
     return obj;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
-                               json_object *body, int retry_after)
+/* The JSON answer, or o->text (Prometheus text) when there is one. */
+static enum MHD_Result respond(struct MHD_Connection *conn,
+                               const serve_outcome *o)
 {
     struct MHD_Response *resp;
-    const char *text;
+    const char *text = o->text;
+    const char *type = "text/plain; version=0.0.4; charset=utf-8";
     enum MHD_Result ret;
 
-    if (body == NULL ||
-        (text = json_object_to_json_string_ext(body, SERVE_JSON_FLAGS)) == NULL)
-        return MHD_NO;
+    if (text == NULL) {
+        type = "application/json";
+        if (o->answer == NULL || (text = json_object_to_json_string_ext(
+                                      o->answer, SERVE_JSON_FLAGS)) == NULL)
+            return MHD_NO;
+    }
     resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
                                            MHD_RESPMEM_MUST_COPY);
     if (resp == NULL)
         return MHD_NO;
-    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json") != MHD_YES ||
-        (retry_after &&
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type) !=
+            MHD_YES ||
+        (o->retry_after &&
          MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1") !=
              MHD_YES)) {
         MHD_destroy_response(resp);
         return MHD_NO;
     }
-    ret = MHD_queue_response(conn, status, resp);
+    ret = MHD_queue_response(conn, o->status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
@@ -133,6 +139,7 @@ enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
         (text = json_object_to_json_string_ext(rec, SERVE_JSON_FLAGS)) != NULL)
         err = lithsm_audit_append(NULL, NULL, s->audit, text, strlen(text));
     json_object_put(rec);
+    serve_metrics_record(s, o, err == LITHSM_OK);
     if (err != LITHSM_OK) {
         /* No answer (above all no signature) leaves without its record. */
         atomic_store(&s->audit_failed, 1);
@@ -141,10 +148,14 @@ enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
         json_object_put(o->answer);
         o->answer = serve_error_body("unavailable", "audit trail failed");
         o->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        free(o->text);
+        o->text = NULL;
     }
     log_request(o);
-    ret = respond(conn, o->status, o->answer, o->retry_after);
+    ret = respond(conn, o);
     json_object_put(o->answer);
     o->answer = NULL;
+    free(o->text);
+    o->text = NULL;
     return ret;
 }

@@ -22,6 +22,7 @@ typedef struct request {
     char digest[2 + 64 + 1]; /* what a signing request signs */
     serve_payload payload;
     lithsm_policy_decision decision;
+    uint64_t started; /* serve_metrics_now() at begin() */
 } request;
 
 /* A signing route: its path, audit name and the one member besides
@@ -144,9 +145,10 @@ static json_object *readyz_body(serve *s, serve_outcome *o)
     return obj;
 }
 
-/* GET /healthz, /readyz (any caller with a certificate), /v1/keys (as
- * the policy says).  Returns 1 when url is one of them.  The method and
- * the (empty) body are checked before the policy is asked. */
+/* GET /healthz, /readyz, /metrics (any caller with a certificate),
+ * /v1/keys (as the policy says).  Returns 1 when url is one of them.
+ * The method and the (empty) body are checked before the policy is
+ * asked. */
 static int get_route(serve *s, request *req, const char *url,
                      const char *method, serve_outcome *o)
 {
@@ -158,6 +160,8 @@ static int get_route(serve *s, request *req, const char *url,
         o->route = "readyz";
     else if (strcmp(url, "/v1/keys") == 0)
         o->route = "keys";
+    else if (strcmp(url, "/metrics") == 0)
+        o->route = "metrics";
     else
         return 0;
     if (strcmp(method, "GET") != 0) {
@@ -176,6 +180,8 @@ static int get_route(serve *s, request *req, const char *url,
         }
     } else if (strcmp(o->route, "readyz") == 0) {
         obj = readyz_body(s, o);
+    } else if (strcmp(o->route, "metrics") == 0) {
+        o->text = serve_metrics_text(s);
     } else {
         if (!ask_policy(s, req, "keys", NULL, o))
             return 1;
@@ -313,6 +319,8 @@ static enum MHD_Result answer(serve *s, struct MHD_Connection *conn,
     memset(&o, 0, sizeof(o));
     o.caller = req->caller;
     o.fingerprint = req->fingerprint;
+    o.started = req->started;
+    o.client = req->decision.caller;
     req->answered = 1;
     if (busy) {
         o.route = "busy";
@@ -358,6 +366,7 @@ static enum MHD_Result begin(serve *s, struct MHD_Connection *conn,
     if (req == NULL)
         return MHD_NO;
     *con_cls = req;
+    req->started = serve_metrics_now();
     atomic_fetch_add(&s->in_flight, 1);
     /* No anonymous caller: the handshake required a certificate. */
     if (serve_caller(conn, req->caller, sizeof(req->caller),

@@ -2,7 +2,8 @@
  * serve.h - the inside of lithsm-serve, the signing service ('lithsm
  * serve'): config.c (the configuration file), main.c (start, the start
  * line, signals, drain), tls.c (mTLS and the caller's identity),
- * respond.c (answers, logs, audit records) and routes.c (the routes).
+ * respond.c (answers, logs, audit records), routes.c (the routes),
+ * metrics.c (GET /metrics) and notify.c (systemd's sd_notify).
  *
  * One libmicrohttpd daemon with a thread per connection.  After start the
  * configuration and the opened keys do not change; the mutable shared
@@ -57,8 +58,11 @@ typedef struct serve_config {
     size_t n_keys;
 } serve_config;
 
+typedef struct serve_metrics serve_metrics;
+
 typedef struct serve {
     serve_config cfg;
+    serve_metrics *metrics; /* metrics.c: its own lock */
     lithsm_audit *audit;
     lithsm_policy *policy; /* swapped on SIGHUP under policy_lock */
     pthread_mutex_t policy_lock;
@@ -131,11 +135,15 @@ typedef struct serve_outcome {
     const char *signature; /* NULL: nothing signed */
     json_object *answer;   /* owned: the response body */
     int retry_after;       /* 1: a Retry-After header (a 503 when full) */
+    char *text;            /* owned: a text/plain body sent instead of
+                              answer (GET /metrics), or NULL */
+    uint64_t started;      /* serve_metrics_now() when the request began */
+    const char *client;    /* the policy caller matched, "" or NULL: none */
 } serve_outcome;
 
 /* Appends the audit record of `o` (durable), then queues the answer; a
  * failed append answers 503 instead, marks the trail failed and forgets
- * any signature.  Releases o->answer. */
+ * any signature; counts it (metrics.c).  Releases o->answer and o->text. */
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o);
 
@@ -168,5 +176,37 @@ enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *conn,
                                  size_t *upload_data_size, void **con_cls);
 void serve_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                         enum MHD_RequestTerminationCode toe);
+
+/* ---- metrics.c */
+
+/* The counters of GET /metrics, made once at start; NULL: no memory. */
+serve_metrics *serve_metrics_new(void);
+void serve_metrics_free(serve_metrics *m);
+
+/* A monotonic clock in ns: a request's start (serve_outcome.started). */
+uint64_t serve_metrics_now(void);
+
+/* Counts a finished request: its route, the status sent (503 when
+ * audit_ok is 0: the trail refused its record), client, latency, a policy
+ * denial, a token error, the audit append.  No allocation.  s->metrics
+ * NULL: nothing. */
+void serve_metrics_record(serve *s, const serve_outcome *o, int audit_ok);
+
+/* The Prometheus text (format 0.0.4) of every counter, freed with
+ * free(); NULL when out of memory. */
+char *serve_metrics_text(serve *s);
+
+/* ---- notify.c */
+
+typedef enum serve_notify_state {
+    SERVE_NOTIFY_READY,     /* after the start line; after a reload */
+    SERVE_NOTIFY_RELOADING, /* SIGHUP: before the policy is reloaded */
+    SERVE_NOTIFY_STOPPING,  /* the drain starts */
+} serve_notify_state;
+
+/* Tells systemd (Type=notify, $NOTIFY_SOCKET; nothing when it is not set)
+ * the state, with STATUS= and, when ready, MAINPID=.  A failure is
+ * logged, never fatal. */
+void serve_notify(serve *s, serve_notify_state state);
 
 #endif /* LITHSM_SERVE_H */
