@@ -102,7 +102,7 @@ static int ask_policy(serve *s, request *req, const char *route,
     pr.body_len = req->len;
     pr.now_ms = lithsm_time_now_ms();
     err = lithsm_policy_decide(d, p, &pr);
-    if (err == LITHSM_OK && !d->allowed &&
+    if (err == LITHSM_OK && !d->allowed && req->fingerprint[0] != '\0' &&
         strcmp(d->rule, "default-deny") == 0) {
         snprintf(fp, sizeof(fp), "fingerprint:%s", req->fingerprint);
         pr.caller = fp;
@@ -312,7 +312,7 @@ static enum MHD_Result answer(serve *s, struct MHD_Connection *conn,
 
     memset(&o, 0, sizeof(o));
     o.caller = req->caller;
-    o.fingerprint = req->fingerprint;
+    o.fingerprint = req->fingerprint[0] != '\0' ? req->fingerprint : NULL;
     req->answered = 1;
     if (busy) {
         o.route = "busy";
