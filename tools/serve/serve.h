@@ -2,8 +2,9 @@
  * serve.h - the inside of lithsm-serve, the signing service ('lithsm
  * serve'): config.c (the configuration file), main.c (start, the start
  * line, signals, drain), tls.c (mTLS and the caller's identity),
- * respond.c (answers, logs, audit records), routes.c (the routes) and
- * listen.c (the unix socket and its callers' uids).
+ * respond.c (answers, logs, audit records), routes.c (the routes),
+ * body.c (a signing request's members) and listen.c (the unix socket and
+ * its callers' uids).
  *
  * One libmicrohttpd daemon with a thread per connection for TLS, and one
  * more for the unix socket when configured.  After start the
@@ -28,6 +29,7 @@
 
 #define SERVE_JSON_FLAGS \
     (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define SERVE_JSON_DEPTH 64 /* of a request body */
 
 /* Defaults of the [serve] limits. */
 #define SERVE_MAX_BODY_DEFAULT (64u * 1024u)
@@ -119,6 +121,26 @@ void serve_payload_free(serve_payload *p);
  * available, else 500) with reason. */
 int serve_payload_sign(json_object **answer, serve_payload *p, serve_key *k,
                        char *reason, size_t reason_len);
+
+/* ---- body.c */
+
+/* A signing route: its path, audit name and the one member besides "key"
+ * its body holds. */
+typedef struct serve_sign_route {
+    const char *path, *name, *member;
+    json_type type;
+} serve_sign_route;
+
+#define SERVE_N_SIGN_ROUTES 3
+extern const serve_sign_route serve_sign_routes[SERVE_N_SIGN_ROUTES];
+
+/* Checks a signing request's body (parsed JSON): an object of "key" (a
+ * string) and the route's member (of its type); nothing else.  Returns 0
+ * with both set (borrowed from body), or -1 with reason naming the field;
+ * *key_out is set as soon as "key" is known good. */
+int serve_sign_body_check(const char **key_out, json_object **member_out,
+                          const serve_sign_route *r, json_object *body,
+                          char *reason, size_t reason_len);
 
 /* ---- respond.c */
 
