@@ -22,7 +22,7 @@
 
 #include "serve.h"
 
-#define THREAD_STACK (512u * 1024u) /* as the TLS daemon's */
+#define THREAD_STACK (512u * 1024u)
 #define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 int serve_listen_mode_parse(serve_config *cfg, const char *v, char *err,
@@ -164,9 +164,25 @@ static int make_socket(const cli_command *cmd, serve *s)
     return fd;
 }
 
+size_t serve_daemon_options(struct MHD_OptionItem *opts, serve *s)
+{
+    size_t n = 0;
+
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+                                         (intptr_t)serve_on_completed, s };
+    /* Connections beyond the request limit still get their 503. */
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+                                         2 * s->cfg.max_connections + 8, NULL };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+                                         s->cfg.request_timeout_s, NULL };
+    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE,
+                                         THREAD_STACK, NULL };
+    return n;
+}
+
 int serve_unix_start(const cli_command *cmd, serve *s)
 {
-    struct MHD_OptionItem opts[6];
+    struct MHD_OptionItem opts[2 + SERVE_DAEMON_OPTIONS];
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC;
     size_t n = 0;
@@ -179,14 +195,7 @@ int serve_unix_start(const cli_command *cmd, serve *s)
         (fd = make_socket(cmd, s)) < 0)
         return -1;
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-                                         (intptr_t)serve_on_completed, s };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-                                         2 * s->cfg.max_connections + 8, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
-                                         s->cfg.request_timeout_s, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE,
-                                         THREAD_STACK, NULL };
+    n += serve_daemon_options(opts + n, s);
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     s->unix_daemon = MHD_start_daemon(flags, 0, NULL, NULL, serve_on_request, s,
                                       MHD_OPTION_ARRAY, opts, MHD_OPTION_END);

@@ -22,7 +22,6 @@
 /* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
 #include "serve_help.inc"
 
-#define THREAD_STACK (512u * 1024u)
 #define URI_SHOWN 256
 
 static int serve_run(const cli_command *cmd, int argc, char **argv);
@@ -131,17 +130,9 @@ static int start_daemon(const cli_command *cmd, serve *s)
     sa.sin_port = htons(s->cfg.port);
     inet_pton(AF_INET, s->cfg.host, &sa.sin_addr);
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &sa };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-                                         (intptr_t)serve_on_completed, s };
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
                                          (intptr_t)serve_on_connection, s };
-    /* Connections beyond the request limit still get their 503. */
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-                                         2 * s->cfg.max_connections + 8, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
-                                         s->cfg.request_timeout_s, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE,
-                                         THREAD_STACK, NULL };
+    n += serve_daemon_options(opts + n, s);
     opts[n++] =
         (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem };
     opts[n++] =

@@ -203,6 +203,12 @@ int serve_listen_mode_parse(serve_config *cfg, const char *v, char *err,
  * listen_unix.  Returns 0, or -1 with err naming the key. */
 int serve_listen_check(const serve_config *cfg, char *err, size_t err_len);
 
+/* The daemon options the TLS and unix daemons share (request callbacks,
+ * limits, timeout, thread stack): writes SERVE_DAEMON_OPTIONS items at
+ * opts and returns how many. */
+#define SERVE_DAEMON_OPTIONS 4
+size_t serve_daemon_options(struct MHD_OptionItem *opts, serve *s);
+
 /* Makes the unix socket (when configured) and its daemon, without TLS.
  * Refuses a path that exists and is not a socket, or a socket someone
  * listens on; removes a stale one of ours. */
