@@ -151,8 +151,8 @@ void serve_log(const char *level, const char *msg, const char *key,
 
 /* What one request did, for its audit record and answer. */
 typedef struct serve_outcome {
-    const char *caller;      /* "subject:<DN>" */
-    const char *fingerprint; /* 64 hex */
+    const char *caller;      /* "subject:<DN>", or "uid:<n>" (unix) */
+    const char *fingerprint; /* 64 hex; NULL on the unix socket */
     unsigned status;
     const char *route;     /* "healthz", "sign/message", ... */
     const char *key;       /* NULL: none */
