@@ -93,6 +93,8 @@ static char **path_slot(serve_config *cfg, const char *name)
         return &cfg->audit;
     if (strcmp(name, "policy") == 0)
         return &cfg->policy;
+    if (strcmp(name, "listen_unix") == 0)
+        return &cfg->listen_unix;
     return NULL;
 }
 
@@ -129,6 +131,8 @@ static int serve_member(serve_config *cfg, const char *dir, const char *name,
         if (parse_count(v, 3600, &n) != 0)
             goto range;
         cfg->request_timeout_s = (unsigned)n;
+    } else if (strcmp(name, "listen_unix_mode") == 0) {
+        return serve_listen_mode_parse(cfg, v, err, err_len);
     } else {
         set_err(err, err_len, "serve/%s: unknown key", name);
         return -1;
@@ -158,14 +162,11 @@ static int read_serve(serve_config *cfg, CONF *conf, const char *dir, char *err,
         if (serve_member(cfg, dir, cv->name, cv->value, err, err_len) != 0)
             return -1;
     }
-    if (cfg->host[0] == '\0' || cfg->tls_cert == NULL || cfg->tls_key == NULL ||
-        cfg->client_ca == NULL || cfg->audit == NULL || cfg->policy == NULL) {
-        set_err(err, err_len,
-                "serve: listen, tls_cert, tls_key, client_ca, audit and "
-                "policy are required");
+    if (cfg->audit == NULL || cfg->policy == NULL) {
+        set_err(err, err_len, "serve: audit and policy are required");
         return -1;
     }
-    return 0;
+    return serve_listen_check(cfg, err, err_len);
 }
 
 static int key_name_ok(const char *name)
@@ -266,6 +267,7 @@ int serve_config_load(serve_config *cfg, const char *path, char *err,
     cfg->max_body = SERVE_MAX_BODY_DEFAULT;
     cfg->max_connections = SERVE_MAX_CONNECTIONS_DEFAULT;
     cfg->request_timeout_s = SERVE_TIMEOUT_DEFAULT;
+    cfg->listen_unix_mode = SERVE_UNIX_MODE_DEFAULT;
     if (conf == NULL ||
         (slash != NULL &&
          (dir = strndup(path, (size_t)(slash - path + (slash == path)))) ==
@@ -310,6 +312,7 @@ void serve_config_free(serve_config *cfg)
     free(cfg->client_ca);
     free(cfg->audit);
     free(cfg->policy);
+    free(cfg->listen_unix);
     free(cfg->module);
     free(cfg->pin_source);
     memset(cfg, 0, sizeof(*cfg));

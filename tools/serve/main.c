@@ -1,8 +1,9 @@
 /*
  * main.c - lithsm-serve, the signing service ('lithsm serve' runs it):
  * reads the configuration, opens every key once and the audit trail,
- * listens with mutual TLS, prints one JSON line when ready, serves until
- * SIGTERM or SIGINT, then drains the requests in flight and exits 0.
+ * listens with mutual TLS and/or on a unix socket (listen.c), prints one
+ * JSON line when ready, serves until SIGTERM or SIGINT, then drains the
+ * requests in flight and exits 0.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,7 +23,6 @@
 /* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
 #include "serve_help.inc"
 
-#define THREAD_STACK (512u * 1024u)
 #define URI_SHOWN 256
 
 static int serve_run(const cli_command *cmd, int argc, char **argv);
@@ -124,22 +124,16 @@ static int start_daemon(const cli_command *cmd, serve *s)
                      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_TLS | MHD_USE_ITC;
     size_t n = 0;
 
+    if (s->cfg.host[0] == '\0') /* only the unix socket */
+        return serve_unix_start(cmd, s);
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_port = htons(s->cfg.port);
     inet_pton(AF_INET, s->cfg.host, &sa.sin_addr);
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &sa };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-                                         (intptr_t)serve_on_completed, s };
     opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
                                          (intptr_t)serve_on_connection, s };
-    /* Connections beyond the request limit still get their 503. */
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-                                         2 * s->cfg.max_connections + 8, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
-                                         s->cfg.request_timeout_s, NULL };
-    opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE,
-                                         THREAD_STACK, NULL };
+    n += serve_daemon_options(opts + n, s);
     opts[n++] =
         (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem };
     opts[n++] =
@@ -160,7 +154,7 @@ static int start_daemon(const cli_command *cmd, serve *s)
         return -1;
     }
     s->port = info->port;
-    return 0;
+    return serve_unix_start(cmd, s);
 }
 
 static int print_start_line(const cli_command *cmd, serve *s)
@@ -170,7 +164,10 @@ static int print_start_line(const cli_command *cmd, serve *s)
     const char *text = NULL;
 
     snprintf(url, sizeof(url), "https://%s:%u", s->cfg.host, (unsigned)s->port);
-    if (obj != NULL && cli_json_add_str(obj, "url", url) == 0 &&
+    if (obj != NULL &&
+        (s->daemon == NULL || cli_json_add_str(obj, "url", url) == 0) &&
+        (s->cfg.listen_unix == NULL ||
+         cli_json_add_str(obj, "unix", s->cfg.listen_unix) == 0) &&
         cli_json_add_int(obj, "pid", (int64_t)getpid()) == 0)
         text = json_object_to_json_string_ext(obj, SERVE_JSON_FLAGS);
     if (text == NULL || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
@@ -186,19 +183,23 @@ static int print_start_line(const cli_command *cmd, serve *s)
  * requests in flight to be answered, then stops. */
 static void drain(serve *s)
 {
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    MHD_socket fd = MHD_INVALID_SOCKET;
     struct timespec tick = { 0, 10 * 1000 * 1000 };
     unsigned long waited_ms = 0;
 
-    if (fd != MHD_INVALID_SOCKET)
+    if (s->daemon != NULL &&
+        (fd = MHD_quiesce_daemon(s->daemon)) != MHD_INVALID_SOCKET)
         close(fd);
+    serve_unix_quiesce(s);
     while (atomic_load(&s->in_flight) != 0 &&
            waited_ms < 1000ul * s->cfg.request_timeout_s) {
         nanosleep(&tick, NULL);
         waited_ms += 10;
     }
-    MHD_stop_daemon(s->daemon);
+    if (s->daemon != NULL)
+        MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
+    serve_unix_stop(s);
 }
 
 /* Serves until SIGTERM or SIGINT; SIGHUP reloads the policy. */
@@ -224,6 +225,7 @@ static void release(serve *s)
 {
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
+    serve_unix_stop(s);
     lithsm_audit_close(s->audit);
     lithsm_policy_free(s->policy);
     serve_metrics_free(s->metrics);

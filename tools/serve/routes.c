@@ -8,7 +8,6 @@
 
 #include "serve.h"
 
-#define JSON_DEPTH 64
 #define SUBJECT_MAX 1024
 
 /* One request as it arrives. */
@@ -24,21 +23,6 @@ typedef struct request {
     lithsm_policy_decision decision;
     uint64_t started; /* serve_metrics_now() at begin() */
 } request;
-
-/* A signing route: its path, audit name and the one member besides
- * "key" its body holds. */
-typedef struct sign_route {
-    const char *path, *name, *member;
-    json_type type;
-} sign_route;
-
-static const sign_route sign_routes[] = {
-    { "/v1/sign/message", "sign/message", "message", json_type_string },
-    { "/v1/sign/typed-data", "sign/typed-data", "data", json_type_object },
-    { "/v1/sign/transaction", "sign/transaction", "tx", json_type_object },
-};
-
-#define N_SIGN_ROUTES (sizeof(sign_routes) / sizeof(sign_routes[0]))
 
 static json_object *keys_body(serve *s)
 {
@@ -103,7 +87,7 @@ static int ask_policy(serve *s, request *req, const char *route,
     pr.body_len = req->len;
     pr.now_ms = lithsm_time_now_ms();
     err = lithsm_policy_decide(d, p, &pr);
-    if (err == LITHSM_OK && !d->allowed &&
+    if (err == LITHSM_OK && !d->allowed && req->fingerprint[0] != '\0' &&
         strcmp(d->rule, "default-deny") == 0) {
         snprintf(fp, sizeof(fp), "fingerprint:%s", req->fingerprint);
         pr.caller = fp;
@@ -192,42 +176,16 @@ static int get_route(serve *s, request *req, const char *url,
     return 1;
 }
 
-/* Checks a signing request's members: "key" (a configured key) and the
- * route's member; nothing else.  Returns 0 with *member_out set, or -1
- * after fail(). */
-static int check_sign_body(serve *s, const sign_route *r, json_object *body,
-                           serve_outcome *o, json_object **member_out)
+/* Checks a signing request's members (body.c) and that its key is
+ * configured.  Returns 0 with *member_out set, or -1 after fail(). */
+static int check_sign_body(serve *s, const serve_sign_route *r,
+                           json_object *body, serve_outcome *o,
+                           json_object **member_out)
 {
     char reason[160];
-    json_object *key = NULL, *member = NULL;
 
-    if (!json_object_is_type(body, json_type_object)) {
-        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not a JSON object");
-        return -1;
-    }
-    json_object_object_foreach(body, name, value)
-    {
-        if (strcmp(name, "key") == 0) {
-            key = value;
-        } else if (strcmp(name, r->member) == 0) {
-            member = value;
-        } else {
-            snprintf(reason, sizeof(reason), "%.64s: unknown field", name);
-            fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
-            return -1;
-        }
-    }
-    if (!json_object_is_type(key, json_type_string)) {
-        fail(o, MHD_HTTP_BAD_REQUEST, "bad-request",
-             key == NULL ? "key: missing" : "key: not a string");
-        return -1;
-    }
-    o->key = json_object_get_string(key);
-    if (!json_object_is_type(member, r->type)) {
-        snprintf(reason, sizeof(reason), "%s: %s", r->member,
-                 member == NULL                ? "missing"
-                 : r->type == json_type_string ? "not a string"
-                                               : "not an object");
+    if (serve_sign_body_check(&o->key, member_out, r, body, reason,
+                              sizeof(reason)) != 0) {
         fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
         return -1;
     }
@@ -237,13 +195,12 @@ static int check_sign_body(serve *s, const sign_route *r, json_object *body,
         fail(o, MHD_HTTP_NOT_FOUND, "unknown-key", reason);
         return -1;
     }
-    *member_out = member;
     return 0;
 }
 
 /* A signing route: the body checked, its digest, the policy, then the
  * signature. */
-static void sign_route_answer(serve *s, const sign_route *r, request *req,
+static void sign_route_answer(serve *s, const serve_sign_route *r, request *req,
                               serve_outcome *o)
 {
     json_object *member = NULL, *answer = NULL;
@@ -251,8 +208,9 @@ static void sign_route_answer(serve *s, const sign_route *r, request *req,
     int status;
 
     o->route = r->name;
-    if (req->body == NULL || (o->request = cli_json_parse_strict(
-                                  req->body, req->len, JSON_DEPTH)) == NULL) {
+    if (req->body == NULL ||
+        (o->request = cli_json_parse_strict(req->body, req->len,
+                                            SERVE_JSON_DEPTH)) == NULL) {
         fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", "body: not JSON");
         return;
     }
@@ -292,15 +250,15 @@ static void answer_url(serve *s, const char *url, const char *method,
     size_t i;
 
     o->status = MHD_HTTP_OK;
-    for (i = 0; i < N_SIGN_ROUTES; i++)
-        if (strcmp(url, sign_routes[i].path) == 0) {
+    for (i = 0; i < SERVE_N_SIGN_ROUTES; i++)
+        if (strcmp(url, serve_sign_routes[i].path) == 0) {
             if (strcmp(method, "POST") != 0) {
-                o->route = sign_routes[i].name;
+                o->route = serve_sign_routes[i].name;
                 fail(o, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
                      "use POST");
                 return;
             }
-            sign_route_answer(s, &sign_routes[i], req, o);
+            sign_route_answer(s, &serve_sign_routes[i], req, o);
             return;
         }
     if (get_route(s, req, url, method, o))
@@ -318,7 +276,7 @@ static enum MHD_Result answer(serve *s, struct MHD_Connection *conn,
 
     memset(&o, 0, sizeof(o));
     o.caller = req->caller;
-    o.fingerprint = req->fingerprint;
+    o.fingerprint = req->fingerprint[0] != '\0' ? req->fingerprint : NULL;
     o.started = req->started;
     o.client = req->decision.caller;
     req->answered = 1;

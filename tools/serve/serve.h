@@ -3,9 +3,12 @@
  * serve'): config.c (the configuration file), main.c (start, the start
  * line, signals, drain), tls.c (mTLS and the caller's identity),
  * respond.c (answers, logs, audit records), routes.c (the routes),
- * metrics.c (GET /metrics) and notify.c (systemd's sd_notify).
+ * metrics.c (GET /metrics), notify.c (systemd's sd_notify), body.c (a
+ * signing request's members) and listen.c (the unix socket and its
+ * callers' uids).
  *
- * One libmicrohttpd daemon with a thread per connection.  After start the
+ * One libmicrohttpd daemon with a thread per connection for TLS, and one
+ * more for the unix socket when configured.  After start the
  * configuration and the opened keys do not change; the mutable shared
  * things are the in-flight counter and the audit flag (atomics) and the
  * audit trail (its own lock).
@@ -27,6 +30,7 @@
 
 #define SERVE_JSON_FLAGS \
     (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define SERVE_JSON_DEPTH 64 /* of a request body */
 
 /* Defaults of the [serve] limits. */
 #define SERVE_MAX_BODY_DEFAULT (64u * 1024u)
@@ -34,6 +38,7 @@
 #define SERVE_MAX_CONNECTIONS_DEFAULT 32u
 #define SERVE_MAX_CONNECTIONS_LIMIT 1024u
 #define SERVE_TIMEOUT_DEFAULT 30u
+#define SERVE_UNIX_MODE_DEFAULT 0660u
 
 /* One key of [keys]. */
 typedef struct serve_key {
@@ -47,8 +52,11 @@ typedef struct serve_key {
 
 /* What the configuration file says (config.c). */
 typedef struct serve_config {
-    char host[64];
+    char host[64]; /* "": no TLS listener */
     uint16_t port;
+    char *listen_unix; /* NULL: no unix socket */
+    unsigned listen_unix_mode;
+    int listen_unix_mode_set;
     char *tls_cert, *tls_key, *client_ca, *audit, *policy;
     char *module, *pin_source;
     size_t max_body;
@@ -66,7 +74,11 @@ typedef struct serve {
     lithsm_audit *audit;
     lithsm_policy *policy; /* swapped on SIGHUP under policy_lock */
     pthread_mutex_t policy_lock;
-    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *daemon;      /* TLS; NULL when not configured */
+    struct MHD_Daemon *unix_daemon; /* listen.c */
+    int unix_fd;                    /* its listening socket, or -1 */
+    int unix_bound;                 /* 1: the socket file is ours */
+    unsigned long long unix_dev, unix_ino;
     char *cert_pem, *key_pem, *ca_pem;
     size_t key_pem_len;
     uint16_t port;
@@ -114,6 +126,26 @@ void serve_payload_free(serve_payload *p);
 int serve_payload_sign(json_object **answer, serve_payload *p, serve_key *k,
                        char *reason, size_t reason_len);
 
+/* ---- body.c */
+
+/* A signing route: its path, audit name and the one member besides "key"
+ * its body holds. */
+typedef struct serve_sign_route {
+    const char *path, *name, *member;
+    json_type type;
+} serve_sign_route;
+
+#define SERVE_N_SIGN_ROUTES 3
+extern const serve_sign_route serve_sign_routes[SERVE_N_SIGN_ROUTES];
+
+/* Checks a signing request's body (parsed JSON): an object of "key" (a
+ * string) and the route's member (of its type); nothing else.  Returns 0
+ * with both set (borrowed from body), or -1 with reason naming the field;
+ * *key_out is set as soon as "key" is known good. */
+int serve_sign_body_check(const char **key_out, json_object **member_out,
+                          const serve_sign_route *r, json_object *body,
+                          char *reason, size_t reason_len);
+
 /* ---- respond.c */
 
 /* One JSON log line on stderr: {"time","level","msg"} plus `key`: value
@@ -123,8 +155,8 @@ void serve_log(const char *level, const char *msg, const char *key,
 
 /* What one request did, for its audit record and answer. */
 typedef struct serve_outcome {
-    const char *caller;      /* "subject:<DN>" */
-    const char *fingerprint; /* 64 hex */
+    const char *caller;      /* "subject:<DN>", or "uid:<n>" (unix) */
+    const char *fingerprint; /* 64 hex; NULL on the unix socket */
     unsigned status;
     const char *route;     /* "healthz", "sign/message", ... */
     const char *key;       /* NULL: none */
@@ -163,10 +195,45 @@ void serve_on_connection(void *cls, struct MHD_Connection *conn,
                          enum MHD_ConnectionNotificationCode toe);
 
 /* The caller of a connection: "subject:<RFC 4514 DN>" into subject and
- * the lowercase hex SHA-256 of its certificate's DER into fingerprint.
- * Returns 0, or -1 when the connection has no verified certificate. */
+ * the lowercase hex SHA-256 of its certificate's DER into fingerprint;
+ * on the unix socket "uid:<n>" and "" (serve_unix_caller).  Returns 0,
+ * or -1 when the connection has no verified certificate. */
 int serve_caller(struct MHD_Connection *conn, char *subject, size_t subject_len,
                  char fingerprint[65]);
+
+/* ---- listen.c */
+
+/* listen_unix_mode = octal mode (0 to 0777) into cfg. */
+int serve_listen_mode_parse(serve_config *cfg, const char *v, char *err,
+                            size_t err_len);
+
+/* What to listen on: listen (with tls_cert, tls_key and client_ca) and/or
+ * listen_unix.  Returns 0, or -1 with err naming the key. */
+int serve_listen_check(const serve_config *cfg, char *err, size_t err_len);
+
+/* The daemon options the TLS and unix daemons share (request callbacks,
+ * limits, timeout, thread stack): writes SERVE_DAEMON_OPTIONS items at
+ * opts and returns how many. */
+#define SERVE_DAEMON_OPTIONS 4
+size_t serve_daemon_options(struct MHD_OptionItem *opts, serve *s);
+
+/* Makes the unix socket (when configured) and its daemon, without TLS.
+ * Refuses a path that exists and is not a socket, or a socket someone
+ * listens on; removes a stale one of ours. */
+int serve_unix_start(const cli_command *cmd, serve *s);
+
+/* Stops taking connections on the unix socket and removes its file. */
+void serve_unix_quiesce(serve *s);
+
+/* Stops the unix daemon (after the drain) and removes its file. */
+void serve_unix_stop(serve *s);
+
+/* The caller of a unix socket connection: "uid:<n>" from SO_PEERCRED,
+ * fingerprint "".  Returns 1 when conn is on the unix socket and caller
+ * is set, 0 when it is not (a TLS connection), -1 when the kernel does not
+ * say who it is. */
+int serve_unix_caller(struct MHD_Connection *conn, char *caller,
+                      size_t caller_len, char fingerprint[65]);
 
 /* ---- routes.c */
 

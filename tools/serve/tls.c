@@ -49,6 +49,8 @@ fail:
 
 int serve_tls_load(serve *s, char *err, size_t err_len)
 {
+    if (s->cfg.host[0] == '\0') /* only a unix socket: no TLS */
+        return 0;
     if ((s->cert_pem = read_pem(s->cfg.tls_cert, NULL, err, err_len,
                                 "tls_cert")) == NULL ||
         (s->key_pem = read_pem(s->cfg.tls_key, &s->key_pem_len, err, err_len,
@@ -63,6 +65,49 @@ int serve_tls_load(serve *s, char *err, size_t err_len)
 static gnutls_typed_vdata_st client_purpose[] = {
     { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 },
 };
+
+/* 1 when the certificate (DER) names clientAuth in an extended key usage.
+ * RFC 5280 lets a certificate without that extension serve any purpose;
+ * the service does not: a client certificate says it is one. */
+static int names_client_auth(const gnutls_datum_t *der)
+{
+    gnutls_x509_crt_t crt = NULL;
+    char oid[128];
+    size_t size;
+    unsigned i;
+    int found = 0;
+
+    if (gnutls_x509_crt_init(&crt) != 0)
+        return 0;
+    if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) == 0)
+        for (i = 0; !found; i++) {
+            size = sizeof(oid);
+            if (gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &size, NULL) !=
+                0)
+                break;
+            found = strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0;
+        }
+    gnutls_x509_crt_deinit(crt);
+    return found;
+}
+
+/* During the handshake: the client's chain verifies against the client
+ * CA (MHD_OPTION_HTTPS_MEM_TRUST) now (GnuTLS checks each certificate's
+ * notBefore and notAfter), for client authentication, and the
+ * certificate names clientAuth.  Non-zero fails the handshake. */
+static int verify_client(gnutls_session_t session)
+{
+    const gnutls_datum_t *certs;
+    unsigned status = 1, n = 0;
+
+    if (gnutls_certificate_verify_peers(session, client_purpose, 1, &status) !=
+            0 ||
+        status != 0 ||
+        (certs = gnutls_certificate_get_peers(session, &n)) == NULL || n == 0 ||
+        !names_client_auth(&certs[0]))
+        return -1;
+    return 0;
+}
 
 void serve_on_connection(void *cls, struct MHD_Connection *conn,
                          void **socket_context,
@@ -79,10 +124,10 @@ void serve_on_connection(void *cls, struct MHD_Connection *conn,
     if (info == NULL || info->tls_session == NULL)
         return; /* serve_caller() refuses such a connection */
     session = (gnutls_session_t)info->tls_session;
-    /* No certificate, or one that does not verify against the client CA
-     * (MHD_OPTION_HTTPS_MEM_TRUST): the handshake fails. */
+    /* No certificate, or one verify_client() refuses: the handshake
+     * fails. */
     gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
-    gnutls_session_set_verify_cert2(session, client_purpose, 1, 0);
+    gnutls_session_set_verify_function(session, verify_client);
 }
 
 int serve_caller(struct MHD_Connection *conn, char *subject, size_t subject_len,
@@ -95,16 +140,20 @@ int serve_caller(struct MHD_Connection *conn, char *subject, size_t subject_len,
     gnutls_datum_t dn = { NULL, 0 };
     unsigned char sha[32];
     size_t sha_len = sizeof(sha);
-    unsigned n = 0, status = 1;
-    int rc = -1;
+    unsigned n = 0;
+    int rc;
 
+    /* On the unix socket the kernel says who the caller is. */
+    if ((rc = serve_unix_caller(conn, subject, subject_len, fingerprint)) != 0)
+        return rc > 0 ? 0 : -1;
+    rc = -1;
     info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (info == NULL || info->tls_session == NULL)
         return -1;
     session = (gnutls_session_t)info->tls_session;
-    /* The handshake verified it; check again before trusting the name. */
-    if (gnutls_certificate_verify_peers2(session, &status) != 0 ||
-        status != 0 ||
+    /* The handshake verified it; check again (now) before trusting the
+     * name. */
+    if (verify_client(session) != 0 ||
         (certs = gnutls_certificate_get_peers(session, &n)) == NULL || n == 0)
         return -1;
     if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &certs[0], sha, &sha_len) != 0 ||
