@@ -220,6 +220,7 @@ static void release(serve *s)
 {
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
+    serve_lit_close(s);
     lithsm_audit_close(s->audit);
     lithsm_policy_free(s->policy);
     pthread_mutex_destroy(&s->policy_lock);
@@ -250,8 +251,8 @@ static int serve_start(const cli_command *cmd, const char *config,
         goto done;
     }
     if (open_policy(cmd, &s) != 0 || open_keys(cmd, &s) != 0 ||
-        open_audit(cmd, &s) != 0 || start_daemon(cmd, &s) != 0 ||
-        print_start_line(cmd, &s) != 0)
+        open_audit(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
+        start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);
     wait_for_stop(&s, stop);

@@ -12,7 +12,7 @@
 #define SUBJECT_MAX 1024
 
 /* One request as it arrives. */
-typedef struct request {
+typedef struct serve_request {
     char *body;
     size_t len;
     int too_large;
@@ -22,6 +22,7 @@ typedef struct request {
     char digest[2 + 64 + 1]; /* what a signing request signs */
     serve_payload payload;
     lithsm_policy_decision decision;
+    serve_signed lit; /* what a Lit route signed (lit.c) */
 } request;
 
 /* A signing route: its path, audit name and the one member besides
@@ -124,6 +125,12 @@ static int ask_policy(serve *s, request *req, const char *route,
         o->answer = NULL;
     }
     return 0;
+}
+
+int serve_ask_policy(serve *s, serve_request *req, const char *route,
+                     const char *key, serve_outcome *o)
+{
+    return ask_policy(s, req, route, key, o);
 }
 
 static json_object *readyz_body(serve *s, serve_outcome *o)
@@ -286,6 +293,9 @@ static void answer_url(serve *s, const char *url, const char *method,
     size_t i;
 
     o->status = MHD_HTTP_OK;
+    if (serve_lit_answer(s, req, url, method, req->body, req->len, &req->lit,
+                         o))
+        return;
     for (i = 0; i < N_SIGN_ROUTES; i++)
         if (strcmp(url, sign_routes[i].path) == 0) {
             if (strcmp(method, "POST") != 0) {
