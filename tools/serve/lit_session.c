@@ -66,8 +66,8 @@ int serve_lit_open(const cli_command *cmd, serve *s)
         }
         if (err != LITHSM_OK)
             serve_log("warning",
-                      "a network cannot be reached yet; its first request "
-                      "tries again",
+                      "a network cannot be reached yet; requests naming it "
+                      "try again",
                       "network", n->name);
         else
             serve_log("info", "network connected", "network", n->name);
