@@ -1,7 +1,8 @@
 /*
  * config.c - lithsm-serve's configuration file (serve.h), in OpenSSL
- * configuration syntax, read by OpenSSL's NCONF: sections [serve] and
- * [keys]; any other section or key is an error naming it.
+ * configuration syntax, read by OpenSSL's NCONF: sections [serve],
+ * [keys] and [network.NAME]; any other section or key is an error naming
+ * it.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -95,6 +96,8 @@ static char **path_slot(serve_config *cfg, const char *name)
         return &cfg->policy;
     if (strcmp(name, "listen_unix") == 0)
         return &cfg->listen_unix;
+    if (strcmp(name, "store") == 0)
+        return &cfg->store;
     return NULL;
 }
 
@@ -225,7 +228,210 @@ oom:
     return -1;
 }
 
-/* Every section must be [serve] or [keys] (or an empty default). */
+/* ---- [network.NAME]: a network of POST /v1/session-sigs */
+
+/* NAME: 1 to 32 of a-z 0-9 _ - (it is part of the store's entry names). */
+static int network_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n >= 1 && n <= 32 &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* nodes = URL, URL ...: each a node URL, none twice. */
+static int parse_nodes(serve_network *n, const char *v, char *err,
+                       size_t err_len)
+{
+    char *copy = strdup(v), *tok, *save = NULL;
+    size_t i;
+
+    if (copy == NULL)
+        goto oom;
+    for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        char **grown = realloc(n->nodes, (n->n_nodes + 1) * sizeof(char *));
+
+        if (grown == NULL)
+            goto oom;
+        n->nodes = grown;
+        if (lithsm_node_url_check(tok) != LITHSM_OK) {
+            set_err(err, err_len, "network.%s/nodes: %s", n->name,
+                    lithsm_last_error());
+            free(copy);
+            return -1;
+        }
+        for (i = 0; i < n->n_nodes; i++)
+            if (strcmp(n->nodes[i], tok) == 0) {
+                set_err(err, err_len, "network.%s/nodes: %.200s is given twice",
+                        n->name, tok);
+                free(copy);
+                return -1;
+            }
+        if ((n->nodes[n->n_nodes] = strdup(tok)) == NULL)
+            goto oom;
+        n->n_nodes++;
+    }
+    free(copy);
+    return 0;
+oom:
+    free(copy);
+    set_err(err, err_len, "out of memory");
+    return -1;
+}
+
+/* The string members of a network section, and where each goes. */
+static char **network_slot(serve_network *n, const char *key)
+{
+    if (strcmp(key, "preset") == 0)
+        return &n->preset;
+    if (strcmp(key, "rpc") == 0)
+        return &n->rpc;
+    if (strcmp(key, "staking") == 0)
+        return &n->staking;
+    if (strcmp(key, "proxy") == 0)
+        return &n->proxy;
+    return NULL;
+}
+
+static int network_member(serve_network *n, const char *dir, const char *key,
+                          const char *v, char *err, size_t err_len)
+{
+    char **slot = network_slot(n, key);
+    unsigned long u;
+
+    if (strcmp(key, "ca_file") == 0)
+        slot = &n->ca_file;
+    if (slot != NULL) {
+        free(*slot);
+        if ((*slot = slot == &n->ca_file ? resolve(dir, v) : strdup(v)) ==
+            NULL) {
+            set_err(err, err_len, "out of memory");
+            return -1;
+        }
+    } else if (strcmp(key, "nodes") == 0) {
+        return parse_nodes(n, v, err, err_len);
+    } else if (strcmp(key, "insecure") == 0) {
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+            goto bad;
+        n->insecure = v[0] == 'y';
+    } else if (strcmp(key, "min_nodes") == 0) {
+        if (parse_count(v, 1024, &u) != 0)
+            goto bad;
+        n->min_nodes = u;
+    } else if (strcmp(key, "timeout_ms") == 0) {
+        if (parse_count(v, 600000, &u) != 0)
+            goto bad;
+        n->timeout_ms = (long)u;
+    } else if (strcmp(key, "retries") == 0) {
+        if (strcmp(v, "0") != 0 && parse_count(v, 10, &u) != 0)
+            goto bad;
+        n->retries = strcmp(v, "0") == 0 ? 0 : (int)u;
+    } else {
+        set_err(err, err_len, "network.%s/%s: unknown key", n->name, key);
+        return -1;
+    }
+    return 0;
+bad:
+    set_err(err, err_len, "network.%s/%s: '%.64s' is not allowed here", n->name,
+            key, v);
+    return -1;
+}
+
+/* Exactly one source of nodes: preset, rpc with staking, or nodes. */
+static int network_check(const serve_network *n, char *err, size_t err_len)
+{
+    int modes = (n->preset != NULL) + (n->rpc != NULL || n->staking != NULL) +
+                (n->n_nodes > 0);
+
+    if (modes != 1)
+        set_err(err, err_len,
+                "network.%s: give one of preset, rpc with staking, or nodes",
+                n->name);
+    else if ((n->rpc != NULL) != (n->staking != NULL))
+        set_err(err, err_len, "network.%s: rpc and staking go together",
+                n->name);
+    else if (n->insecure && n->ca_file != NULL)
+        set_err(err, err_len,
+                "network.%s: insecure and ca_file exclude each "
+                "other",
+                n->name);
+    else if (n->n_nodes > 0 && n->min_nodes > n->n_nodes)
+        set_err(err, err_len, "network.%s: min_nodes is above the nodes given",
+                n->name);
+    else
+        return 0;
+    return -1;
+}
+
+static int read_networks(serve_config *cfg, CONF *conf, const char *dir,
+                         char *err, size_t err_len)
+{
+    STACK_OF(OPENSSL_CSTRING) *names = NCONF_get_section_names(conf);
+    int i, j, rc = 0;
+
+    if (names == NULL ||
+        (cfg->networks = calloc((size_t)sk_OPENSSL_CSTRING_num(names) + 1,
+                                sizeof(*cfg->networks))) == NULL) {
+        sk_OPENSSL_CSTRING_free(names);
+        set_err(err, err_len, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < sk_OPENSSL_CSTRING_num(names) && rc == 0; i++) {
+        const char *name = sk_OPENSSL_CSTRING_value(names, i);
+        STACK_OF(CONF_VALUE) *sec = NCONF_get_section(conf, name);
+        serve_network *n = &cfg->networks[cfg->n_networks];
+
+        if (strncmp(name, "network.", 8) != 0)
+            continue;
+        if (!network_name_ok(name + 8)) {
+            set_err(err, err_len,
+                    "%.64s: a network name is 1 to 32 of a-z "
+                    "0-9 _ -",
+                    name);
+            rc = -1;
+            break;
+        }
+        cfg->n_networks++;
+        n->retries = -1;
+        if ((n->name = strdup(name + 8)) == NULL) {
+            set_err(err, err_len, "out of memory");
+            rc = -1;
+        }
+        for (j = 0; rc == 0 && j < sk_CONF_VALUE_num(sec); j++) {
+            CONF_VALUE *cv = sk_CONF_VALUE_value(sec, j);
+
+            rc = network_member(n, dir, cv->name, cv->value, err, err_len);
+        }
+        if (rc == 0)
+            rc = network_check(n, err, err_len);
+    }
+    sk_OPENSSL_CSTRING_free(names);
+    return rc;
+}
+
+static void free_networks(serve_config *cfg)
+{
+    size_t i, j;
+
+    for (i = 0; i < cfg->n_networks; i++) {
+        serve_network *n = &cfg->networks[i];
+
+        for (j = 0; j < n->n_nodes; j++)
+            free(n->nodes[j]);
+        free(n->nodes);
+        free(n->name);
+        free(n->preset);
+        free(n->rpc);
+        free(n->staking);
+        free(n->ca_file);
+        free(n->proxy);
+    }
+    free(cfg->networks);
+}
+
+/* Every section must be [serve], [keys] or [network.NAME] (or an empty
+ * default). */
 static int check_sections(CONF *conf, char *err, size_t err_len)
 {
     STACK_OF(OPENSSL_CSTRING) *names = NCONF_get_section_names(conf);
@@ -239,7 +445,8 @@ static int check_sections(CONF *conf, char *err, size_t err_len)
         const char *name = sk_OPENSSL_CSTRING_value(names, i);
         STACK_OF(CONF_VALUE) *sec = NCONF_get_section(conf, name);
 
-        if (strcmp(name, "serve") == 0 || strcmp(name, "keys") == 0)
+        if (strcmp(name, "serve") == 0 || strcmp(name, "keys") == 0 ||
+            strncmp(name, "network.", 8) == 0)
             continue;
         if (strcmp(name, "default") == 0 && sk_CONF_VALUE_num(sec) <= 0)
             continue;
@@ -285,7 +492,8 @@ int serve_config_load(serve_config *cfg, const char *path, char *err,
     }
     if (check_sections(conf, err, err_len) == 0 &&
         read_serve(cfg, conf, dir, err, err_len) == 0 &&
-        read_keys(cfg, conf, dir, err, err_len) == 0)
+        read_keys(cfg, conf, dir, err, err_len) == 0 &&
+        read_networks(cfg, conf, dir, err, err_len) == 0)
         rc = 0;
 done:
     free(dir);
@@ -307,6 +515,7 @@ void serve_config_free(serve_config *cfg)
         free(cfg->keys[i].uri);
     }
     free(cfg->keys);
+    free_networks(cfg);
     free(cfg->tls_cert);
     free(cfg->tls_key);
     free(cfg->client_ca);
@@ -315,6 +524,7 @@ void serve_config_free(serve_config *cfg)
     free(cfg->listen_unix);
     free(cfg->module);
     free(cfg->pin_source);
+    free(cfg->store);
     memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -226,6 +226,7 @@ static void release(serve *s)
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
     serve_unix_stop(s);
+    serve_lit_close(s);
     lithsm_audit_close(s->audit);
     lithsm_policy_free(s->policy);
     serve_metrics_free(s->metrics);
@@ -264,8 +265,8 @@ static int serve_start(const cli_command *cmd, const char *config,
         goto done;
     }
     if (open_policy(cmd, &s) != 0 || open_keys(cmd, &s) != 0 ||
-        open_audit(cmd, &s) != 0 || start_daemon(cmd, &s) != 0 ||
-        print_start_line(cmd, &s) != 0)
+        open_audit(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
+        start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);
     serve_notify(&s, SERVE_NOTIFY_READY);

@@ -97,7 +97,9 @@ static json_object *record_of(const serve_outcome *o)
         cli_json_add_str(rec, "decision", o->decision) != 0 ||
         cli_json_add_str(rec, "rule", o->rule) != 0 ||
         cli_json_add_int(rec, "status", o->status) != 0 ||
-        cli_json_add_str(rec, "signature", o->signature) != 0)
+        cli_json_add_str(rec, "signature", o->signature) != 0 ||
+        (o->session_key != NULL &&
+         cli_json_add_str(rec, "sessionKey", o->session_key) != 0))
         goto fail;
     return rec;
 fail:

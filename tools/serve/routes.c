@@ -11,7 +11,7 @@
 #define SUBJECT_MAX 1024
 
 /* One request as it arrives. */
-typedef struct request {
+typedef struct serve_request {
     char *body;
     size_t len;
     int too_large;
@@ -22,6 +22,7 @@ typedef struct request {
     serve_payload payload;
     lithsm_policy_decision decision;
     uint64_t started; /* serve_metrics_now() at begin() */
+    serve_signed lit; /* what a Lit route signed (lit.c) */
 } request;
 
 static json_object *keys_body(serve *s)
@@ -109,6 +110,12 @@ static int ask_policy(serve *s, request *req, const char *route,
         o->answer = NULL;
     }
     return 0;
+}
+
+int serve_ask_policy(serve *s, serve_request *req, const char *route,
+                     const char *key, serve_outcome *o)
+{
+    return ask_policy(s, req, route, key, o);
 }
 
 static json_object *readyz_body(serve *s, serve_outcome *o)
@@ -250,6 +257,9 @@ static void answer_url(serve *s, const char *url, const char *method,
     size_t i;
 
     o->status = MHD_HTTP_OK;
+    if (serve_lit_answer(s, req, url, method, req->body, req->len, &req->lit,
+                         o))
+        return;
     for (i = 0; i < SERVE_N_SIGN_ROUTES; i++)
         if (strcmp(url, serve_sign_routes[i].path) == 0) {
             if (strcmp(method, "POST") != 0) {

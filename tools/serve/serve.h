@@ -3,9 +3,9 @@
  * serve'): config.c (the configuration file), main.c (start, the start
  * line, signals, drain), tls.c (mTLS and the caller's identity),
  * respond.c (answers, logs, audit records), routes.c (the routes),
- * metrics.c (GET /metrics), notify.c (systemd's sd_notify), body.c (a
- * signing request's members) and listen.c (the unix socket and its
- * callers' uids).
+ * lit.c (the Lit routes: session-sigs, delegations), metrics.c (GET
+ * /metrics), notify.c (systemd's sd_notify), body.c (a signing request's
+ * members) and listen.c (the unix socket and its callers' uids).
  *
  * One libmicrohttpd daemon with a thread per connection for TLS, and one
  * more for the unix socket when configured.  After start the
@@ -50,6 +50,21 @@ typedef struct serve_key {
     char address[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
 } serve_key;
 
+/* One [network.NAME] section: where the nodes come from (config.c), and
+ * the one client every request naming it shares (lit.c). */
+typedef struct serve_network {
+    char *name;
+    char *preset, *rpc, *staking, *ca_file, *proxy;
+    char **nodes;
+    size_t n_nodes, min_nodes; /* min_nodes 0: the library's default */
+    long timeout_ms;           /* 0: the library's default */
+    int retries;               /* -1: the library's default */
+    int insecure;
+    lithsm_client *client; /* NULL until connected */
+    pthread_mutex_t lock;  /* the client has no lock of its own */
+    int lock_ok;
+} serve_network;
+
 /* What the configuration file says (config.c). */
 typedef struct serve_config {
     char host[64]; /* "": no TLS listener */
@@ -64,6 +79,9 @@ typedef struct serve_config {
     unsigned request_timeout_s;
     serve_key *keys;
     size_t n_keys;
+    char *store; /* the session store's folder, or NULL */
+    serve_network *networks;
+    size_t n_networks;
 } serve_config;
 
 typedef struct serve_metrics serve_metrics;
@@ -72,6 +90,7 @@ typedef struct serve {
     serve_config cfg;
     serve_metrics *metrics; /* metrics.c: its own lock */
     lithsm_audit *audit;
+    lithsm_store *store;   /* sessions (lit.c); NULL: none kept */
     lithsm_policy *policy; /* swapped on SIGHUP under policy_lock */
     pthread_mutex_t policy_lock;
     struct MHD_Daemon *daemon;      /* TLS; NULL when not configured */
@@ -165,6 +184,7 @@ typedef struct serve_outcome {
     const char *decision;  /* "allowed", "denied", "refused", "unavailable" */
     const char *rule;      /* NULL: none */
     const char *signature; /* NULL: nothing signed */
+    const char *session_key; /* session-sigs: the session public key */
     json_object *answer;   /* owned: the response body */
     int retry_after;       /* 1: a Retry-After header (a 503 when full) */
     char *text;            /* owned: a text/plain body sent instead of
@@ -237,6 +257,15 @@ int serve_unix_caller(struct MHD_Connection *conn, char *caller,
 
 /* ---- routes.c */
 
+/* One request (routes.c's own). */
+typedef struct serve_request serve_request;
+
+/* Asks the policy about `req` on `route` with `key`: 1 when allowed
+ * (o->rule set), else 0 after the 403 (or the 400 of a body the policy
+ * cannot read) is made in o. */
+int serve_ask_policy(serve *s, serve_request *req, const char *route,
+                     const char *key, serve_outcome *o);
+
 enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *conn,
                                  const char *url, const char *method,
                                  const char *version, const char *upload_data,
@@ -275,5 +304,26 @@ typedef enum serve_notify_state {
  * the state, with STATUS= and, when ready, MAINPID=.  A failure is
  * logged, never fatal. */
 void serve_notify(serve *s, serve_notify_state state);
+
+/* ---- lit.c */
+
+/* What a Lit route signed, for its audit record (kept by the request). */
+typedef struct serve_signed {
+    char digest[2 + 64 + 1]; /* the EIP-191 hash of the SIWE signed */
+    char signature[2 + 130 + 1];
+    char session_key[64 + 1];
+} serve_signed;
+
+/* Opens the session store and connects to the networks (a network that
+ * cannot be reached yet is tried again on its first request).  Returns
+ * 0, or -1 after reporting. */
+int serve_lit_open(const cli_command *cmd, serve *s);
+void serve_lit_close(serve *s);
+
+/* POST /v1/session-sigs and /v1/delegations: 1 when url is one of them
+ * (o is then the answer), else 0. */
+int serve_lit_answer(serve *s, serve_request *req, const char *url,
+                     const char *method, const char *body, size_t len,
+                     serve_signed *sig, serve_outcome *o);
 
 #endif /* LITHSM_SERVE_H */
