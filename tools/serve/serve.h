@@ -1,7 +1,8 @@
 /*
  * serve.h - the inside of lithsm-serve, the signing service ('lithsm
  * serve'): config.c (the configuration file), main.c (start, the start
- * line, signals, drain), tls.c (mTLS and the caller's identity),
+ * line, signals, drain), keys.c (the keys, their tokens' outages),
+ * tls.c (mTLS and the caller's identity),
  * respond.c (answers, logs, audit records) and routes.c (the routes).
  *
  * One libmicrohttpd daemon with a thread per connection.  After start the
@@ -109,6 +110,29 @@ void serve_payload_free(serve_payload *p);
  * available, else 500) with reason. */
 int serve_payload_sign(json_object **answer, serve_payload *p, serve_key *k,
                        char *reason, size_t reason_len);
+
+/* ---- keys.c */
+
+/* Opens every key of [keys] once and learns its address (keys.c: how a
+ * token that goes away is noticed and how it comes back).  Returns 0, or
+ * -1 after cli_error naming the key. */
+int serve_keys_open(const cli_command *cmd, serve *s);
+void serve_keys_close(void);
+
+/* One signature with `signer`, under the key's lock. */
+typedef lithsm_err serve_sign_fn(void *arg, lithsm_signer *signer);
+
+/* Signs with key k through fn.  When its token is not available, opens
+ * the token keys again (at most once a second) and tries once more.
+ * Returns 0, or 503 (token not available) or 500 with reason. */
+int serve_key_sign(serve_key *k, serve_sign_fn *fn, void *arg, char *reason,
+                   size_t reason_len);
+
+/* /readyz: probes the token keys (at most once a second; the answer is
+ * reused meanwhile), opening them again when one is down; adds
+ * "name": "ok" or why not, per key, to obj.  Returns 1 when every key is
+ * available, 0 when one is not, -1 when obj cannot be filled. */
+int serve_keys_ready(json_object *obj);
 
 /* ---- respond.c */
 
