@@ -44,10 +44,11 @@
 #define LITHSM_PKEY_PARAM_URI "lithsm-uri"
 
 /* A token key's probe (EVP_PKEY_get_int_param, asked of a key the lithsm
- * provider loaded): is its token there and the key on it?  1 when it is;
- * otherwise the call fails with LITHSM_R_TOKEN_NOT_FOUND on the error
- * queue, saying why.  Cheap: C_GetTokenInfo and one attribute read on a
- * pooled session, no signature and no login. */
+ * provider loaded): is its token there, logged in, and the key on it?  1
+ * when it is; otherwise the call fails with LITHSM_R_TOKEN_NOT_FOUND on
+ * the error queue, saying why.  Cheap: token and session info and one
+ * attribute read on a pooled session, no signature; a token found logged
+ * out is logged in to again, with the PIN read again from its source. */
 #define LITHSM_PKEY_PARAM_TOKEN_OK "lithsm-token-ok"
 
 /* The reason codes of the provider's errors.  Numbers are fixed: append

@@ -160,9 +160,13 @@ int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
 int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
                         size_t tbslen, unsigned char rs[64]);
 
-/* Is the key's token there and the key on it?  C_GetTokenInfo on its slot
- * and CKA_CLASS of its object on a pooled session: no signature, no
- * login.  0 with LITHSM_R_TOKEN_NOT_FOUND raised when not. */
+/* Is the key's token there, logged in (for a private key, where it asks
+ * for a login) and the key on it?  C_GetTokenInfo on its slot, then
+ * C_GetSessionInfo and CKA_CLASS of its object on a pooled session: no
+ * signature.  A token that lost its sessions or its login is recovered as
+ * lithsm_key_sign_raw does (logged in again) and looked at once more.  0
+ * with LITHSM_R_TOKEN_NOT_FOUND raised when it is not there (or the login
+ * error). */
 int lithsm_key_probe(lithsm_key *key);
 
 const char *lithsm_curve_name(int curve);

@@ -76,6 +76,39 @@ static int token_lost(CK_RV rv)
     }
 }
 
+/* Is the token there, asking for a login, and not logged in?  (Logged out,
+ * SoftHSM2 answers a private key's handle with CKR_KEY_HANDLE_INVALID, not
+ * CKR_USER_NOT_LOGGED_IN: its private objects are hidden.) */
+static int logged_out(lithsm_key *key)
+{
+    lithsm_module *mod = key->mod;
+    CK_TOKEN_INFO ti;
+    CK_SESSION_INFO si;
+    CK_SESSION_HANDLE s;
+    CK_RV rv;
+
+    if (mod->fl->C_GetTokenInfo(key->slot_id, &ti) != CKR_OK ||
+        !(ti.flags & CKF_LOGIN_REQUIRED) ||
+        lithsm_session_get(mod, key->slot_id, &s) != CKR_OK)
+        return 0;
+    rv = mod->fl->C_GetSessionInfo(s, &si);
+    lithsm_session_put(mod, key->slot_id, s, rv);
+    return rv == CKR_OK && si.state != CKS_RO_USER_FUNCTIONS &&
+           si.state != CKS_RW_USER_FUNCTIONS;
+}
+
+/* After token_lost(rv): the slot's idle sessions closed, and a login again
+ * when the token said it logged out or shows it. */
+static int recover(lithsm_key *key, CK_RV rv)
+{
+    lithsm_session_drop_pool(key->mod, key->slot_id);
+    if (rv != CKR_USER_NOT_LOGGED_IN &&
+        (key->class != CKO_PRIVATE_KEY || !logged_out(key)))
+        return 1;
+    return lithsm_slot_relogin(key->pc, key->mod, key->slot_id,
+                               key->pin_source);
+}
+
 /* One C_SignInit + C_Sign on a pooled session; *call names the call that
  * failed.  Returns its CKR; 0 (not a CKR) when an error was raised
  * already, in *raised. */
@@ -148,10 +181,7 @@ int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
         /* Once: new sessions, the key found again, a login if the token
          * said so. */
         again = 1;
-        lithsm_session_drop_pool(key->mod, key->slot_id);
-        if (rv == CKR_USER_NOT_LOGGED_IN &&
-            !lithsm_slot_relogin(key->pc, key->mod, key->slot_id,
-                                 key->pin_source))
+        if (!recover(key, rv))
             return 0;
         len = 64;
         rv = sign_once(key, tbs, rs, &len, 1, &call, &raised);
@@ -187,6 +217,7 @@ static CK_RV probe_once(lithsm_key *key, int force, const char **call,
     CK_OBJECT_CLASS cls;
     CK_ATTRIBUTE a = { CKA_CLASS, &cls, sizeof(cls) };
     CK_TOKEN_INFO ti;
+    CK_SESSION_INFO si;
     CK_SESSION_HANDLE s;
     CK_RV rv;
 
@@ -199,6 +230,17 @@ static CK_RV probe_once(lithsm_key *key, int force, const char **call,
     rv = lithsm_session_get(mod, key->slot_id, &s);
     if (rv != CKR_OK)
         return rv;
+    /* A private key needs the token logged in, where it asks for a login. */
+    *call = "C_GetSessionInfo";
+    rv = mod->fl->C_GetSessionInfo(s, &si);
+    if (rv == CKR_OK && key->class == CKO_PRIVATE_KEY &&
+        (ti.flags & CKF_LOGIN_REQUIRED) && si.state != CKS_RO_USER_FUNCTIONS &&
+        si.state != CKS_RW_USER_FUNCTIONS)
+        rv = CKR_USER_NOT_LOGGED_IN;
+    if (rv != CKR_OK) {
+        lithsm_session_put(mod, key->slot_id, s, rv);
+        return rv;
+    }
     if (!key_refresh(key, s, force)) {
         lithsm_session_put(mod, key->slot_id, s, CKR_OK);
         *raised = 1;
@@ -220,9 +262,10 @@ int lithsm_key_probe(lithsm_key *key)
         return 0;
     rv = probe_once(key, 0, &call, &raised);
     if (!raised && token_lost(rv)) {
-        /* A token back from an outage: new sessions, the key found again
-         * (a login, when needed, comes with the next signature). */
-        lithsm_session_drop_pool(key->mod, key->slot_id);
+        /* A token back from an outage, or logged out: new sessions, a
+         * login again, the key found again. */
+        if (!recover(key, rv))
+            return 0;
         rv = probe_once(key, 1, &call, &raised);
     }
     if (raised)
