@@ -208,9 +208,10 @@ static int sign_locked(serve_key *k, serve_sign_fn *fn, void *arg)
         pthread_mutex_unlock(&k->lock);
         return 1;
     }
-    rc = fn(arg, k->signer) == LITHSM_OK         ? 0
-         : lithsm_last_error_token_unavailable() ? 1
-                                                 : -1;
+    rc = fn(arg, k->signer) == LITHSM_OK ? 0 : -1;
+    /* The flag is per thread: only a token key's failure sets it. */
+    if (rc != 0 && keys.st[i].token && lithsm_last_error_token_unavailable())
+        rc = 1;
     if (rc == 1)
         set_state(i, lithsm_last_error());
     pthread_mutex_unlock(&k->lock);
