@@ -338,8 +338,9 @@ LITHSM_API void lithsm_uri_pin_source_forget(const char *uri);
  *  signing with it, lithsm_keygen): 1 when the failure may pass if tried
  *  again later, because the token or its module is not available now (no
  *  token matches the URI: not inserted; the PKCS#11 module cannot be
- *  loaded or initialised; the token is busy), else 0.  The lithsm CLI
- *  exits 75 (EX_TEMPFAIL) then.  Each token call resets it. */
+ *  loaded or initialised; the token is busy; the token of an open key went
+ *  away), else 0.  The lithsm CLI exits 75 (EX_TEMPFAIL) then.  Each
+ *  token call resets it. */
 LITHSM_API int lithsm_last_error_token_unavailable(void);
 
 /** Token keys read OpenSSL's configuration (OPENSSL_CONF, else OpenSSL's
