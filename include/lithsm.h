@@ -269,6 +269,15 @@ LITHSM_API lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
                                                 lithsm_signer *signer,
                                                 const uint8_t hash[32]);
 
+/** Is the key usable now?  A software key always is; for a token key the
+ *  token is asked, cheaply (no signature, no login; the provider's
+ *  LITHSM_PKEY_PARAM_TOKEN_OK): is it there, and the key on it?  Not
+ *  thread-safe for one signer (like signing).
+ *  Returns: OK; INVALID_ARG for a NULL; PKCS11 when the token or the key
+ *  is not available (lithsm_last_error_token_unavailable() is 1 then). */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_signer_check(lithsm_signer *signer);
+
 /* ------------------------------------------------------------------------
  * Keys in a PKCS#11 token, through the lithsm OpenSSL provider
  */
@@ -329,8 +338,9 @@ LITHSM_API void lithsm_uri_pin_source_forget(const char *uri);
  *  signing with it, lithsm_keygen): 1 when the failure may pass if tried
  *  again later, because the token or its module is not available now (no
  *  token matches the URI: not inserted; the PKCS#11 module cannot be
- *  loaded or initialised; the token is busy), else 0.  The lithsm CLI
- *  exits 75 (EX_TEMPFAIL) then.  Each token call resets it. */
+ *  loaded or initialised; the token is busy; the token of an open key went
+ *  away), else 0.  The lithsm CLI exits 75 (EX_TEMPFAIL) then.  Each
+ *  token call resets it. */
 LITHSM_API int lithsm_last_error_token_unavailable(void);
 
 /** Token keys read OpenSSL's configuration (OPENSSL_CONF, else OpenSSL's

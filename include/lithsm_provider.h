@@ -43,6 +43,14 @@
  * the default provider's. */
 #define LITHSM_PKEY_PARAM_URI "lithsm-uri"
 
+/* A token key's probe (EVP_PKEY_get_int_param, asked of a key the lithsm
+ * provider loaded): is its token there, logged in, and the key on it?  1
+ * when it is; otherwise the call fails with LITHSM_R_TOKEN_NOT_FOUND on
+ * the error queue, saying why.  Cheap: token and session info and one
+ * attribute read on a pooled session, no signature; a token found logged
+ * out is logged in to again, with the PIN read again from its source. */
+#define LITHSM_PKEY_PARAM_TOKEN_OK "lithsm-token-ok"
+
 /* The reason codes of the provider's errors.  Numbers are fixed: append
  * new ones last, never renumber.  What each means for the application: */
 enum {
@@ -58,7 +66,9 @@ enum {
      * a PKCS#11 module, its slots cannot be listed, or C_Initialize
      * failed (also again after fork). */
     LITHSM_R_MODULE = 4,
-    /* No token of the module matches the URI (token=, serial=, ...). */
+    /* No token of the module matches the URI (token=, serial=, ...), or
+     * the token of an open key is not available any more (removed, or
+     * its key gone: the signature was tried twice, lithsm_prov.h). */
     LITHSM_R_TOKEN_NOT_FOUND = 5,
     /* The token has no key or certificate matching the URI (object=,
      * id=, type=), or a key cannot be found again after fork. */

@@ -103,6 +103,10 @@ static int ec_get_params(void *keydata, OSSL_PARAM params[])
 
     if (key == NULL)
         return 0;
+    /* Asked for only: it talks to the token. */
+    p = OSSL_PARAM_locate(params, LITHSM_PKEY_PARAM_TOKEN_OK);
+    if (p != NULL && (!lithsm_key_probe(key) || !OSSL_PARAM_set_int(p, 1)))
+        return 0;
     p = OSSL_PARAM_locate(params, OSSL_PKEY_PARAM_BITS);
     if (p != NULL && !OSSL_PARAM_set_int(p, 256))
         return 0;
@@ -141,6 +145,7 @@ static const OSSL_PARAM *ec_gettable_params(void *provctx)
         OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, NULL, 0),
         OSSL_PARAM_BN(OSSL_PKEY_PARAM_EC_PUB_X, NULL, 0),
         OSSL_PARAM_BN(OSSL_PKEY_PARAM_EC_PUB_Y, NULL, 0),
+        OSSL_PARAM_int(LITHSM_PKEY_PARAM_TOKEN_OK, NULL),
         OSSL_PARAM_END
     };
 

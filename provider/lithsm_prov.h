@@ -90,6 +90,9 @@ typedef struct lithsm_key {
      * free), NULL on a PIN pad (protected authentication path). */
     int always_auth;
     char *auth_pin;
+    /* Where the PIN came from (file:PATH or env:NAME; never the PIN), to
+     * log in again when the token says it logged out; NULL: nowhere. */
+    char *pin_source;
 } lithsm_key;
 
 #define LITHSM_KEY_MAGIC 0x6c6b6579u
@@ -146,9 +149,25 @@ void lithsm_key_unref(lithsm_key *key);
 int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                         const lithsm_pin *pin, int curve, lithsm_key **out);
 
-/* Signs exactly 32 bytes with CKM_ECDSA; rs gets the raw r || s (64 bytes). */
+/* Signs exactly 32 bytes with CKM_ECDSA; rs gets the raw r || s (64 bytes).
+ * When the token says a session, the key's handle or the login is gone
+ * (CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_DEVICE_REMOVED,
+ * CKR_TOKEN_NOT_PRESENT, CKR_DEVICE_ERROR, CKR_OBJECT_HANDLE_INVALID,
+ * CKR_KEY_HANDLE_INVALID, CKR_USER_NOT_LOGGED_IN), the slot's idle
+ * sessions are closed, the key is found again, the token logged in to
+ * again when it said so (lithsm_slot_relogin), and the signature tried
+ * once more; a second such failure is LITHSM_R_TOKEN_NOT_FOUND. */
 int lithsm_key_sign_raw(lithsm_key *key, const unsigned char *tbs,
                         size_t tbslen, unsigned char rs[64]);
+
+/* Is the key's token there, logged in (for a private key, where it asks
+ * for a login) and the key on it?  C_GetTokenInfo on its slot, then
+ * C_GetSessionInfo and CKA_CLASS of its object on a pooled session: no
+ * signature.  A token that lost its sessions or its login is recovered as
+ * lithsm_key_sign_raw does (logged in again) and looked at once more.  0
+ * with LITHSM_R_TOKEN_NOT_FOUND raised when it is not there (or the login
+ * error). */
+int lithsm_key_probe(lithsm_key *key);
 
 const char *lithsm_curve_name(int curve);
 

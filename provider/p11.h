@@ -87,6 +87,18 @@ CK_RV lithsm_session_get(lithsm_module *mod, CK_SLOT_ID id,
 void lithsm_session_put(lithsm_module *mod, CK_SLOT_ID id, CK_SESSION_HANDLE h,
                         CK_RV last);
 
+/* Closes the idle sessions of slot `id` (the token said a session or its
+ * login is gone). */
+void lithsm_session_drop_pool(lithsm_module *mod, CK_SLOT_ID id);
+
+/* The token of slot `id` says it is logged out (CKR_USER_NOT_LOGGED_IN):
+ * logs in again once, with the PIN read again from `source` (file:PATH or
+ * env:NAME; the provider keeps no copy of the PIN), on a session kept in
+ * the pool.  The rules of lithsm_slot_login hold: a PIN that failed is
+ * never tried again, a locked token is not tried. */
+int lithsm_slot_relogin(lithsm_provctx *pc, lithsm_module *mod, CK_SLOT_ID id,
+                        const char *source);
+
 /* Logs in to the token in `slot` (whose info is `ti`) once, through libp11,
  * under the module lock.  A token on its final PIN try, locked, or whose
  * PIN must be changed is never tried, and a failed PIN is never retried. */
@@ -129,9 +141,10 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
                         CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls,
                         lithsm_key_list *l);
 
-/* A key with CKA_ALWAYS_AUTHENTICATE found on the token of info `ti`:
- * keeps the PIN of `src` for its context-specific logins (none on a PIN
- * pad).  Other keys: nothing to do. */
+/* A private key found on the token of info `ti`: keeps the name of the
+ * PIN source of `src` (to log in again, lithsm_slot_relogin); with
+ * CKA_ALWAYS_AUTHENTICATE also the PIN itself, for its context-specific
+ * logins (none on a PIN pad). */
 int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
                              const lithsm_pin *src, const CK_TOKEN_INFO *ti);
 

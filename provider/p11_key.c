@@ -27,6 +27,7 @@ void lithsm_key_unref(lithsm_key *key)
     lithsm_module_put(key->mod);
     if (key->auth_pin != NULL)
         OPENSSL_secure_clear_free(key->auth_pin, strlen(key->auth_pin) + 1);
+    free(key->pin_source);
     OPENSSL_clear_free(key, sizeof(*key));
 }
 
@@ -133,6 +134,12 @@ int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
     char pin[LITHSM_PIN_MAX + 2], token[33];
     size_t len;
     int ok;
+
+    if (src != NULL && src->source != NULL && key->pin_source == NULL &&
+        (key->pin_source = strdup(src->source)) == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return 0;
+    }
 
     if (!key->always_auth || key->auth_pin != NULL ||
         (ti->flags & CKF_PROTECTED_AUTHENTICATION_PATH))

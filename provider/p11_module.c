@@ -345,6 +345,26 @@ void lithsm_session_put(lithsm_module *mod, CK_SLOT_ID id, CK_SESSION_HANDLE h,
     (void)mod->fl->C_CloseSession(h);
 }
 
+/* Closes the slot's idle sessions: after the token said a session or its
+ * login is gone, none of them is trusted again. */
+void lithsm_session_drop_pool(lithsm_module *mod, CK_SLOT_ID id)
+{
+    CK_SESSION_HANDLE idle[LITHSM_POOL_MAX];
+    lithsm_slot *ss;
+    size_t i, n = 0;
+
+    pthread_mutex_lock(&mod->lock);
+    ss = slot_find(mod, id);
+    if (ss != NULL) {
+        n = ss->npool;
+        memcpy(idle, ss->pool, n * sizeof(idle[0]));
+        ss->npool = 0;
+    }
+    pthread_mutex_unlock(&mod->lock);
+    for (i = 0; i < n; i++)
+        (void)mod->fl->C_CloseSession(idle[i]);
+}
+
 /* ------------------------------------------------------------------------
  * Login, through libp11
  */
@@ -551,6 +571,73 @@ int lithsm_slot_login(lithsm_provctx *pc, lithsm_module *mod, lithsm_slot *slot,
 
     pthread_mutex_lock(&mod->lock);
     ok = slot_login(pc, mod, slot, ti, pin);
+    pthread_mutex_unlock(&mod->lock);
+    return ok;
+}
+
+/* lithsm_slot_relogin's C_Login on a new session, which stays in the pool
+ * (a token logs out when its last session closes).  Module lock held. */
+static CK_RV relogin_session(lithsm_module *mod, CK_SLOT_ID id, const char *pin)
+{
+    CK_SESSION_HANDLE h;
+    lithsm_slot *ss = slot_find(mod, id);
+    CK_RV rv;
+
+    rv = mod->fl->C_OpenSession(id, CKF_SERIAL_SESSION, NULL, NULL, &h);
+    if (rv != CKR_OK)
+        return rv;
+    rv = mod->fl->C_Login(h, CKU_USER, (CK_UTF8CHAR_PTR)pin,
+                          (CK_ULONG)strlen(pin));
+    if (rv == CKR_USER_ALREADY_LOGGED_IN)
+        rv = CKR_OK;
+    if (rv == CKR_OK && ss != NULL && ss->npool < LITHSM_POOL_MAX)
+        ss->pool[ss->npool++] = h;
+    else
+        (void)mod->fl->C_CloseSession(h);
+    return rv;
+}
+
+int lithsm_slot_relogin(lithsm_provctx *pc, lithsm_module *mod, CK_SLOT_ID id,
+                        const char *source)
+{
+    lithsm_pin src = { source, NULL, NULL };
+    CK_TOKEN_INFO ti;
+    char token[33], key[512], pin[LITHSM_PIN_MAX + 2];
+    CK_RV rv;
+    int ok = 0;
+
+    rv = mod->fl->C_GetTokenInfo(id, &ti);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(pc, LITHSM_R_TOKEN_NOT_FOUND,
+                     "the token is not available: C_GetTokenInfo: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    lithsm_padded_str(token, sizeof(token), ti.label, sizeof(ti.label));
+    if (source == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_LOGIN,
+                     "token \"%s\" logged out, and no PIN source to log in "
+                     "again",
+                     token);
+        return 0;
+    }
+    pthread_mutex_lock(&mod->lock);
+    failure_key(key, sizeof(key), mod, &ti, &src);
+    if (!login_refused(pc, &ti, token, key) &&
+        lithsm_read_pin(pc, &src, token, pin, sizeof(pin))) {
+        rv = relogin_session(mod, id, pin);
+        ok = rv == CKR_OK;
+        if (rv == CKR_PIN_INCORRECT) {
+            (void)login_failed(key, 1);
+            LITHSM_RAISE(pc, LITHSM_R_PIN_INCORRECT,
+                         "token \"%s\": PIN incorrect (not retried)", token);
+        } else if (!ok) {
+            LITHSM_RAISE(pc, LITHSM_R_LOGIN,
+                         "token \"%s\": login again failed: %s (0x%lx)", token,
+                         lithsm_ckr_name(rv), (unsigned long)rv);
+        }
+    }
+    OPENSSL_cleanse(pin, sizeof(pin));
     pthread_mutex_unlock(&mod->lock);
     return ok;
 }

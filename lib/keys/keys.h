@@ -33,6 +33,8 @@ typedef struct lithsm_signer_ops {
                            const uint8_t hash[32]);
     lithsm_err (*sign_rs)(uint8_t r[32], uint8_t s[32], void *impl,
                           const uint8_t hash[32]);
+    /* Is the key still usable (its token there)?  NULL: always. */
+    lithsm_err (*check)(void *impl);
     /* Wipes and frees impl; NULL when there is nothing to free. */
     void (*free)(void *impl);
 } lithsm_signer_ops;

@@ -106,6 +106,14 @@ lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out, lithsm_signer *signer,
     return err;
 }
 
+lithsm_err lithsm_signer_check(lithsm_signer *signer)
+{
+    if (signer == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "check: NULL argument");
+    return signer->ops->check != NULL ? signer->ops->check(signer->impl)
+                                      : LITHSM_OK;
+}
+
 /* ------------------------------------------------------------------------
  * Software keys
  */

@@ -153,9 +153,23 @@ static lithsm_err p11_sign_rs(uint8_t r[32], uint8_t s[32], void *impl,
     return der_to_rs(r, s, der, der_len);
 }
 
+/* The provider's probe: the token there and the key on it. */
+static lithsm_err p11_check(void *impl)
+{
+    p11_signer *p = impl;
+    int ok = 0;
+
+    if (!EVP_PKEY_get_int_param(p->pkey, LITHSM_PKEY_PARAM_TOKEN_OK, &ok) ||
+        ok != 1)
+        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
+                                       "the token key is not available");
+    return LITHSM_OK;
+}
+
 const lithsm_signer_ops lithsm_p11_signer_ops = {
     .kind = "pkcs11",
     .sign_rs = p11_sign_rs,
+    .check = p11_check,
     .free = p11_free,
 };
 

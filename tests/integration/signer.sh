@@ -38,12 +38,14 @@ LITHSM_TEST_P256_URI="pkcs11:token=$TOKEN;object=p256?pin-source=file:$T/pin"
 LITHSM_TEST_BADPIN_URI="$URI?pin-source=file:$T/badpin"
 : "${LITHSM_TEST_COUNT:=1000}"
 LITHSM_TEST_TOKENDIR=$T/tokens
+LITHSM_TEST_MODULE=$MODULE
 # Issue 8 item 3: a URI's own env: pin-source is wiped once the key is open.
 LITHSM_TEST_ENV_URI="$URI?pin-source=env:LITHSM_TEST_URI_PIN"
 LITHSM_TEST_URI_PIN=$(cat "$T/pin")
 export LITHSM_TEST_ENV_URI LITHSM_TEST_URI_PIN
 export LITHSM_TEST_URI LITHSM_TEST_PUBPEM LITHSM_TEST_P256_URI \
-    LITHSM_TEST_BADPIN_URI LITHSM_TEST_COUNT LITHSM_TEST_TOKENDIR
+    LITHSM_TEST_BADPIN_URI LITHSM_TEST_COUNT LITHSM_TEST_TOKENDIR \
+    LITHSM_TEST_MODULE
 
 # ---------------------------------------------------------------- valgrind
 VG_COUNT=5

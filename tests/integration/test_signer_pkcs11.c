@@ -8,11 +8,14 @@
  *   LITHSM_TEST_BADPIN_URI the wallet key with a wrong PIN file
  *   LITHSM_TEST_COUNT    how many signatures to check (default 1000)
  *   LITHSM_TEST_TOKENDIR the token directory, emptied by the last test
+ *   LITHSM_TEST_MODULE   the PKCS#11 module, which the test reaches too to
+ *                        log the token out under the signer
  *
  * Every token signature must be low-s, recover to the key's address, and
  * verify independently with libsecp256k1 and with OpenSSL's default
  * provider.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <p11-kit/pkcs11.h>
 #include <secp256k1.h>
 
 #include "lithsm.h"
@@ -282,6 +286,62 @@ static void test_uri_pin_forget(const char *uri)
     ok(getenv("LITHSM_X_PIN") != NULL, "... a file: source changes nothing");
 }
 
+/* Through the module instance the provider loaded (RTLD_NOLOAD), logs
+ * the token out: login is per token, so every session of the process is
+ * logged out, the provider's too.  1 when a C_Logout succeeded. */
+static int logout_token(const char *module)
+{
+    void *dl = dlopen(module, RTLD_NOW | RTLD_NOLOAD);
+    CK_C_GetFunctionList get = NULL;
+    CK_FUNCTION_LIST *fl = NULL;
+    CK_SLOT_ID slots[8];
+    CK_ULONG n = 8, i;
+    CK_SESSION_HANDLE s;
+    int done = 0;
+
+    if (dl == NULL)
+        return 0;
+    *(void **)(&get) = dlsym(dl, "C_GetFunctionList");
+    if (get != NULL && get(&fl) == CKR_OK &&
+        fl->C_GetSlotList(CK_TRUE, slots, &n) == CKR_OK)
+        for (i = 0; i < n && i < 8; i++) {
+            if (fl->C_OpenSession(slots[i], CKF_SERIAL_SESSION, NULL, NULL,
+                                  &s) != CKR_OK)
+                continue;
+            done |= fl->C_Logout(s) == CKR_OK;
+            (void)fl->C_CloseSession(s);
+        }
+    dlclose(dl);
+    return done;
+}
+
+/* The token logs out under an open signer (a real HSM does on a timeout
+ * or a reset): the next signature and the probe log in again, with the PIN
+ * read again from the URI's pin-source. */
+static void test_relogin(const char *uri, const char *module)
+{
+    lithsm_signer *signer = NULL;
+    lithsm_eth_sig sig;
+    uint8_t hash[32] = { 7 };
+
+    ok_int_eq(lithsm_signer_open(&signer, uri), LITHSM_OK,
+              "open the key for the logout tests");
+    if (signer == NULL)
+        return;
+    ok_int_eq(lithsm_signer_check(signer), LITHSM_OK,
+              "the probe: token there, logged in, key on it");
+    ok(logout_token(module), "the token is logged out under the signer");
+    ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
+              "signing after the logout logs in again and signs");
+    ok(check_sig(&sig, hash), "... a signature of the key");
+    ok(logout_token(module), "the token is logged out again");
+    ok_int_eq(lithsm_signer_check(signer), LITHSM_OK,
+              "the probe after the logout logs in again");
+    ok_int_eq(lithsm_signer_sign_digest(&sig, signer, hash), LITHSM_OK,
+              "... and the key signs");
+    lithsm_signer_free(signer);
+}
+
 /* Last: the token disappears under an open signer (its directory is
  * emptied).  Signing must fail with an error, not crash. */
 static void test_token_gone(const char *uri, const char *tokendir)
@@ -301,6 +361,12 @@ static void test_token_gone(const char *uri, const char *tokendir)
     ok(system(cmd) == 0, "token directory emptied");
     ok(lithsm_signer_sign_digest(&sig, signer, hash) != LITHSM_OK,
        "signing after the token disappeared fails cleanly");
+    printf("# %s\n", lithsm_last_error());
+    ok(lithsm_last_error_token_unavailable(),
+       "... as 'token not available' (may pass later)");
+    ok(lithsm_signer_check(signer) != LITHSM_OK &&
+           lithsm_last_error_token_unavailable(),
+       "the probe says the token is not available");
     printf("# %s\n", lithsm_last_error());
     lithsm_signer_free(signer);
 }
@@ -338,6 +404,8 @@ int main(void)
     lithsm_signer_free(signer);
     test_refusals(p256, badpin);
     test_uri_pin_forget(env("LITHSM_TEST_ENV_URI"));
+    if (getenv("LITHSM_TEST_MODULE") != NULL)
+        test_relogin(uri, getenv("LITHSM_TEST_MODULE"));
     if (tokendir != NULL)
         test_token_gone(uri, tokendir);
 

@@ -3,8 +3,8 @@
  * a message, the EIP-712 digest of typed data, the signing hash of a
  * complete transaction; computed before the policy is asked, so a bad
  * payload is a 400 naming its field and every record of a signing
- * request holds its digest.  Then the signing itself, under the key's
- * lock, answering what the CLI prints for the same work.
+ * request holds its digest.  Then the signing itself (keys.c: under the
+ * key's lock), answering what the CLI prints for the same work.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,27 +107,35 @@ static json_object *tx_answer(serve_payload *p)
     return obj;
 }
 
+/* serve_sign_fn for a payload: a transaction signs itself, else the
+ * digest. */
+typedef struct sign_job {
+    serve_payload *p;
+    lithsm_eth_sig sig;
+} sign_job;
+
+static lithsm_err sign_job_run(void *arg, lithsm_signer *signer)
+{
+    sign_job *j = arg;
+
+    if (j->p->tx != NULL)
+        return lithsm_tx_sign(NULL, NULL, NULL, NULL, j->p->tx, signer);
+    return lithsm_signer_sign_digest(&j->sig, signer, j->p->digest);
+}
+
 int serve_payload_sign(json_object **answer, serve_payload *p, serve_key *k,
                        char *reason, size_t reason_len)
 {
-    lithsm_eth_sig sig;
-    lithsm_err err;
+    sign_job job;
+    int status;
 
     *answer = NULL;
-    /* A signer has no lock of its own. */
-    pthread_mutex_lock(&k->lock);
-    if (p->tx != NULL)
-        err = lithsm_tx_sign(NULL, NULL, NULL, NULL, p->tx, k->signer);
-    else
-        err = lithsm_signer_sign_digest(&sig, k->signer, p->digest);
-    pthread_mutex_unlock(&k->lock);
-    if (err != LITHSM_OK) {
-        snprintf(reason, reason_len, "cannot sign with the key '%s'", k->name);
-        return lithsm_last_error_token_unavailable()
-                   ? MHD_HTTP_SERVICE_UNAVAILABLE
-                   : MHD_HTTP_INTERNAL_SERVER_ERROR;
-    }
-    *answer = p->tx != NULL ? tx_answer(p) : sig_answer(p, k, &sig);
+    memset(&job, 0, sizeof(job));
+    job.p = p;
+    status = serve_key_sign(k, sign_job_run, &job, reason, reason_len);
+    if (status != 0)
+        return status;
+    *answer = p->tx != NULL ? tx_answer(p) : sig_answer(p, k, &job.sig);
     if (*answer == NULL) {
         snprintf(reason, reason_len, "out of memory");
         return MHD_HTTP_INTERNAL_SERVER_ERROR;

@@ -23,7 +23,6 @@
 /* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
 #include "serve_help.inc"
 
-#define URI_SHOWN 256
 
 static int serve_run(const cli_command *cmd, int argc, char **argv);
 
@@ -34,43 +33,6 @@ static const cli_command cmd_serve = {
     cli_help_serve,
     serve_run,
 };
-
-/* Opens every key of [keys] once and learns its address. */
-static int open_keys(const cli_command *cmd, serve *s)
-{
-    lithsm_token_opts opts;
-    size_t i;
-
-    memset(&opts, 0, sizeof(opts));
-    opts.module = s->cfg.module;
-    opts.pin_source = s->cfg.pin_source;
-    for (i = 0; i < s->cfg.n_keys; i++) {
-        serve_key *k = &s->cfg.keys[i];
-        int token = strncmp(k->uri, "pkcs11:", 7) == 0;
-        char shown[URI_SHOWN];
-        lithsm_eth_address addr;
-
-        cli_redact_uri(shown, sizeof(shown), k->uri);
-        if (lithsm_signer_open_token(&k->signer, k->uri,
-                                     token ? &opts : NULL) != LITHSM_OK) {
-            cli_error(cmd, "keys/%s: cannot use '%s': %s", k->name, shown,
-                      lithsm_last_error());
-            return -1;
-        }
-        if (token)
-            lithsm_uri_pin_source_forget(k->uri);
-        if (pthread_mutex_init(&k->lock, NULL) != 0) {
-            cli_error(cmd, "keys/%s: cannot make its lock", k->name);
-            return -1;
-        }
-        k->lock_ok = 1;
-        lithsm_signer_address(&addr, k->signer);
-        lithsm_eth_address_to_text(k->address, &addr);
-        serve_log("info", "key opened", "uri", shown);
-    }
-    lithsm_pin_source_forget(s->cfg.pin_source);
-    return 0;
-}
 
 static int open_audit(const cli_command *cmd, serve *s)
 {
@@ -238,6 +200,7 @@ static void release(serve *s)
     free(s->cert_pem);
     free(s->ca_pem);
     serve_config_free(&s->cfg);
+    serve_keys_close();
 }
 
 static int serve_start(const cli_command *cmd, const char *config,
@@ -264,7 +227,7 @@ static int serve_start(const cli_command *cmd, const char *config,
         cli_error(cmd, "%s", err);
         goto done;
     }
-    if (open_policy(cmd, &s) != 0 || open_keys(cmd, &s) != 0 ||
+    if (open_policy(cmd, &s) != 0 || serve_keys_open(cmd, &s) != 0 ||
         open_audit(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
         start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
         goto done;

@@ -118,18 +118,27 @@ int serve_ask_policy(serve *s, serve_request *req, const char *route,
     return ask_policy(s, req, route, key, o);
 }
 
+/* {"ready","keys":{name: "ok" or why not},"audit"} (keys.c probes). */
 static json_object *readyz_body(serve *s, serve_outcome *o)
 {
     int audit_ok = !atomic_load(&s->audit_failed);
     json_object *obj = json_object_new_object();
+    json_object *keys = json_object_new_object();
+    int keys_ok = serve_keys_ready(keys);
+    int ready = audit_ok && keys_ok == 1;
 
-    o->status = audit_ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
-    if (obj != NULL &&
-        (json_object_object_add(obj, "ready",
-                                json_object_new_boolean(audit_ok)) != 0 ||
-         cli_json_add_int(obj, "keys", (int64_t)s->cfg.n_keys) != 0 ||
-         json_object_object_add(obj, "audit",
-                                json_object_new_boolean(audit_ok)) != 0)) {
+    o->status = ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    o->retry_after = !ready;
+    if (obj == NULL || keys == NULL || keys_ok < 0 ||
+        json_object_object_add(obj, "ready", json_object_new_boolean(ready)) !=
+            0 ||
+        json_object_object_add(obj, "keys", keys) != 0) {
+        json_object_put(keys);
+        json_object_put(obj);
+        return NULL;
+    }
+    if (json_object_object_add(obj, "audit",
+                               json_object_new_boolean(audit_ok)) != 0) {
         json_object_put(obj);
         obj = NULL;
     }
@@ -243,7 +252,9 @@ static void sign_route_answer(serve *s, const serve_sign_route *r, request *req,
                            reason, sizeof(reason));
     if (status != 0) {
         fail(o, (unsigned)status, "unavailable", reason);
-        o->decision = "failed";
+        o->decision =
+            status == MHD_HTTP_SERVICE_UNAVAILABLE ? "unavailable" : "failed";
+        o->retry_after = status == MHD_HTTP_SERVICE_UNAVAILABLE;
         return;
     }
     o->answer = answer;

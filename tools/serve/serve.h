@@ -1,11 +1,12 @@
 /*
  * serve.h - the inside of lithsm-serve, the signing service ('lithsm
  * serve'): config.c (the configuration file), main.c (start, the start
- * line, signals, drain), tls.c (mTLS and the caller's identity),
- * respond.c (answers, logs, audit records), routes.c (the routes),
- * lit.c (the Lit routes: session-sigs, delegations), metrics.c (GET
- * /metrics), notify.c (systemd's sd_notify), body.c (a signing request's
- * members) and listen.c (the unix socket and its callers' uids).
+ * line, signals, drain), keys.c (the keys, their tokens' outages),
+ * tls.c (mTLS and the caller's identity), respond.c (answers, logs,
+ * audit records), routes.c (the routes), lit.c (the Lit routes:
+ * session-sigs, delegations), metrics.c (GET /metrics), notify.c
+ * (systemd's sd_notify), body.c (a signing request's members) and
+ * listen.c (the unix socket and its callers' uids).
  *
  * One libmicrohttpd daemon with a thread per connection for TLS, and one
  * more for the unix socket when configured.  After start the
@@ -164,6 +165,29 @@ extern const serve_sign_route serve_sign_routes[SERVE_N_SIGN_ROUTES];
 int serve_sign_body_check(const char **key_out, json_object **member_out,
                           const serve_sign_route *r, json_object *body,
                           char *reason, size_t reason_len);
+
+/* ---- keys.c */
+
+/* Opens every key of [keys] once and learns its address (keys.c: how a
+ * token that goes away is noticed and how it comes back).  Returns 0, or
+ * -1 after cli_error naming the key. */
+int serve_keys_open(const cli_command *cmd, serve *s);
+void serve_keys_close(void);
+
+/* One signature with `signer`, under the key's lock. */
+typedef lithsm_err serve_sign_fn(void *arg, lithsm_signer *signer);
+
+/* Signs with key k through fn.  When its token is not available, opens
+ * the token keys again (at most once a second) and tries once more.
+ * Returns 0, or 503 (token not available) or 500 with reason. */
+int serve_key_sign(serve_key *k, serve_sign_fn *fn, void *arg, char *reason,
+                   size_t reason_len);
+
+/* /readyz: probes the token keys (at most once a second; the answer is
+ * reused meanwhile), opening them again when one is down; adds
+ * "name": "ok" or why not, per key, to obj.  Returns 1 when every key is
+ * available, 0 when one is not, -1 when obj cannot be filled. */
+int serve_keys_ready(json_object *obj);
 
 /* ---- respond.c */
 
