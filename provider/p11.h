@@ -10,6 +10,7 @@
  * p11_key.c     key objects made from token objects
  * p11_find.c    key and certificate searches
  * p11_sign.c    CKM_ECDSA signing
+ * p11_secret.c  AES-256 secret key objects and CKM_AES_GCM
  * p11_keygen.c  key pair generation with the wallet template
  *
  * The ownership rules (reference/libp11-0.4.12.md):
@@ -134,6 +135,25 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
  * pad).  Other keys: nothing to do. */
 int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
                              const lithsm_pin *src, const CK_TOKEN_INFO *ti);
+
+/* ----------------------------------------------------------- p11_secret.c */
+
+/* Adds the AES secret key of handle h (slot `slot`, session s) to l, or
+ * skips it (returns 1, nothing added) unless it is 32 bytes long and may
+ * both encrypt and decrypt. */
+int lithsm_secret_list_add(lithsm_provctx *pc, lithsm_module *mod,
+                           CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                           CK_OBJECT_HANDLE h, lithsm_key_list *l);
+
+/* Reads one attribute into buf; *len gets its length.  Fails when the
+ * attribute is absent, sensitive or larger than the buffer. */
+int lithsm_get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+                    CK_ATTRIBUTE_TYPE type, void *buf, size_t size,
+                    size_t *len);
+
+/* Adds key to l (its reference moves to l). */
+int lithsm_key_list_push(lithsm_provctx *pc, lithsm_key_list *l,
+                         lithsm_key *key);
 
 /* ------------------------------------------------------------- p11_find.c */
 

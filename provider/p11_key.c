@@ -39,9 +39,8 @@ void lithsm_keys_free(lithsm_key **keys, size_t nkeys)
     free(keys);
 }
 
-/* Reads one attribute into buf; *len gets its length.  Fails when the
- * attribute is absent, sensitive or larger than the buffer. */
-static int get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+/* p11.h */
+int lithsm_get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                     CK_ATTRIBUTE_TYPE type, void *buf, size_t size, size_t *len)
 {
     CK_ATTRIBUTE a;
@@ -110,8 +109,8 @@ static int find_public_point(lithsm_module *mod, CK_SESSION_HANDLE s,
         n = 0;
     (void)mod->fl->C_FindObjectsFinal(s);
     for (i = 0; i < n && !ok; i++)
-        if (get_attr(mod, s, h[i], CKA_EC_POINT, point, sizeof(point),
-                     &point_len))
+        if (lithsm_get_attr(mod, s, h[i], CKA_EC_POINT, point, sizeof(point),
+                            &point_len))
             ok = parse_point(out, point, point_len, curve);
     return ok;
 }
@@ -123,7 +122,8 @@ static int key_always_authenticate(lithsm_module *mod, CK_SESSION_HANDLE s,
     CK_BBOOL b = CK_FALSE;
     size_t len = 0;
 
-    return get_attr(mod, s, h, CKA_ALWAYS_AUTHENTICATE, &b, sizeof(b), &len) &&
+    return lithsm_get_attr(mod, s, h, CKA_ALWAYS_AUTHENTICATE, &b, sizeof(b),
+                           &len) &&
            len == sizeof(b) && b == CK_TRUE;
 }
 
@@ -153,7 +153,9 @@ int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
     return ok;
 }
 
-static int list_add(lithsm_provctx *pc, lithsm_key_list *l, lithsm_key *key)
+/* p11.h */
+int lithsm_key_list_push(lithsm_provctx *pc, lithsm_key_list *l,
+                         lithsm_key *key)
 {
     lithsm_key **k;
 
@@ -182,8 +184,8 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
     lithsm_key *key;
     int curve, ok;
 
-    if (!get_attr(mod, s, h, CKA_EC_PARAMS, params, sizeof(params),
-                  &params_len) ||
+    if (!lithsm_get_attr(mod, s, h, CKA_EC_PARAMS, params, sizeof(params),
+                         &params_len) ||
         (curve = lithsm_curve_from_params(params, params_len)) == 0) {
         l->skipped++;
         return 1;
@@ -193,14 +195,14 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
         LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
         return 0;
     }
-    if (get_attr(mod, s, h, CKA_LABEL, key->label, sizeof(key->label) - 1,
-                 &label_len))
+    if (lithsm_get_attr(mod, s, h, CKA_LABEL, key->label,
+                        sizeof(key->label) - 1, &label_len))
         key->label[label_len] = '\0';
-    if (!get_attr(mod, s, h, CKA_ID, id, sizeof(id), &id_len))
+    if (!lithsm_get_attr(mod, s, h, CKA_ID, id, sizeof(id), &id_len))
         id_len = 0;
     if (cls == CKO_PUBLIC_KEY)
-        ok = get_attr(mod, s, h, CKA_EC_POINT, point, sizeof(point),
-                      &point_len) &&
+        ok = lithsm_get_attr(mod, s, h, CKA_EC_POINT, point, sizeof(point),
+                             &point_len) &&
              parse_point(key->pub, point, point_len, curve);
     else
         ok = id_len > 0 && find_public_point(mod, s, id, id_len, params,
@@ -228,7 +230,7 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
     memcpy(key->params, params, params_len);
     key->params_len = params_len;
     key->mod = lithsm_module_ref(mod); /* the key keeps the module loaded */
-    if (!list_add(pc, l, key)) {
+    if (!lithsm_key_list_push(pc, l, key)) {
         lithsm_key_unref(key);
         return 0;
     }
