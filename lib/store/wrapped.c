@@ -12,8 +12,9 @@
  * store included), or does not decrypt (changed, sealed by another key or
  * under another name), is corrupt: PARSE, so the flow removes it and makes
  * a new session.  A token that does not answer is a PKCS11 error: never a
- * plaintext fallback.  After such an error the key is opened again on the
- * next call, so a token put back is used again without a restart.
+ * plaintext fallback.  After such an error the key is opened again (at
+ * once, once, then on each call until it opens), so a token put back is
+ * used again without a restart.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -114,21 +115,30 @@ static lithsm_err crypt(wrap_store *ws, int seal, const char *name,
                         uint8_t **out, size_t *out_len, const uint8_t *in,
                         size_t in_len)
 {
-    lithsm_wrap_key *k = NULL;
+    lithsm_wrap_key *k;
     char *aad = entry_aad(name);
-    lithsm_err err;
+    lithsm_err err = LITHSM_OK;
+    int attempt;
 
     if (aad == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store: out of memory");
-    err = get_key(&k, ws);
-    if (err == LITHSM_OK)
-        err = seal ? lithsm_wrap_key_seal(out, out_len, k, (uint8_t *)aad,
-                                          strlen(aad), in, in_len)
-                   : lithsm_wrap_key_unseal(out, out_len, k, (uint8_t *)aad,
-                                            strlen(aad), in, in_len);
-    if (err == LITHSM_ERR_PKCS11 && k != NULL)
-        drop_key(ws, k);
-    lithsm_wrap_key_unref(k);
+    /* A key that fails is opened again at once, once: a token pulled out
+     * then reads as absent (lithsm_last_error_token_unavailable()) rather
+     * than as a stale object handle. */
+    for (attempt = 0; attempt < 2; attempt++) {
+        k = NULL;
+        err = get_key(&k, ws);
+        if (err == LITHSM_OK)
+            err = seal ? lithsm_wrap_key_seal(out, out_len, k, (uint8_t *)aad,
+                                              strlen(aad), in, in_len)
+                       : lithsm_wrap_key_unseal(out, out_len, k, (uint8_t *)aad,
+                                                strlen(aad), in, in_len);
+        if (err == LITHSM_ERR_PKCS11 && k != NULL)
+            drop_key(ws, k);
+        lithsm_wrap_key_unref(k);
+        if (err != LITHSM_ERR_PKCS11 || k == NULL)
+            break;
+    }
     free(aad);
     return err;
 }

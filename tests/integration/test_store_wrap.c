@@ -8,6 +8,7 @@
  *   LITHSM_TEST_EC_URI      an EC key (not a wrap key), without type=
  *   LITHSM_TEST_ABSENT_URI  a key on a token that is not there
  *   LITHSM_TEST_AES128_URI  an AES-128 key (refused: not AES-256)
+ *   LITHSM_TEST_TOKENDIR    SoftHSM2's token directory (moved away and back)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -275,6 +276,61 @@ static void test_threads(lithsm_store *st)
        "4 threads x 50 put+get on the wrapped store, no failure");
 }
 
+/* The token's directory taken away (a token pulled out) and put back. */
+static void test_token_gone(lithsm_store *st, const lithsm_requests *reqs)
+{
+    lithsm_flow_params p;
+    result r;
+    char flow_path[512], *flow_before, *flow_after = NULL;
+    const char *dir = env("LITHSM_TEST_TOKENDIR");
+    char moved[512], path[512], *before, *after, *v = NULL;
+    lithsm_err err;
+    int unavailable;
+
+    ok(lithsm_store_put(st, "gone.entry", "{\"kept\":1}\n") == LITHSM_OK,
+       "an entry written before the token goes");
+    snprintf(path, sizeof(path), "%s/gone.entry", store_dir);
+    before = read_file(path);
+    entry_path(flow_path, sizeof(flow_path), wallet, "test");
+    flow_before = read_file(flow_path);
+    snprintf(moved, sizeof(moved), "%s.away", dir);
+    if (rename(dir, moved) != 0) {
+        ok(0, "token directory moved away");
+        free(before);
+        free(flow_before);
+        return;
+    }
+    err = lithsm_store_put(st, "gone.entry", "{\"new\":1}\n");
+    unavailable = lithsm_last_error_token_unavailable();
+    ok(err == LITHSM_ERR_PKCS11 && unavailable,
+       "token gone: put fails, token unavailable");
+    printf("# %s\n", lithsm_last_error());
+    after = read_file(path);
+    ok(before != NULL && after != NULL && strcmp(before, after) == 0,
+       "token gone: nothing was written in place of the entry");
+    err = lithsm_store_get(st, "gone.entry", &v);
+    unavailable = lithsm_last_error_token_unavailable();
+    ok(err == LITHSM_ERR_PKCS11 && unavailable && v == NULL,
+       "token gone: get fails, token unavailable, no value (not corrupt)");
+    base_params(&p, st, reqs, 0);
+    r = run(&p);
+    ok(r.err == LITHSM_ERR_PKCS11 && lithsm_last_error_token_unavailable(),
+       "token gone: session sigs fail as token unavailable, no new session");
+    flow_after = read_file(flow_path);
+    ok(flow_before != NULL && flow_after != NULL &&
+           strcmp(flow_before, flow_after) == 0,
+       "token gone: the session entry is left as it was");
+    ok(rename(moved, dir) == 0, "token directory put back");
+    ok(lithsm_store_get(st, "gone.entry", &v) == LITHSM_OK && v != NULL &&
+           strcmp(v, "{\"kept\":1}\n") == 0,
+       "token back: the entry reads again, without a new store");
+    lithsm_free(v);
+    free(before);
+    free(after);
+    free(flow_before);
+    free(flow_after);
+}
+
 int main(void)
 {
     lithsm_store *inner = NULL, *st = NULL;
@@ -297,6 +353,7 @@ int main(void)
     test_other_key(st, reqs);
     test_refused();
     test_threads(st);
+    test_token_gone(st, reqs);
     lithsm_requests_free(reqs);
     flow_teardown(st);
     return tap_done();
