@@ -151,6 +151,22 @@ int lithsm_get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                     CK_ATTRIBUTE_TYPE type, void *buf, size_t size,
                     size_t *len);
 
+/* 1 when a CK_BBOOL attribute is present and CK_TRUE (absent: 0). */
+int lithsm_attr_true(lithsm_module *mod, CK_SESSION_HANDLE s,
+                     CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE type);
+
+/* A new key object for handle h of class cls (slot `slot`, session s):
+ * its label read, one reference, holding one on the module; the caller
+ * fills in what its kind needs.  NULL (raised) when out of memory. */
+lithsm_key *lithsm_key_new(lithsm_provctx *pc, lithsm_module *mod,
+                           CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                           CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls);
+
+/* A session on the key's slot in which key->handle is valid: the module
+ * initialised again after a fork and the object found again if need be.
+ * Put back with lithsm_session_put.  0 (raised) on failure. */
+int lithsm_key_session(lithsm_key *key, CK_SESSION_HANDLE *s);
+
 /* Adds key to l (its reference moves to l). */
 int lithsm_key_list_push(lithsm_provctx *pc, lithsm_key_list *l,
                          lithsm_key *key);

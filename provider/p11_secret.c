@@ -16,101 +16,32 @@
 #define IV_LEN LITHSM_AES_GCM_IV_LEN
 #define TAG_LEN LITHSM_AES_GCM_TAG_LEN
 
-/* A CK_BBOOL attribute that is present and true. */
-static int attr_true(lithsm_module *mod, CK_SESSION_HANDLE s,
-                     CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE type)
-{
-    CK_BBOOL b = CK_FALSE;
-    size_t len = 0;
-
-    return lithsm_get_attr(mod, s, h, type, &b, sizeof(b), &len) &&
-           len == sizeof(b) && b == CK_TRUE;
-}
-
 int lithsm_secret_list_add(lithsm_provctx *pc, lithsm_module *mod,
                            CK_SESSION_HANDLE s, CK_SLOT_ID slot,
                            CK_OBJECT_HANDLE h, lithsm_key_list *l)
 {
     CK_ULONG value_len = 0;
-    size_t len = 0, label_len = 0, id_len = 0;
+    size_t len = 0, id_len = 0;
     lithsm_key *key;
 
     if (!lithsm_get_attr(mod, s, h, CKA_VALUE_LEN, &value_len,
                          sizeof(value_len), &len) ||
         len != sizeof(value_len) || value_len != 32 ||
-        !attr_true(mod, s, h, CKA_ENCRYPT) ||
-        !attr_true(mod, s, h, CKA_DECRYPT)) {
+        !lithsm_attr_true(mod, s, h, CKA_ENCRYPT) ||
+        !lithsm_attr_true(mod, s, h, CKA_DECRYPT)) {
         l->skipped++;
         return 1;
     }
-    key = calloc(1, sizeof(*key));
-    if (key == NULL) {
-        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+    if ((key = lithsm_key_new(pc, mod, s, slot, h, CKO_SECRET_KEY)) == NULL)
         return 0;
-    }
-    if (lithsm_get_attr(mod, s, h, CKA_LABEL, key->label,
-                        sizeof(key->label) - 1, &label_len))
-        key->label[label_len] = '\0';
     /* An ID too long to keep, or none: found again by label after fork. */
     if (!lithsm_get_attr(mod, s, h, CKA_ID, key->id, sizeof(key->id), &id_len))
         id_len = 0;
     key->id_len = id_len;
-    key->magic = LITHSM_KEY_MAGIC;
-    key->refs = 1;
-    key->pc = pc;
-    key->slot_id = slot;
-    key->class = CKO_SECRET_KEY;
-    key->handle = h;
-    key->generation = mod->generation;
-    key->mod = lithsm_module_ref(mod);
     if (!lithsm_key_list_push(pc, l, key)) {
         lithsm_key_unref(key);
         return 0;
     }
-    return 1;
-}
-
-/* After a re-initialisation (fork), finds the key's object again by class,
- * key type and CKA_ID (its label when it has none); exactly one must
- * match. */
-static int secret_refresh(lithsm_key *key, CK_SESSION_HANDLE s)
-{
-    lithsm_module *mod = key->mod;
-    CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-    CK_KEY_TYPE kt = CKK_AES;
-    CK_ATTRIBUTE tmpl[3];
-    CK_OBJECT_HANDLE h[2];
-    CK_ULONG n = 0;
-    unsigned int gen = __atomic_load_n(&mod->generation, __ATOMIC_ACQUIRE);
-    CK_RV rv;
-
-    if (__atomic_load_n(&key->generation, __ATOMIC_ACQUIRE) == gen)
-        return 1;
-    tmpl[0].type = CKA_CLASS, tmpl[0].pValue = &cls;
-    tmpl[0].ulValueLen = sizeof(cls);
-    tmpl[1].type = CKA_KEY_TYPE, tmpl[1].pValue = &kt;
-    tmpl[1].ulValueLen = sizeof(kt);
-    if (key->id_len > 0) {
-        tmpl[2].type = CKA_ID, tmpl[2].pValue = key->id;
-        tmpl[2].ulValueLen = key->id_len;
-    } else {
-        tmpl[2].type = CKA_LABEL, tmpl[2].pValue = key->label;
-        tmpl[2].ulValueLen = strlen(key->label);
-    }
-    rv = mod->fl->C_FindObjectsInit(s, tmpl, 3);
-    if (rv == CKR_OK) {
-        rv = mod->fl->C_FindObjects(s, h, 2, &n);
-        (void)mod->fl->C_FindObjectsFinal(s);
-    }
-    if (rv != CKR_OK || n != 1) {
-        LITHSM_RAISE(key->pc, LITHSM_R_OBJECT_NOT_FOUND,
-                     "key \"%s\": not found again after fork (%s, %lu "
-                     "matches)",
-                     key->label, lithsm_ckr_name(rv), (unsigned long)n);
-        return 0;
-    }
-    __atomic_store_n(&key->handle, h[0], __ATOMIC_RELAXED);
-    __atomic_store_n(&key->generation, gen, __ATOMIC_RELEASE);
     return 1;
 }
 
@@ -183,18 +114,8 @@ static int gcm(lithsm_key *key, gcm_call *c)
                      "key \"%s\" is not an AES secret key", key->label);
         return 0;
     }
-    if (!lithsm_module_check_fork(key->pc, mod))
+    if (!lithsm_key_session(key, &s))
         return 0;
-    rv = lithsm_session_get(mod, key->slot_id, &s);
-    if (rv != CKR_OK) {
-        LITHSM_RAISE(key->pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
-                     lithsm_ckr_name(rv), (unsigned long)rv);
-        return 0;
-    }
-    if (!secret_refresh(key, s)) {
-        lithsm_session_put(mod, key->slot_id, s, CKR_OK);
-        return 0;
-    }
     rv = gcm_run(key, s, c);
     lithsm_session_put(mod, key->slot_id, s, rv);
     if (rv == CKR_OK)

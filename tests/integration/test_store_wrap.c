@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "unit/flow_fixture.h"
@@ -276,6 +278,33 @@ static void test_threads(lithsm_store *st)
        "4 threads x 50 put+get on the wrapped store, no failure");
 }
 
+/* A child process uses the parent's store: the provider initialises the
+ * module again and finds the key again (by its label: pkcs11-tool gave it
+ * no CKA_ID). */
+static void test_fork(lithsm_store *st)
+{
+    pid_t pid;
+    int status = -1;
+
+    ok(lithsm_store_put(st, "fork.entry", "before fork") == LITHSM_OK,
+       "an entry written before fork");
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        char *v = NULL;
+        int good =
+            lithsm_store_get(st, "fork.entry", &v) == LITHSM_OK && v != NULL &&
+            strcmp(v, "before fork") == 0 &&
+            lithsm_store_put(st, "fork.entry", "from the child") == LITHSM_OK;
+
+        lithsm_free(v);
+        _exit(good ? 0 : 1);
+    }
+    ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0,
+       "a forked child opens and seals with the parent's store");
+}
+
 /* The token's directory taken away (a token pulled out) and put back. */
 static void test_token_gone(lithsm_store *st, const lithsm_requests *reqs)
 {
@@ -353,6 +382,7 @@ int main(void)
     test_other_key(st, reqs);
     test_refused();
     test_threads(st);
+    test_fork(st);
     test_token_gone(st, reqs);
     lithsm_requests_free(reqs);
     flow_teardown(st);
