@@ -226,6 +226,7 @@ lithsm_err lithsm_wrap_key_unseal(uint8_t **out, size_t *out_len,
     /* One byte more: the plaintext gets a NUL. */
     if ((buf = malloc(in_len + 1)) == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store wrap key: out of memory");
+    ERR_clear_error(); /* what follows is this decryption's alone */
     ctx = cipher_ctx(k, 0, aad, aad_len);
     ok = ctx != NULL && EVP_PKEY_decrypt(ctx, buf, &len, in, in_len) > 0 &&
          len == in_len - LITHSM_WRAP_OVERHEAD;
@@ -233,8 +234,10 @@ lithsm_err lithsm_wrap_key_unseal(uint8_t **out, size_t *out_len,
     if (!ok) {
         lithsm_memzero(buf, in_len + 1);
         free(buf);
-        e = ERR_peek_last_error();
-        if (lithsm_p11_error_is(&k->ctx, e, LITHSM_R_DECRYPT)) {
+        e = ERR_peek_error();
+        if (lithsm_p11_error_is(&k->ctx, e, LITHSM_R_DECRYPT) ||
+            lithsm_p11_error_is(&k->ctx, ERR_peek_last_error(),
+                                LITHSM_R_DECRYPT)) {
             ERR_clear_error();
             return lithsm_fail(LITHSM_ERR_PARSE,
                                "store wrap key: the data does not decrypt "
