@@ -176,25 +176,38 @@ static EVP_PKEY_CTX *cipher_ctx(lithsm_wrap_key *k, int encrypt,
     return NULL;
 }
 
+/* One encryption or decryption of in into out (*len: its room, then the
+ * length written, which must be `want`); 1 on success, else the errors
+ * are on OpenSSL's queue. */
+static int cipher_run(lithsm_wrap_key *k, int encrypt, const uint8_t *aad,
+                      size_t aad_len, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t *len, size_t want)
+{
+    EVP_PKEY_CTX *ctx = cipher_ctx(k, encrypt, aad, aad_len);
+    int ok;
+
+    ok = ctx != NULL &&
+         (encrypt ? EVP_PKEY_encrypt(ctx, out, len, in, in_len)
+                  : EVP_PKEY_decrypt(ctx, out, len, in, in_len)) > 0 &&
+         *len == want;
+    EVP_PKEY_CTX_free(ctx);
+    return ok;
+}
+
 lithsm_err lithsm_wrap_key_seal(uint8_t **out, size_t *out_len,
                                 lithsm_wrap_key *k, const uint8_t *aad,
                                 size_t aad_len, const uint8_t *in,
                                 size_t in_len)
 {
-    EVP_PKEY_CTX *ctx;
     uint8_t *buf;
     size_t len = in_len + LITHSM_WRAP_OVERHEAD;
-    int ok;
 
     *out = NULL;
     *out_len = 0;
     if ((buf = malloc(len)) == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store wrap key: out of memory");
-    ctx = cipher_ctx(k, 1, aad, aad_len);
-    ok = ctx != NULL && EVP_PKEY_encrypt(ctx, buf, &len, in, in_len) > 0 &&
-         len == in_len + LITHSM_WRAP_OVERHEAD;
-    EVP_PKEY_CTX_free(ctx);
-    if (!ok) {
+    if (!cipher_run(k, 1, aad, aad_len, in, in_len, buf, &len,
+                    in_len + LITHSM_WRAP_OVERHEAD)) {
         free(buf);
         return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
                                        "store wrap key: the token does not "
@@ -210,11 +223,9 @@ lithsm_err lithsm_wrap_key_unseal(uint8_t **out, size_t *out_len,
                                   size_t aad_len, const uint8_t *in,
                                   size_t in_len)
 {
-    EVP_PKEY_CTX *ctx;
     uint8_t *buf;
     size_t len = in_len;
     unsigned long e;
-    int ok;
 
     *out = NULL;
     *out_len = 0;
@@ -227,11 +238,8 @@ lithsm_err lithsm_wrap_key_unseal(uint8_t **out, size_t *out_len,
     if ((buf = malloc(in_len + 1)) == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store wrap key: out of memory");
     ERR_clear_error(); /* what follows is this decryption's alone */
-    ctx = cipher_ctx(k, 0, aad, aad_len);
-    ok = ctx != NULL && EVP_PKEY_decrypt(ctx, buf, &len, in, in_len) > 0 &&
-         len == in_len - LITHSM_WRAP_OVERHEAD;
-    EVP_PKEY_CTX_free(ctx);
-    if (!ok) {
+    if (!cipher_run(k, 0, aad, aad_len, in, in_len, buf, &len,
+                    in_len - LITHSM_WRAP_OVERHEAD)) {
         lithsm_memzero(buf, in_len + 1);
         free(buf);
         e = ERR_peek_error();
