@@ -51,6 +51,25 @@
  * out is logged in to again, with the PIN read again from its source. */
 #define LITHSM_PKEY_PARAM_TOKEN_OK "lithsm-token-ok"
 
+/* AES-256 secret keys (CKO_SECRET_KEY, CKK_AES, CKA_VALUE_LEN 32, with
+ * CKA_ENCRYPT and CKA_DECRYPT), loaded through OSSL_STORE with a URI that
+ * says type=secret-key (only such a URI looks for them; exactly one token
+ * may match it, and one key on it), are EVP_PKEYs of key type
+ * LITHSM_AES_GCM_NAME.  EVP_PKEY_encrypt / EVP_PKEY_decrypt with such a key
+ * (an EVP_PKEY_CTX fetched with LITHSM_PROVIDER_PROPQ) run the asymmetric
+ * cipher of the same name in the token: C_Encrypt / C_Decrypt with
+ * CKM_AES_GCM, a random 96-bit IV chosen for each encryption, a 128-bit
+ * tag, and the additional authenticated data set with the octet-string
+ * context parameter LITHSM_ASYM_PARAM_AAD (none when unset).  The
+ * ciphertext is IV (12 bytes) || encrypted data || tag (16 bytes): 28 bytes
+ * longer than the plaintext.  A ciphertext whose tag does not verify under
+ * the key and AAD (changed, or made by another key) fails with
+ * LITHSM_R_DECRYPT.  The key itself never leaves the token. */
+#define LITHSM_AES_GCM_NAME "LITHSM-AES-GCM"
+#define LITHSM_ASYM_PARAM_AAD "lithsm-aad"
+#define LITHSM_AES_GCM_IV_LEN 12
+#define LITHSM_AES_GCM_TAG_LEN 16
+
 /* The reason codes of the provider's errors.  Numbers are fixed: append
  * new ones last, never renumber.  What each means for the application: */
 enum {
@@ -120,7 +139,13 @@ enum {
      * none shows the key without login, so the PIN would go to tokens the
      * user may not have meant (add token=).  No PIN was sent, or only to
      * the one token holding the keys. */
-    LITHSM_R_AMBIGUOUS = 17
+    LITHSM_R_AMBIGUOUS = 17,
+    /* A LITHSM-AES-GCM ciphertext does not decrypt: shorter than IV and
+     * tag, or its tag does not verify (the data or its AAD changed, or
+     * another key made it).  The token answered; nothing is wrong with it.
+     * (SoftHSM2 2.6 reports a bad tag as CKR_GENERAL_ERROR from C_Decrypt
+     * after C_DecryptInit succeeded: that answer counts as this too.) */
+    LITHSM_R_DECRYPT = 18
 };
 
 #endif /* LITHSM_PROVIDER_H */

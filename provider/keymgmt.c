@@ -42,7 +42,8 @@ static void *ec_load(const void *reference, size_t reference_sz)
     if (reference == NULL || reference_sz != sizeof(key))
         return NULL;
     memcpy(&key, reference, sizeof(key));
-    if (key == NULL || key->magic != LITHSM_KEY_MAGIC)
+    if (key == NULL || key->magic != LITHSM_KEY_MAGIC ||
+        key->class == CKO_SECRET_KEY)
         return NULL;
     return lithsm_key_ref(key);
 }

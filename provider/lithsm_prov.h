@@ -8,6 +8,8 @@
  * store.c      OSSL_STORE loader for pkcs11: URIs (RFC 7512, p11-kit parser)
  * keymgmt.c    EC key management for token keys
  * signature.c  ECDSA over CKM_ECDSA
+ * aes_gcm.c    AES-256 secret keys: their key management and the
+ *              LITHSM-AES-GCM asymmetric cipher over CKM_AES_GCM
  *
  * What clients share with the provider (its name, parameter names and
  * error reason codes) is in the public lithsm_provider.h.
@@ -73,7 +75,9 @@ typedef struct lithsm_key {
     lithsm_provctx *pc;
     lithsm_module *mod; /* holds a reference */
     CK_SLOT_ID slot_id;
-    CK_OBJECT_CLASS class;   /* CKO_PRIVATE_KEY or CKO_PUBLIC_KEY */
+    /* CKO_PRIVATE_KEY or CKO_PUBLIC_KEY (EC keys), or CKO_SECRET_KEY (an
+     * AES-256 key: curve, pub and params unused) */
+    CK_OBJECT_CLASS class;
     CK_OBJECT_HANDLE handle; /* the object itself */
     int curve;
     unsigned char pub[65]; /* 04 || X || Y, from the public CKA_EC_POINT */
@@ -149,6 +153,27 @@ void lithsm_key_unref(lithsm_key *key);
 int lithsm_generate_key(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
                         const lithsm_pin *pin, int curve, lithsm_key **out);
 
+/* Finds the AES-256 secret keys matching `uri` (type=secret-key, object=,
+ * id=) on the one token the URI matches (several: LITHSM_R_AMBIGUOUS, so
+ * the PIN goes to one token only), logged in first.  Several keys are
+ * LITHSM_R_AMBIGUOUS too.  On success *keys is an array of *nkeys
+ * references (none or one), freed with lithsm_keys_free. */
+int lithsm_find_secret_keys(lithsm_provctx *pc, lithsm_module *mod,
+                            P11KitUri *uri, const lithsm_pin *pin,
+                            lithsm_key ***keys, size_t *nkeys);
+
+/* AES-256-GCM with a secret key (lithsm_provider.h, LITHSM_AES_GCM_NAME):
+ * out gets IV || ciphertext || tag, *outlen = inlen + 28 (out must have
+ * room for that); decrypt takes that form and gives the plaintext (out
+ * needs inlen bytes; *outlen = inlen - 28).  A tag that does not verify is
+ * LITHSM_R_DECRYPT. */
+int lithsm_secret_encrypt(lithsm_key *key, const unsigned char *aad,
+                          size_t aad_len, const unsigned char *in, size_t inlen,
+                          unsigned char *out, size_t *outlen);
+int lithsm_secret_decrypt(lithsm_key *key, const unsigned char *aad,
+                          size_t aad_len, const unsigned char *in, size_t inlen,
+                          unsigned char *out, size_t *outlen);
+
 /* Signs exactly 32 bytes with CKM_ECDSA; rs gets the raw r || s (64 bytes).
  * When the token says a session, the key's handle or the login is gone
  * (CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_DEVICE_REMOVED,
@@ -176,5 +201,7 @@ const char *lithsm_curve_name(int curve);
 extern const OSSL_DISPATCH lithsm_store_functions[];
 extern const OSSL_DISPATCH lithsm_ec_keymgmt_functions[];
 extern const OSSL_DISPATCH lithsm_ecdsa_functions[];
+extern const OSSL_DISPATCH lithsm_aes_keymgmt_functions[];
+extern const OSSL_DISPATCH lithsm_aes_gcm_functions[];
 
 #endif

@@ -10,6 +10,7 @@
  * p11_key.c     key objects made from token objects
  * p11_find.c    key and certificate searches
  * p11_sign.c    CKM_ECDSA signing
+ * p11_secret.c  AES-256 secret key objects and CKM_AES_GCM
  * p11_keygen.c  key pair generation with the wallet template
  *
  * The ownership rules (reference/libp11-0.4.12.md):
@@ -147,6 +148,48 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
  * logins (none on a PIN pad). */
 int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
                              const lithsm_pin *src, const CK_TOKEN_INFO *ti);
+
+/* ----------------------------------------------------------- p11_secret.c */
+
+/* Adds the AES secret key of handle h (slot `slot`, session s) to l, or
+ * skips it (returns 1, nothing added) unless it is 32 bytes long and may
+ * both encrypt and decrypt. */
+int lithsm_secret_list_add(lithsm_provctx *pc, lithsm_module *mod,
+                           CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                           CK_OBJECT_HANDLE h, lithsm_key_list *l);
+
+/* Reads one attribute into buf; *len gets its length.  Fails when the
+ * attribute is absent, sensitive or larger than the buffer. */
+int lithsm_get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+                    CK_ATTRIBUTE_TYPE type, void *buf, size_t size,
+                    size_t *len);
+
+/* 1 when a CK_BBOOL attribute is present and CK_TRUE (absent: 0). */
+int lithsm_attr_true(lithsm_module *mod, CK_SESSION_HANDLE s,
+                     CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE type);
+
+/* A new key object for handle h of class cls (slot `slot`, session s):
+ * its label read, one reference, holding one on the module; the caller
+ * fills in what its kind needs.  NULL (raised) when out of memory. */
+lithsm_key *lithsm_key_new(lithsm_provctx *pc, lithsm_module *mod,
+                           CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                           CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls);
+
+/* Finds the key's object again (by class, key type, CKA_ID and, for EC
+ * keys, the curve; an AES key without CKA_ID by its label) after a
+ * re-initialisation, or always when `force` (the token said the handle is
+ * gone; not found then is LITHSM_R_TOKEN_NOT_FOUND).  Exactly one must
+ * match.  0 (raised) on failure. */
+int lithsm_key_refresh(lithsm_key *key, CK_SESSION_HANDLE s, int force);
+
+/* A session on the key's slot in which key->handle is valid: the module
+ * initialised again after a fork and the object found again if need be.
+ * Put back with lithsm_session_put.  0 (raised) on failure. */
+int lithsm_key_session(lithsm_key *key, CK_SESSION_HANDLE *s);
+
+/* Adds key to l (its reference moves to l). */
+int lithsm_key_list_push(lithsm_provctx *pc, lithsm_key_list *l,
+                         lithsm_key *key);
 
 /* ------------------------------------------------------------- p11_find.c */
 

@@ -412,6 +412,82 @@ int lithsm_find_keys(lithsm_provctx *pc, lithsm_module *mod, P11KitUri *uri,
 }
 
 /* ------------------------------------------------------------------------
+ * AES secret keys: private objects, so the one token the URI matches is
+ * logged in to before the search (the PIN never goes to another token).
+ */
+
+static int search_secret(lithsm_provctx *pc, lithsm_module *mod,
+                         CK_SESSION_HANDLE s, CK_SLOT_ID slot, P11KitUri *uri,
+                         void *arg)
+{
+    lithsm_key_list *l = arg;
+    CK_OBJECT_HANDLE *found;
+    CK_ULONG nfound, i;
+    int ok = 1;
+
+    if (!find_objects(pc, mod, s, uri, CKO_SECRET_KEY, CKA_KEY_TYPE, CKK_AES,
+                      &found, &nfound))
+        return 0;
+    for (i = 0; i < nfound && ok; i++)
+        ok = lithsm_secret_list_add(pc, mod, s, slot, found[i], l);
+    free(found);
+    return ok;
+}
+
+int lithsm_find_secret_keys(lithsm_provctx *pc, lithsm_module *mod,
+                            P11KitUri *uri, const lithsm_pin *pin,
+                            lithsm_key ***keys, size_t *nkeys)
+{
+    lithsm_key_list l = { NULL, 0, 0, 0 };
+    CK_TOKEN_INFO ti, one;
+    CK_OBJECT_CLASS cls;
+    unsigned int i, slot = 0, ntokens = 0;
+    int start, ok;
+
+    *keys = NULL;
+    *nkeys = 0;
+    start = uri_search_start(pc, mod, uri, &cls);
+    if (start != URI_SEARCH)
+        return start == URI_NO_MATCH; /* nothing found, or an error */
+    if (cls != CKO_SECRET_KEY)
+        return 1;
+    for (i = 0; i < mod->nslots; i++)
+        if (lithsm_slot_matches(mod, &mod->ss[i], uri, &ti)) {
+            if (ntokens++ == 0) {
+                slot = i;
+                one = ti;
+            }
+        }
+    if (ntokens == 0) {
+        raise_no_token(pc, mod);
+        return 0;
+    }
+    if (ntokens > 1) {
+        LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
+                     "%u tokens match the URI of a secret key: add token= to "
+                     "name the one to log in to",
+                     ntokens);
+        return 0;
+    }
+    ok = search_slot(pc, mod, &mod->ss[slot], &one, uri, pin, 1, 0,
+                     search_secret, &l, &l.n);
+    if (ok && l.n > 1) {
+        LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
+                     "the URI matches %zu AES keys on the token: add object= "
+                     "or id= to name one",
+                     l.n);
+        ok = 0;
+    }
+    if (!ok) {
+        lithsm_keys_free(l.keys, l.n);
+        return 0;
+    }
+    *keys = l.keys;
+    *nkeys = l.n;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
  * Certificates: CKO_CERTIFICATE objects of type X.509, read as DER.  They
  * are usually public objects, found without logging in.
  */

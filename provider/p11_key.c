@@ -40,9 +40,8 @@ void lithsm_keys_free(lithsm_key **keys, size_t nkeys)
     free(keys);
 }
 
-/* Reads one attribute into buf; *len gets its length.  Fails when the
- * attribute is absent, sensitive or larger than the buffer. */
-static int get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+/* p11.h */
+int lithsm_get_attr(lithsm_module *mod, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                     CK_ATTRIBUTE_TYPE type, void *buf, size_t size, size_t *len)
 {
     CK_ATTRIBUTE a;
@@ -111,20 +110,20 @@ static int find_public_point(lithsm_module *mod, CK_SESSION_HANDLE s,
         n = 0;
     (void)mod->fl->C_FindObjectsFinal(s);
     for (i = 0; i < n && !ok; i++)
-        if (get_attr(mod, s, h[i], CKA_EC_POINT, point, sizeof(point),
-                     &point_len))
+        if (lithsm_get_attr(mod, s, h[i], CKA_EC_POINT, point, sizeof(point),
+                            &point_len))
             ok = parse_point(out, point, point_len, curve);
     return ok;
 }
 
-/* CKA_ALWAYS_AUTHENTICATE of a private key (absent: FALSE). */
-static int key_always_authenticate(lithsm_module *mod, CK_SESSION_HANDLE s,
-                                   CK_OBJECT_HANDLE h)
+/* p11.h */
+int lithsm_attr_true(lithsm_module *mod, CK_SESSION_HANDLE s,
+                     CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE type)
 {
     CK_BBOOL b = CK_FALSE;
     size_t len = 0;
 
-    return get_attr(mod, s, h, CKA_ALWAYS_AUTHENTICATE, &b, sizeof(b), &len) &&
+    return lithsm_get_attr(mod, s, h, type, &b, sizeof(b), &len) &&
            len == sizeof(b) && b == CK_TRUE;
 }
 
@@ -160,7 +159,110 @@ int lithsm_key_keep_auth_pin(lithsm_provctx *pc, lithsm_key *key,
     return ok;
 }
 
-static int list_add(lithsm_provctx *pc, lithsm_key_list *l, lithsm_key *key)
+/* p11.h */
+int lithsm_key_refresh(lithsm_key *key, CK_SESSION_HANDLE s, int force)
+{
+    lithsm_module *mod = key->mod;
+    int secret = key->class == CKO_SECRET_KEY;
+    CK_KEY_TYPE kt = secret ? CKK_AES : CKK_EC;
+    CK_ATTRIBUTE tmpl[4];
+    CK_OBJECT_HANDLE h[2];
+    CK_ULONG n = 0, nt = 2;
+    unsigned int gen = __atomic_load_n(&mod->generation, __ATOMIC_ACQUIRE);
+    CK_RV rv;
+
+    if (!force && __atomic_load_n(&key->generation, __ATOMIC_ACQUIRE) == gen)
+        return 1;
+    tmpl[0].type = CKA_CLASS, tmpl[0].pValue = &key->class;
+    tmpl[0].ulValueLen = sizeof(key->class);
+    tmpl[1].type = CKA_KEY_TYPE, tmpl[1].pValue = &kt;
+    tmpl[1].ulValueLen = sizeof(kt);
+    if (key->id_len > 0) {
+        tmpl[nt].type = CKA_ID, tmpl[nt].pValue = key->id;
+        tmpl[nt++].ulValueLen = key->id_len;
+    } else if (secret) {
+        tmpl[nt].type = CKA_LABEL, tmpl[nt].pValue = key->label;
+        tmpl[nt++].ulValueLen = strlen(key->label);
+    } else {
+        LITHSM_RAISE(key->pc, LITHSM_R_OBJECT_NOT_FOUND,
+                     "key \"%s\": no CKA_ID to find it again", key->label);
+        return 0;
+    }
+    if (!secret) {
+        tmpl[nt].type = CKA_EC_PARAMS, tmpl[nt].pValue = key->params;
+        tmpl[nt++].ulValueLen = key->params_len;
+    }
+    rv = mod->fl->C_FindObjectsInit(s, tmpl, nt);
+    if (rv == CKR_OK) {
+        rv = mod->fl->C_FindObjects(s, h, 2, &n);
+        (void)mod->fl->C_FindObjectsFinal(s);
+    }
+    if (rv != CKR_OK || n != 1) {
+        /* A key that was used before and is gone now: its token is. */
+        LITHSM_RAISE(key->pc,
+                     force ? LITHSM_R_TOKEN_NOT_FOUND
+                           : LITHSM_R_OBJECT_NOT_FOUND,
+                     "key \"%s\": not found again on its token (%s, %lu "
+                     "matches)",
+                     key->label, lithsm_ckr_name(rv), (unsigned long)n);
+        return 0;
+    }
+    /* Racing threads store the same handle: a plain store is enough. */
+    __atomic_store_n(&key->handle, h[0], __ATOMIC_RELAXED);
+    __atomic_store_n(&key->generation, gen, __ATOMIC_RELEASE);
+    return 1;
+}
+
+/* p11.h */
+int lithsm_key_session(lithsm_key *key, CK_SESSION_HANDLE *s)
+{
+    lithsm_module *mod = key->mod;
+    CK_RV rv;
+
+    if (!lithsm_module_check_fork(key->pc, mod))
+        return 0;
+    rv = lithsm_session_get(mod, key->slot_id, s);
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(key->pc, LITHSM_R_PKCS11, "C_OpenSession: %s (0x%lx)",
+                     lithsm_ckr_name(rv), (unsigned long)rv);
+        return 0;
+    }
+    if (!lithsm_key_refresh(key, *s, 0)) {
+        lithsm_session_put(mod, key->slot_id, *s, CKR_OK);
+        return 0;
+    }
+    return 1;
+}
+
+/* p11.h */
+lithsm_key *lithsm_key_new(lithsm_provctx *pc, lithsm_module *mod,
+                           CK_SESSION_HANDLE s, CK_SLOT_ID slot,
+                           CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls)
+{
+    lithsm_key *key = calloc(1, sizeof(*key));
+    size_t label_len = 0;
+
+    if (key == NULL) {
+        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+        return NULL;
+    }
+    if (lithsm_get_attr(mod, s, h, CKA_LABEL, key->label,
+                        sizeof(key->label) - 1, &label_len))
+        key->label[label_len] = '\0';
+    key->magic = LITHSM_KEY_MAGIC;
+    key->refs = 1;
+    key->pc = pc;
+    key->slot_id = slot;
+    key->class = cls;
+    key->handle = h;
+    key->generation = mod->generation;
+    key->mod = lithsm_module_ref(mod); /* the key keeps the module loaded */
+    return key;
+}
+
+/* p11.h */
+int lithsm_key_list_push(lithsm_provctx *pc, lithsm_key_list *l,
+                         lithsm_key *key)
 {
     lithsm_key **k;
 
@@ -185,48 +287,35 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
                         lithsm_key_list *l)
 {
     unsigned char params[128], id[256], point[160];
-    size_t params_len, id_len = 0, point_len, label_len = 0;
+    size_t params_len, id_len = 0, point_len;
     lithsm_key *key;
     int curve, ok;
 
-    if (!get_attr(mod, s, h, CKA_EC_PARAMS, params, sizeof(params),
-                  &params_len) ||
+    if (!lithsm_get_attr(mod, s, h, CKA_EC_PARAMS, params, sizeof(params),
+                         &params_len) ||
         (curve = lithsm_curve_from_params(params, params_len)) == 0) {
         l->skipped++;
         return 1;
     }
-    key = calloc(1, sizeof(*key));
-    if (key == NULL) {
-        LITHSM_RAISE(pc, LITHSM_R_MALLOC, "out of memory");
+    if ((key = lithsm_key_new(pc, mod, s, slot, h, cls)) == NULL)
         return 0;
-    }
-    if (get_attr(mod, s, h, CKA_LABEL, key->label, sizeof(key->label) - 1,
-                 &label_len))
-        key->label[label_len] = '\0';
-    if (!get_attr(mod, s, h, CKA_ID, id, sizeof(id), &id_len))
+    if (!lithsm_get_attr(mod, s, h, CKA_ID, id, sizeof(id), &id_len))
         id_len = 0;
     if (cls == CKO_PUBLIC_KEY)
-        ok = get_attr(mod, s, h, CKA_EC_POINT, point, sizeof(point),
-                      &point_len) &&
+        ok = lithsm_get_attr(mod, s, h, CKA_EC_POINT, point, sizeof(point),
+                             &point_len) &&
              parse_point(key->pub, point, point_len, curve);
     else
         ok = id_len > 0 && find_public_point(mod, s, id, id_len, params,
                                              params_len, curve, key->pub);
     if (!ok) {
-        free(key);
+        lithsm_key_unref(key);
         l->skipped++;
         return 1;
     }
     if (cls == CKO_PRIVATE_KEY)
-        key->always_auth = key_always_authenticate(mod, s, h);
-    key->magic = LITHSM_KEY_MAGIC;
-    key->refs = 1;
-    key->pc = pc;
-    key->slot_id = slot;
-    key->class = cls;
-    key->handle = h;
+        key->always_auth = lithsm_attr_true(mod, s, h, CKA_ALWAYS_AUTHENTICATE);
     key->curve = curve;
-    key->generation = mod->generation;
     /* An ID too long to keep only means no lookup again after a fork. */
     if (id_len <= sizeof(key->id)) {
         memcpy(key->id, id, id_len);
@@ -234,8 +323,7 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
     }
     memcpy(key->params, params, params_len);
     key->params_len = params_len;
-    key->mod = lithsm_module_ref(mod); /* the key keeps the module loaded */
-    if (!list_add(pc, l, key)) {
+    if (!lithsm_key_list_push(pc, l, key)) {
         lithsm_key_unref(key);
         return 0;
     }

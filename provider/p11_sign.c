@@ -7,55 +7,6 @@
 
 #include "p11.h"
 
-/* After a re-initialisation (or, when `force`, after the token said the
- * handle is gone), finds the key's object again by class, key type,
- * CKA_ID and curve; exactly one must match. */
-static int key_refresh(lithsm_key *key, CK_SESSION_HANDLE s, int force)
-{
-    lithsm_module *mod = key->mod;
-    CK_KEY_TYPE kt = CKK_EC;
-    CK_ATTRIBUTE tmpl[4];
-    CK_OBJECT_HANDLE h[2];
-    CK_ULONG n = 0;
-    unsigned int gen = __atomic_load_n(&mod->generation, __ATOMIC_ACQUIRE);
-    CK_RV rv;
-
-    if (!force && __atomic_load_n(&key->generation, __ATOMIC_ACQUIRE) == gen)
-        return 1;
-    if (key->id_len == 0) {
-        LITHSM_RAISE(key->pc, LITHSM_R_OBJECT_NOT_FOUND,
-                     "key \"%s\": no CKA_ID to find it again", key->label);
-        return 0;
-    }
-    tmpl[0].type = CKA_CLASS, tmpl[0].pValue = &key->class;
-    tmpl[0].ulValueLen = sizeof(key->class);
-    tmpl[1].type = CKA_KEY_TYPE, tmpl[1].pValue = &kt;
-    tmpl[1].ulValueLen = sizeof(kt);
-    tmpl[2].type = CKA_ID, tmpl[2].pValue = key->id;
-    tmpl[2].ulValueLen = key->id_len;
-    tmpl[3].type = CKA_EC_PARAMS, tmpl[3].pValue = key->params;
-    tmpl[3].ulValueLen = key->params_len;
-    rv = mod->fl->C_FindObjectsInit(s, tmpl, 4);
-    if (rv == CKR_OK) {
-        rv = mod->fl->C_FindObjects(s, h, 2, &n);
-        (void)mod->fl->C_FindObjectsFinal(s);
-    }
-    if (rv != CKR_OK || n != 1) {
-        /* A key that signed before and is gone now: its token is. */
-        LITHSM_RAISE(key->pc,
-                     force ? LITHSM_R_TOKEN_NOT_FOUND
-                           : LITHSM_R_OBJECT_NOT_FOUND,
-                     "key \"%s\": not found again on its token (%s, %lu "
-                     "matches)",
-                     key->label, lithsm_ckr_name(rv), (unsigned long)n);
-        return 0;
-    }
-    /* Racing threads store the same handle: a plain store is enough. */
-    __atomic_store_n(&key->handle, h[0], __ATOMIC_RELAXED);
-    __atomic_store_n(&key->generation, gen, __ATOMIC_RELEASE);
-    return 1;
-}
-
 /* Does rv say that a session, the key's handle or the login is gone (the
  * token was removed, reset or logged out), so that new sessions, the key
  * found again and a login may help? */
@@ -126,7 +77,7 @@ static CK_RV sign_once(lithsm_key *key, const unsigned char *tbs,
     rv = lithsm_session_get(mod, key->slot_id, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!key_refresh(key, s, force)) {
+    if (!lithsm_key_refresh(key, s, force)) {
         lithsm_session_put(mod, key->slot_id, s, CKR_OK);
         *raised = 1;
         return CKR_OK;
@@ -241,7 +192,7 @@ static CK_RV probe_once(lithsm_key *key, int force, const char **call,
         lithsm_session_put(mod, key->slot_id, s, rv);
         return rv;
     }
-    if (!key_refresh(key, s, force)) {
+    if (!lithsm_key_refresh(key, s, force)) {
         lithsm_session_put(mod, key->slot_id, s, CKR_OK);
         *raised = 1;
         return CKR_OK;

@@ -3,7 +3,9 @@
  *
  * The provider exposes EC keys (secp256k1, P-256) held in a PKCS#11 token:
  * an OSSL_STORE loader for pkcs11: URIs (RFC 7512), an EC key manager and
- * ECDSA signatures computed by the token with CKM_ECDSA.
+ * ECDSA signatures computed by the token with CKM_ECDSA; and AES-256 keys
+ * of the token (type=secret-key) with AES-256-GCM computed by the token
+ * (LITHSM-AES-GCM, lithsm_provider.h).
  *
  * Configuration (openssl.cnf provider section, all optional):
  *
@@ -100,6 +102,7 @@ static const OSSL_ITEM reason_strings[] = {
     { LITHSM_R_TOKEN_NOT_FOUND, "token not found" },
     { LITHSM_R_TOKEN_BUSY, "token busy" },
     { LITHSM_R_AMBIGUOUS, "URI matches several keys or tokens" },
+    { LITHSM_R_DECRYPT, "data does not decrypt" },
     { LITHSM_R_OBJECT_NOT_FOUND, "object not found" },
     { LITHSM_R_PIN_SOURCE, "cannot read the PIN" },
     { LITHSM_R_PIN_INCORRECT, "PIN incorrect" },
@@ -121,12 +124,20 @@ static const OSSL_ITEM *lithsm_reason_strings(void *provctx)
 static const OSSL_ALGORITHM keymgmt_algs[] = {
     { "EC:id-ecPublicKey:1.2.840.10045.2.1", LITHSM_PROVIDER_PROPQ,
       lithsm_ec_keymgmt_functions, "EC keys held in a PKCS#11 token" },
+    { LITHSM_AES_GCM_NAME, LITHSM_PROVIDER_PROPQ, lithsm_aes_keymgmt_functions,
+      "AES-256 keys held in a PKCS#11 token" },
     { NULL, NULL, NULL, NULL }
 };
 
 static const OSSL_ALGORITHM signature_algs[] = {
     { "ECDSA", LITHSM_PROVIDER_PROPQ, lithsm_ecdsa_functions,
       "ECDSA computed by a PKCS#11 token (CKM_ECDSA)" },
+    { NULL, NULL, NULL, NULL }
+};
+
+static const OSSL_ALGORITHM asym_cipher_algs[] = {
+    { LITHSM_AES_GCM_NAME, LITHSM_PROVIDER_PROPQ, lithsm_aes_gcm_functions,
+      "AES-256-GCM computed by a PKCS#11 token (CKM_AES_GCM)" },
     { NULL, NULL, NULL, NULL }
 };
 
@@ -144,6 +155,8 @@ static const OSSL_ALGORITHM *lithsm_query(void *provctx, int operation_id,
         return keymgmt_algs;
     case OSSL_OP_SIGNATURE:
         return signature_algs;
+    case OSSL_OP_ASYM_CIPHER:
+        return asym_cipher_algs;
     case OSSL_OP_STORE:
         return store_algs;
     }

@@ -7,7 +7,9 @@
  * pin-source from the query.  An attribute p11-kit does not know matches
  * nothing.  Keys go to the key manager by reference, one per load call;
  * then X.509 certificates, as DER for the default provider's decoder (a
- * URI without type= gives both, like OpenSSL's file: store).
+ * URI without type= gives both, like OpenSSL's file: store).  AES-256
+ * secret keys are looked for only when the URI says type=secret-key; they
+ * go to the LITHSM-AES-GCM key manager by reference (aes_gcm.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +173,8 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     if (!asked_keys && !asked_certs)
         return 1; /* parameters, CRLs: none here */
     /* What the URI's type= allows (another class finds nothing). */
-    want_keys =
-        asked_keys && (any || cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY);
+    want_keys = asked_keys && (any || cls == CKO_PRIVATE_KEY ||
+                               cls == CKO_PUBLIC_KEY || cls == CKO_SECRET_KEY);
     want_certs = asked_certs && (any || cls == CKO_CERTIFICATE);
     if (want_keys || want_certs) {
         ctx->mod = lithsm_module_get(ctx->pc, ctx->module_path);
@@ -186,7 +188,11 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
         ok = 1;
         ERR_set_mark();
         /* Each key also holds its own reference to the module. */
-        if (want_keys)
+        if (want_keys && cls == CKO_SECRET_KEY)
+            ok = !want_private ||
+                 lithsm_find_secret_keys(ctx->pc, ctx->mod, ctx->uri, &pin,
+                                         &ctx->keys, &ctx->nkeys);
+        else if (want_keys)
             ok = lithsm_find_keys(ctx->pc, ctx->mod, ctx->uri, &pin,
                                   want_private, want_public, &ctx->keys,
                                   &ctx->nkeys);
@@ -210,10 +216,11 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     if (ok && want_certs && ctx->subject != NULL)
         filter_subject(ctx);
     if (ok && ctx->nkeys == 0 && ctx->ncerts == 0) {
-        what = !asked_certs ? "EC key (secp256k1 or P-256)"
-               : asked_keys ? "EC key (secp256k1 or P-256) or X.509 "
-                              "certificate"
-                            : "X.509 certificate";
+        what = cls == CKO_SECRET_KEY ? "AES-256 key"
+               : !asked_certs        ? "EC key (secp256k1 or P-256)"
+               : asked_keys          ? "EC key (secp256k1 or P-256) or X.509 "
+                                       "certificate"
+                                     : "X.509 certificate";
         a = p11_kit_uri_get_attribute(ctx->uri, CKA_LABEL);
         if (a != NULL && a->ulValueLen < 64)
             LITHSM_RAISE(ctx->pc, LITHSM_R_OBJECT_NOT_FOUND,
@@ -258,7 +265,7 @@ static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
     store_ctx *ctx = loaderctx;
     OSSL_PARAM params[4];
     int type = OSSL_OBJECT_PKEY;
-    char data_type[] = "EC";
+    char ec[] = "EC", aes[] = LITHSM_AES_GCM_NAME;
     lithsm_key *key;
 
     if (!ctx->searched && !store_search(ctx, pw_cb, pw_cbarg))
@@ -270,8 +277,9 @@ static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
     }
     key = ctx->keys[ctx->next++];
     params[0] = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &type);
-    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE,
-                                                 data_type, 0);
+    params[1] = OSSL_PARAM_construct_utf8_string(
+        OSSL_OBJECT_PARAM_DATA_TYPE, key->class == CKO_SECRET_KEY ? aes : ec,
+        0);
     /* The key manager's load takes its own reference. */
     params[2] = OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_REFERENCE,
                                                   &key, sizeof(key));
