@@ -72,9 +72,10 @@ EOF
 
 # serve_start CONFIG: starts lithsm serve in the background; sets URL and
 # SERVER_PID (URL empty when it did not start; its log is $T/serve.log).
+# LITHSM_SERVE names another lithsm-serve program to run.
 serve_start() {
     : >"$T/start.json"
-    "$top_builddir/tools/lithsm-serve" --config "$1" >"$T/start.json" \
+    "${LITHSM_SERVE:-$top_builddir/tools/lithsm-serve}" --config "$1" >"$T/start.json" \
         2>>"$T/serve.log" &
     SERVER_PID=$!
     i=0
