@@ -53,7 +53,8 @@ session_node_urls = *
 EOF
 
 # raw_c_sign: raw C_Sign/s at 1 and 2 threads on the token key (the
-# "digest" rows of bench_pkcs11) into RAW1 and RAW2.
+# "digest" rows of bench_pkcs11) into RAW1 and RAW2, and lithsm's own
+# in-process rate at 2 threads (provider + recovery) into OWN2.
 raw_c_sign() {
     LITHSM_BENCH_URI="$URI?pin-source=file:$T/pin" \
         LITHSM_BENCH_MODULE=$MODULE LITHSM_BENCH_TOKEN=$TOKEN \
@@ -63,6 +64,7 @@ raw_c_sign() {
         bail "bench_pkcs11 failed: $(tail -n 2 "$T/raw.txt")"
     RAW1=$(awk '$1 == "digest" && $2 == 1 { print $3 }' "$T/raw.txt")
     RAW2=$(awk '$1 == "digest" && $2 == 2 { print $3 }' "$T/raw.txt")
+    OWN2=$(awk '$1 == "digest" && $2 == 2 { print $4 }' "$T/raw.txt")
 }
 
 # row NAME CLIENTS BODY: SECS seconds of load on $ROUTE; prints a line and
@@ -90,7 +92,7 @@ echo "serve: sign/message with a SoftHSM2 token key, $SECS s per row"
 raw_c_sign
 raw1_before=$RAW1 raw2_before=$RAW2
 echo "  raw C_Sign (bench_pkcs11, before): $RAW1/s at 1 thread," \
-    "$RAW2/s at 2 threads"
+    "$RAW2/s at 2 threads; lithsm in-process $OWN2/s at 2 threads"
 printf '{"key":"wallet","message":"bench @ID@"}' >"$T/msg.json"
 ROUTE=/v1/sign/message
 for where in disk tmpfs; do
@@ -107,7 +109,7 @@ for where in disk tmpfs; do
 done
 raw_c_sign
 echo "  raw C_Sign (bench_pkcs11, after): $RAW1/s at 1 thread," \
-    "$RAW2/s at 2 threads"
+    "$RAW2/s at 2 threads; lithsm in-process $OWN2/s at 2 threads"
 raw2=$(awk -v a="$raw2_before" -v b="$RAW2" 'BEGIN { print (a + b) / 2 }')
 raw1=$(awk -v a="$raw1_before" -v b="$RAW1" 'BEGIN { print (a + b) / 2 }')
 TMPDIR=$SHM "$top_builddir/tests/bench-audit" >"$T/audit.txt" 2>&1
