@@ -115,8 +115,11 @@ static int serve_member(serve_config *cfg, const char *dir, const char *name,
     }
     if (strcmp(name, "listen") == 0)
         return parse_listen(cfg, v, err, err_len);
-    if (strcmp(name, "module") == 0 || strcmp(name, "pin_source") == 0) {
-        slot = name[0] == 'm' ? &cfg->module : &cfg->pin_source;
+    if (strcmp(name, "module") == 0 || strcmp(name, "pin_source") == 0 ||
+        strcmp(name, "store_wrap_key") == 0) {
+        slot = name[0] == 'm'   ? &cfg->module
+               : name[0] == 'p' ? &cfg->pin_source
+                                : &cfg->store_wrap_key;
         free(*slot);
         if ((*slot = strdup(v)) == NULL)
             goto oom;
@@ -525,6 +528,7 @@ void serve_config_free(serve_config *cfg)
     free(cfg->module);
     free(cfg->pin_source);
     free(cfg->store);
+    free(cfg->store_wrap_key);
     memset(cfg, 0, sizeof(*cfg));
 }
 

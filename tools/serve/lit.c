@@ -99,15 +99,12 @@ void lit_bad(serve_outcome *o, const char *reason)
     lit_fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", reason);
 }
 
-/* A failed library call after the policy allowed: 503 when a token or
- * the network is not available now, 400 for what the input made it
- * refuse, else 500; nothing was given out. */
-void lit_lib_failed(serve_outcome *o, lithsm_err err, int unavailable,
-                    const char *what)
+/* A failed call after the policy allowed, with its reason: 503 when a
+ * token or the network is not available now, 400 for what the input made
+ * the library refuse, else 500; nothing was given out. */
+void lit_failed(serve_outcome *o, lithsm_err err, int unavailable,
+                const char *reason)
 {
-    char reason[LIT_REASON_MAX];
-
-    snprintf(reason, sizeof(reason), "%s: %s", what, lithsm_last_error());
     if (unavailable || err == LITHSM_ERR_NETWORK) {
         lit_fail(o, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", reason);
     } else if (err == LITHSM_ERR_INVALID_ARG || err == LITHSM_ERR_PARSE ||
@@ -119,6 +116,15 @@ void lit_lib_failed(serve_outcome *o, lithsm_err err, int unavailable,
     }
     o->decision = "failed";
     serve_log("error", "a Lit route failed", "error", reason);
+}
+
+void lit_lib_failed(serve_outcome *o, lithsm_err err, int unavailable,
+                    const char *what)
+{
+    char reason[LIT_REASON_MAX];
+
+    snprintf(reason, sizeof(reason), "%s: %s", what, lithsm_last_error());
+    lit_failed(o, err, unavailable, reason);
 }
 
 /* "0x" + 64 hex digits (a blockhash). */
@@ -310,15 +316,30 @@ static unsigned delegation_check(serve *s, delegation_req *r, json_object *body,
     return MHD_HTTP_BAD_REQUEST;
 }
 
-/* Signs under the owner key's lock; the record gets the SIWE's EIP-191
- * hash and the signature. */
+/* serve_sign_fn of a delegation. */
+typedef struct delegation_call {
+    const lithsm_delegation_params *p;
+    char *authsig;
+    lithsm_err err;
+} delegation_call;
+
+static lithsm_err delegation_sign(void *arg, lithsm_signer *signer)
+{
+    delegation_call *dc = arg;
+
+    dc->err = lithsm_delegation_authsig(&dc->authsig, NULL, signer, dc->p);
+    return dc->err;
+}
+
+/* Signs with the owner key (serve_key_sign: its lock, a token outage);
+ * the record gets the SIWE's EIP-191 hash and the signature. */
 static void delegation_run(delegation_req *r, serve_signed *sig,
                            serve_outcome *o)
 {
     lithsm_delegation_params p;
-    char *authsig = NULL;
-    lithsm_err err;
-    int unavailable = 0, ok;
+    delegation_call dc = { &p, NULL, LITHSM_ERR_PKCS11 };
+    char reason[LIT_REASON_MAX], *authsig;
+    int status, ok;
 
     memset(&p, 0, sizeof(p));
     p.capacity_token_id = lit_str(r->m[DG_TOKEN]);
@@ -330,15 +351,13 @@ static void delegation_run(delegation_req *r, serve_signed *sig,
     p.domain = lit_str(r->m[DG_DOMAIN]);
     p.statement = lit_str(r->m[DG_STATEMENT]);
     p.expiration = lit_str(r->m[DG_EXPIRATION]);
-    pthread_mutex_lock(&r->owner->lock);
-    err = lithsm_delegation_authsig(&authsig, NULL, r->owner->signer, &p);
-    if (err != LITHSM_OK)
-        unavailable = lithsm_last_error_token_unavailable();
-    pthread_mutex_unlock(&r->owner->lock);
-    if (err != LITHSM_OK) {
-        lit_lib_failed(o, err, unavailable, "cannot make the delegation");
+    status =
+        serve_key_sign(r->owner, delegation_sign, &dc, reason, sizeof(reason));
+    if (status != 0) {
+        lit_failed(o, dc.err, status == MHD_HTTP_SERVICE_UNAVAILABLE, reason);
         return;
     }
+    authsig = dc.authsig;
     ok = lit_note_authsig(sig, authsig) == 0 &&
          (o->answer = lit_raw_answer(authsig)) != NULL;
     lithsm_free(authsig);

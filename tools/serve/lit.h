@@ -46,6 +46,8 @@ void lit_bad(serve_outcome *o, const char *reason);
 /* A failed library call after the policy allowed: 503 when a token or
  * the network is not available now (`unavailable`), 400 for what the
  * input made it refuse, else 500; logged, and nothing was given out. */
+void lit_failed(serve_outcome *o, lithsm_err err, int unavailable,
+                const char *reason);
 void lit_lib_failed(serve_outcome *o, lithsm_err err, int unavailable,
                     const char *what);
 

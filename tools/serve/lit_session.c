@@ -41,16 +41,49 @@ static lithsm_err network_connect(serve_network *n)
     return lithsm_client_connect(&n->client, &p);
 }
 
+/* The session store: the folder, its entries sealed by the token's AES
+ * key when store_wrap_key names one (lithsm_store_wrapped_new). */
+static int open_store(const cli_command *cmd, serve *s)
+{
+    lithsm_store *files = NULL;
+    lithsm_token_opts opts;
+    char shown[256];
+
+    if (s->cfg.store == NULL)
+        return 0;
+    if (lithsm_store_file_new(&files, s->cfg.store) != LITHSM_OK) {
+        cli_error(cmd, "serve/store: %s", lithsm_last_error());
+        return -1;
+    }
+    if (s->cfg.store_wrap_key == NULL) {
+        serve_log("warning",
+                  "serve/store: no store_wrap_key: session "
+                  "secrets are kept in plaintext files",
+                  "store", s->cfg.store);
+        s->store = files;
+        return 0;
+    }
+    memset(&opts, 0, sizeof(opts));
+    opts.module = s->cfg.module;
+    opts.pin_source = s->cfg.pin_source;
+    if (lithsm_store_wrapped_new(&s->store, files, s->cfg.store_wrap_key,
+                                 &opts) != LITHSM_OK) {
+        cli_redact_uri(shown, sizeof(shown), s->cfg.store_wrap_key);
+        cli_error(cmd, "serve/store_wrap_key: cannot use '%s': %s", shown,
+                  lithsm_last_error());
+        lithsm_store_free(files);
+        return -1;
+    }
+    return 0;
+}
+
 int serve_lit_open(const cli_command *cmd, serve *s)
 {
     size_t i;
     lithsm_err err;
 
-    if (s->cfg.store != NULL &&
-        lithsm_store_file_new(&s->store, s->cfg.store) != LITHSM_OK) {
-        cli_error(cmd, "serve/store: %s", lithsm_last_error());
+    if (open_store(cmd, s) != 0)
         return -1;
-    }
     for (i = 0; i < s->cfg.n_networks; i++) {
         serve_network *n = &s->cfg.networks[i];
 
@@ -371,29 +404,45 @@ static unsigned session_check(serve *s, session_req *r, json_object *body,
     return 0;
 }
 
-/* The wallet, for the flow's auth callback: its key's lock is held for
- * the signature only; what it signed goes to the audit record. */
+/* The wallet, for the flow's auth callback: signs through
+ * serve_key_sign (the key's lock for the signature only, a token
+ * outage); what it signed goes to the audit record. */
 typedef struct wallet_call {
     serve_key *key;
     serve_signed *sig;
     int made, unavailable;
+    const lithsm_session_siwe_params *params;
+    char *authsig;
+    lithsm_err err; /* the signature's, when it failed */
 } wallet_call;
+
+static lithsm_err wallet_sign_with(void *arg, lithsm_signer *signer)
+{
+    wallet_call *wc = arg;
+
+    wc->err = lithsm_wallet_authsig(&wc->authsig, signer, wc->params);
+    return wc->err;
+}
 
 static lithsm_err wallet_sign(char **authsig_json_out,
                               const lithsm_session_siwe_params *params,
                               void *arg)
 {
     wallet_call *wc = arg;
-    char *authsig = NULL;
-    lithsm_err err;
+    char reason[LIT_REASON_MAX], *authsig;
+    lithsm_err err = LITHSM_OK;
+    int status;
 
-    pthread_mutex_lock(&wc->key->lock);
-    err = lithsm_wallet_authsig(&authsig, wc->key->signer, params);
-    if (err != LITHSM_OK)
-        wc->unavailable = lithsm_last_error_token_unavailable();
-    pthread_mutex_unlock(&wc->key->lock);
-    if (err != LITHSM_OK)
-        return err;
+    wc->params = params;
+    wc->authsig = NULL;
+    wc->err = LITHSM_ERR_PKCS11;
+    status =
+        serve_key_sign(wc->key, wallet_sign_with, wc, reason, sizeof(reason));
+    if (status != 0) {
+        wc->unavailable = status == MHD_HTTP_SERVICE_UNAVAILABLE;
+        return wc->err != LITHSM_OK ? wc->err : LITHSM_ERR_PKCS11;
+    }
+    authsig = wc->authsig;
     *authsig_json_out = strdup(authsig);
     if (*authsig_json_out == NULL || lit_note_authsig(wc->sig, authsig) != 0) {
         free(*authsig_json_out);
@@ -439,7 +488,7 @@ static void session_run(serve *s, session_req *r, serve_signed *sig,
                         serve_outcome *o)
 {
     lithsm_flow_params fp;
-    wallet_call wc = { r->wallet, sig, 0, 0 };
+    wallet_call wc = { r->wallet, sig, 0, 0, NULL, NULL, LITHSM_OK };
     char scope[128], *out = NULL;
     lithsm_err err;
     int ok;
@@ -466,7 +515,12 @@ static void session_run(serve *s, session_req *r, serve_signed *sig,
     fp.store_scope = scope;
     err = lithsm_get_session_sigs(&out, NULL, &fp);
     if (err != LITHSM_OK) {
-        lit_lib_failed(o, err, wc.unavailable, "cannot make the SessionSigs");
+        /* The store's token (store_wrap_key) may be the one away. */
+        lit_lib_failed(o, err,
+                       wc.unavailable ||
+                           (err == LITHSM_ERR_PKCS11 &&
+                            lithsm_last_error_token_unavailable()),
+                       "cannot make the SessionSigs");
         return;
     }
     ok = session_key_of(sig->session_key, out) == 0 &&

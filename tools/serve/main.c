@@ -23,7 +23,6 @@
 /* serve_help.inc: the manual page (doc/cli/lithsm-serve.txt). */
 #include "serve_help.inc"
 
-
 static int serve_run(const cli_command *cmd, int argc, char **argv);
 
 static const cli_command cmd_serve = {
@@ -227,8 +226,10 @@ static int serve_start(const cli_command *cmd, const char *config,
         cli_error(cmd, "%s", err);
         goto done;
     }
-    if (open_policy(cmd, &s) != 0 || serve_keys_open(cmd, &s) != 0 ||
-        open_audit(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
+    /* The store's wrapping key opens before the keys forget the PIN
+     * source (an env: variable). */
+    if (open_policy(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
+        serve_keys_open(cmd, &s) != 0 || open_audit(cmd, &s) != 0 ||
         start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);

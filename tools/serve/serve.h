@@ -3,7 +3,8 @@
  * serve'): config.c (the configuration file), main.c (start, the start
  * line, signals, drain), keys.c (the keys, their tokens' outages),
  * tls.c (mTLS and the caller's identity), respond.c (answers, logs,
- * audit records), routes.c (the routes), lit.c (the Lit routes:
+ * audit records), routes.c (the routes), digest.c and sign.c (what a
+ * signing route signs, and its signature), lit.c (the Lit routes:
  * session-sigs, delegations), metrics.c (GET /metrics), notify.c
  * (systemd's sd_notify), body.c (a signing request's members) and
  * listen.c (the unix socket and its callers' uids).
@@ -80,7 +81,8 @@ typedef struct serve_config {
     unsigned request_timeout_s;
     serve_key *keys;
     size_t n_keys;
-    char *store; /* the session store's folder, or NULL */
+    char *store;          /* the session store's folder, or NULL */
+    char *store_wrap_key; /* the token AES key sealing it, or NULL */
     serve_network *networks;
     size_t n_networks;
 } serve_config;
@@ -139,6 +141,8 @@ typedef struct serve_payload {
 int serve_payload_prepare(serve_payload *p, const char *route,
                           json_object *member, char *reason, size_t reason_len);
 void serve_payload_free(serve_payload *p);
+
+/* ---- sign.c */
 
 /* Signs p with key k and makes the answer the CLI prints for the same
  * work.  Returns 0, or an HTTP status (503 when the token is not
@@ -201,20 +205,20 @@ typedef struct serve_outcome {
     const char *caller;      /* "subject:<DN>", or "uid:<n>" (unix) */
     const char *fingerprint; /* 64 hex; NULL on the unix socket */
     unsigned status;
-    const char *route;     /* "healthz", "sign/message", ... */
-    const char *key;       /* NULL: none */
-    json_object *request;  /* borrowed: the parsed body, or NULL */
-    const char *digest;    /* 0x + 64 hex, or NULL */
-    const char *decision;  /* "allowed", "denied", "refused", "unavailable" */
-    const char *rule;      /* NULL: none */
-    const char *signature; /* NULL: nothing signed */
+    const char *route;       /* "healthz", "sign/message", ... */
+    const char *key;         /* NULL: none */
+    json_object *request;    /* borrowed: the parsed body, or NULL */
+    const char *digest;      /* 0x + 64 hex, or NULL */
+    const char *decision;    /* "allowed", "denied", "refused", "unavailable" */
+    const char *rule;        /* NULL: none */
+    const char *signature;   /* NULL: nothing signed */
     const char *session_key; /* session-sigs: the session public key */
-    json_object *answer;   /* owned: the response body */
-    int retry_after;       /* 1: a Retry-After header (a 503 when full) */
-    char *text;            /* owned: a text/plain body sent instead of
+    json_object *answer;     /* owned: the response body */
+    int retry_after;         /* 1: a Retry-After header (a 503 when full) */
+    char *text;              /* owned: a text/plain body sent instead of
                               answer (GET /metrics), or NULL */
-    uint64_t started;      /* serve_metrics_now() when the request began */
-    const char *client;    /* the policy caller matched, "" or NULL: none */
+    uint64_t started;        /* serve_metrics_now() when the request began */
+    const char *client;      /* the policy caller matched, "" or NULL: none */
 } serve_outcome;
 
 /* Appends the audit record of `o` (durable), then queues the answer; a
