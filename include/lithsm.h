@@ -260,7 +260,11 @@ LITHSM_API void lithsm_signer_pubkey(uint8_t out[65],
 
 /** Signs a 32-byte digest; the result is low-s and recovers to the key.
  *  Software keys sign deterministically (RFC 6979); a token key signs raw
- *  (r, s) and v is found by recovery.
+ *  (r, s) and v is found by recovery.  Thread-safe, the one exception to
+ *  the rule of const objects: one signer may sign from several threads at
+ *  once (a software key is read only; a token key signs on the
+ *  provider's pooled sessions, one per thread), but not while another
+ *  thread frees it.
  *  Returns: OK; INVALID_ARG for a NULL; CRYPTO if libsecp256k1 fails;
  *  PKCS11 if the token does not sign; SIGNATURE if its signature is not
  *  DER (r, s) or does not recover to the key; NOMEM. */
@@ -271,8 +275,8 @@ LITHSM_API lithsm_err lithsm_signer_sign_digest(lithsm_eth_sig *out,
 
 /** Is the key usable now?  A software key always is; for a token key the
  *  token is asked, cheaply (no signature, no login; the provider's
- *  LITHSM_PKEY_PARAM_TOKEN_OK): is it there, and the key on it?  Not
- *  thread-safe for one signer (like signing).
+ *  LITHSM_PKEY_PARAM_TOKEN_OK): is it there, and the key on it?
+ *  Thread-safe like signing.
  *  Returns: OK; INVALID_ARG for a NULL; PKCS11 when the token or the key
  *  is not available (lithsm_last_error_token_unavailable() is 1 then). */
 LITHSM_WARN_UNUSED_RESULT

@@ -512,7 +512,7 @@ void serve_config_free(serve_config *cfg)
 
     for (i = 0; i < cfg->n_keys; i++) {
         if (cfg->keys[i].lock_ok)
-            pthread_mutex_destroy(&cfg->keys[i].lock);
+            pthread_rwlock_destroy(&cfg->keys[i].lock);
         lithsm_signer_free(cfg->keys[i].signer);
         free(cfg->keys[i].name);
         free(cfg->keys[i].uri);

@@ -1,6 +1,6 @@
 /*
  * keys.c - the service's keys (serve.h): opened once at start; signing
- * under each key's lock; the probe behind /readyz; and opening the token
+ * (in parallel: read-held key locks); the probe behind /readyz; and opening the token
  * keys again when a token comes back.
  *
  * A token pulled out: the provider tries a failed signature once more on
@@ -19,7 +19,8 @@
  * key on an env: source stays down, saying so, until a restart.
  *
  * Locks, always taken in this order: probe_lock (one probe at a time),
- * reopen_lock (one reopening at a time), the keys' own locks (by index),
+ * reopen_lock (one reopening at a time), the keys' own locks (by index;
+ * read-held to sign or probe, write-held to replace a signer),
  * state_lock (the state below, held briefly).
  */
 #include <stdio.h>
@@ -135,7 +136,7 @@ int serve_keys_open(const cli_command *cmd, serve *s)
         }
         if (keys.st[i].token)
             lithsm_uri_pin_source_forget(k->uri);
-        if (pthread_mutex_init(&k->lock, NULL) != 0) {
+        if (pthread_rwlock_init(&k->lock, NULL) != 0) {
             cli_error(cmd, "keys/%s: cannot make its lock", k->name);
             return -1;
         }
@@ -175,7 +176,7 @@ static void reopen_tokens(void)
     }
     for (i = 0; i < cfg->n_keys; i++)
         if (keys.st[i].token)
-            pthread_mutex_lock(&cfg->keys[i].lock);
+            pthread_rwlock_wrlock(&cfg->keys[i].lock);
     for (i = 0; i < cfg->n_keys; i++)
         if (keys.st[i].token) {
             lithsm_signer_free(cfg->keys[i].signer);
@@ -191,21 +192,21 @@ static void reopen_tokens(void)
     }
     for (i = cfg->n_keys; i-- > 0;)
         if (keys.st[i].token)
-            pthread_mutex_unlock(&cfg->keys[i].lock);
+            pthread_rwlock_unlock(&cfg->keys[i].lock);
     keys.reopened_ms = now_ms();
     pthread_mutex_unlock(&keys.reopen_lock);
 }
 
-/* One signature attempt with k's signer under its lock.  Returns 0, 1 when
+/* One signature attempt with k's signer, its lock read-held.  Returns 0, 1 when
  * the token is not available (k marked down), -1 on another failure. */
 static int sign_locked(serve_key *k, serve_sign_fn *fn, void *arg)
 {
     size_t i = key_index(k);
     int rc;
 
-    pthread_mutex_lock(&k->lock);
+    pthread_rwlock_rdlock(&k->lock);
     if (k->signer == NULL) {
-        pthread_mutex_unlock(&k->lock);
+        pthread_rwlock_unlock(&k->lock);
         return 1;
     }
     rc = fn(arg, k->signer) == LITHSM_OK ? 0 : -1;
@@ -214,7 +215,7 @@ static int sign_locked(serve_key *k, serve_sign_fn *fn, void *arg)
         rc = 1;
     if (rc == 1)
         set_state(i, lithsm_last_error());
-    pthread_mutex_unlock(&k->lock);
+    pthread_rwlock_unlock(&k->lock);
     return rc;
 }
 
@@ -256,12 +257,12 @@ static size_t probe_tokens(void)
 
         if (!keys.st[i].token)
             continue;
-        pthread_mutex_lock(&k->lock);
+        pthread_rwlock_rdlock(&k->lock);
         if (k->signer != NULL) {
             err = lithsm_signer_check(k->signer);
             set_state(i, err == LITHSM_OK ? NULL : lithsm_last_error());
         }
-        pthread_mutex_unlock(&k->lock);
+        pthread_rwlock_unlock(&k->lock);
         pthread_mutex_lock(&keys.state_lock);
         down += keys.st[i].down != 0;
         pthread_mutex_unlock(&keys.state_lock);

@@ -3,9 +3,9 @@
  * /v1/delegations) and lit_session.c (POST /v1/session-sigs, the
  * networks and the session store) share inside lithsm-serve.
  *
- * Threads: a signer has no lock (serve_key.lock is held around the wallet
- * or owner signature only, so requests served from a cached session run
- * in parallel); a lithsm_client has none either (lithsm_node.h: one call
+ * Threads: the wallet or owner signs through serve_key_sign (keys.c),
+ * and requests served from a cached session do not sign with it at all;
+ * a lithsm_client has no lock (lithsm_node.h: one call
  * at a time), so a network's client is used under serve_network.lock only
  * to refresh the blockhash and copy the node list, and the flow then runs
  * with that nonce and list and no client.  The file store is safe for

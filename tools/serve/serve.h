@@ -47,7 +47,10 @@ typedef struct serve_key {
     char *name;
     char *uri; /* a pkcs11: URI or a PEM path (resolved) */
     lithsm_signer *signer;
-    pthread_mutex_t lock; /* signers have no lock of their own */
+    /* Read-held to sign or probe (signing is thread-safe: requests for
+     * one key run in parallel on the token's sessions), write-held to
+     * replace the signer (keys.c reopening a token). */
+    pthread_rwlock_t lock;
     int lock_ok;
     char address[LITHSM_ETH_ADDRESS_TEXT_LEN + 1];
 } serve_key;
