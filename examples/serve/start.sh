@@ -9,6 +9,8 @@
 #                                    printed; the SO PIN is not kept)
 #   keys wallet and owner            secp256k1, made in the token by
 #                                    'lithsm keygen'
+#   key store-wrap                   AES-256 in the token (pkcs11-tool):
+#                                    seals DIR/store's session entries
 #   DIR/pki/                         a CA, the server certificate (IP
 #                                    127.0.0.1) and the client
 #                                    certificates admin and restricted
@@ -50,7 +52,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 dir=$1
 
 # ---- what it needs.
-for tool in softhsm2-util openssl; do
+for tool in softhsm2-util pkcs11-tool openssl; do
     command -v "$tool" >/dev/null 2>&1 ||
         die "$tool not found (Debian: apt-get install softhsm2 openssl)"
 done
@@ -130,6 +132,11 @@ chmod 600 "$dir/pin"
 softhsm2-util --init-token --free --label "$TOKEN" --pin "$pin" \
     --so-pin "$(openssl rand -hex 12)" >>"$log" 2>&1 ||
     fail "softhsm2-util --init-token"
+# The AES key that seals the session store (store_wrap_key); pkcs11-tool
+# too takes the PIN on its command line only.
+pkcs11-tool --module "$module" --token-label "$TOKEN" --login --pin "$pin" \
+    --keygen --key-type AES:32 --label store-wrap >>"$log" 2>&1 ||
+    fail "pkcs11-tool --keygen --key-type AES:32"
 pin=
 P="--pin-source file:$dir/pin --module $module"
 
