@@ -81,6 +81,14 @@ void lithsm_p11_ctx_close(lithsm_p11_ctx *c);
  * empties the queue. */
 lithsm_err lithsm_p11_fail_openssl(lithsm_err err, const char *what);
 
+/* The first key (OSSL_STORE_INFO_PKEY) `uri` names, through the lithsm
+ * provider of c; with `prompt`, the provider may ask the terminal for the
+ * PIN.  Errors, prefixed with `what`, never echo the URI: PKCS11 when it
+ * cannot be opened, `not_found` when it names no key. */
+lithsm_err lithsm_p11_load_pkey(EVP_PKEY **out, const lithsm_p11_ctx *c,
+                                const char *uri, int prompt, const char *what,
+                                lithsm_err not_found);
+
 /* Is OpenSSL error e one the lithsm provider raised, with reason `reason`
  * (LITHSM_R_*, lithsm_provider.h)? */
 int lithsm_p11_error_is(const lithsm_p11_ctx *c, unsigned long e, int reason);

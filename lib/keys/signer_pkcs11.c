@@ -17,8 +17,6 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/store.h>
-#include <openssl/ui.h>
 
 #include "keys/keys.h"
 
@@ -39,42 +37,6 @@ static void p11_free(void *impl)
     EVP_PKEY_free(p->pkey);
     lithsm_p11_ctx_close(&p->ctx);
     free(p);
-}
-
-/* The first private key the URI names.  Errors never echo the URI: it may
- * carry a PIN source path or, by mistake, a PIN. */
-static lithsm_err load_key(p11_signer *p, const char *uri, int prompt)
-{
-    OSSL_STORE_CTX *store;
-    OSSL_STORE_INFO *info;
-
-    /* With a UI method, the provider asks it for the PIN when it has no
-     * PIN source: UI_OpenSSL reads /dev/tty without echo. */
-    store = OSSL_STORE_open_ex(uri, p->ctx.libctx, LITHSM_PROVIDER_PROPQ,
-                               prompt ? UI_OpenSSL() : NULL, NULL, NULL, NULL,
-                               NULL);
-    if (store == NULL)
-        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
-                                       "cannot open the URI");
-    if (OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY) != 1) {
-        OSSL_STORE_close(store);
-        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
-                                       "cannot open the URI");
-    }
-    while (p->pkey == NULL && !OSSL_STORE_eof(store)) {
-        info = OSSL_STORE_load(store);
-        if (info == NULL)
-            break;
-        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-            p->pkey = OSSL_STORE_INFO_get1_PKEY(info);
-        OSSL_STORE_INFO_free(info);
-    }
-    OSSL_STORE_close(store);
-    if (p->pkey == NULL)
-        return lithsm_p11_fail_openssl(LITHSM_ERR_KEY,
-                                       "cannot load the private key");
-    ERR_clear_error();
-    return LITHSM_OK;
 }
 
 /* A wallet key must be EC on secp256k1: a P-256 key would sign, but never
@@ -184,7 +146,8 @@ static lithsm_err open_uri(void **impl, uint8_t pub[65], const char *uri,
     if (p == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "pkcs11: out of memory");
     if ((err = lithsm_p11_ctx_open(&p->ctx)) != LITHSM_OK ||
-        (err = load_key(p, uri, prompt)) != LITHSM_OK ||
+        (err = lithsm_p11_load_pkey(&p->pkey, &p->ctx, uri, prompt, "",
+                                    LITHSM_ERR_KEY)) != LITHSM_OK ||
         (err = key_pubkey(pub, p->pkey)) != LITHSM_OK) {
         p11_free(p);
         ERR_clear_error();

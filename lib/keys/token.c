@@ -11,6 +11,8 @@
 #include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
+#include <openssl/store.h>
+#include <openssl/ui.h>
 
 #include "keys/keys.h"
 #include "keys/uri_rules.h"
@@ -132,6 +134,40 @@ void lithsm_p11_ctx_close(lithsm_p11_ctx *c)
     OSSL_PROVIDER_unload(c->lithsm);
     OSSL_LIB_CTX_free(c->libctx);
     memset(c, 0, sizeof(*c));
+}
+
+lithsm_err lithsm_p11_load_pkey(EVP_PKEY **out, const lithsm_p11_ctx *c,
+                                const char *uri, int prompt, const char *what,
+                                lithsm_err not_found)
+{
+    OSSL_STORE_CTX *store;
+    OSSL_STORE_INFO *info;
+    char msg[96];
+
+    *out = NULL;
+    /* With a UI method, the provider asks it for the PIN when it has no
+     * PIN source: UI_OpenSSL reads /dev/tty without echo. */
+    store = OSSL_STORE_open_ex(uri, c->libctx, LITHSM_PROVIDER_PROPQ,
+                               prompt ? UI_OpenSSL() : NULL, NULL, NULL, NULL,
+                               NULL);
+    if (store == NULL || OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY) != 1) {
+        OSSL_STORE_close(store);
+        snprintf(msg, sizeof(msg), "%scannot open the URI", what);
+        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11, msg);
+    }
+    while (*out == NULL && !OSSL_STORE_eof(store) &&
+           (info = OSSL_STORE_load(store)) != NULL) {
+        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+            *out = OSSL_STORE_INFO_get1_PKEY(info);
+        OSSL_STORE_INFO_free(info);
+    }
+    OSSL_STORE_close(store);
+    if (*out == NULL) {
+        snprintf(msg, sizeof(msg), "%scannot load the key", what);
+        return lithsm_p11_fail_openssl(not_found, msg);
+    }
+    ERR_clear_error();
+    return LITHSM_OK;
 }
 
 /* Turns this thread's OpenSSL errors into one lithsm detail message: the

@@ -11,8 +11,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/store.h>
-#include <openssl/ui.h>
 
 #include "keys/keys.h"
 #include "keys/wrapkey.h"
@@ -82,32 +80,14 @@ static lithsm_err secret_uri(char **out, const char *uri)
     return lithsm_buf_finish(&b, out, NULL);
 }
 
-/* Loads the key of a URI that holds every setting.  Errors never echo the
- * URI. */
+/* Loads the key of a URI that holds every setting. */
 static lithsm_err load(lithsm_wrap_key *k, const char *uri, int prompt)
 {
-    OSSL_STORE_CTX *store;
-    OSSL_STORE_INFO *info;
+    lithsm_err err = lithsm_p11_load_pkey(
+        &k->pkey, &k->ctx, uri, prompt, "store wrap key: ", LITHSM_ERR_PKCS11);
 
-    store = OSSL_STORE_open_ex(uri, k->ctx.libctx, LITHSM_PROVIDER_PROPQ,
-                               prompt ? UI_OpenSSL() : NULL, NULL, NULL, NULL,
-                               NULL);
-    if (store == NULL || OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY) != 1) {
-        OSSL_STORE_close(store);
-        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
-                                       "store wrap key: cannot open the URI");
-    }
-    while (k->pkey == NULL && !OSSL_STORE_eof(store) &&
-           (info = OSSL_STORE_load(store)) != NULL) {
-        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-            k->pkey = OSSL_STORE_INFO_get1_PKEY(info);
-        OSSL_STORE_INFO_free(info);
-    }
-    OSSL_STORE_close(store);
-    if (k->pkey == NULL)
-        return lithsm_p11_fail_openssl(LITHSM_ERR_PKCS11,
-                                       "store wrap key: cannot load the key");
-    ERR_clear_error();
+    if (err != LITHSM_OK)
+        return err;
     if (!EVP_PKEY_is_a(k->pkey, LITHSM_AES_GCM_NAME))
         return lithsm_fail(LITHSM_ERR_KEY,
                            "store wrap key: not an AES-256 key of the token");
