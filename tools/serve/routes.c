@@ -67,8 +67,8 @@ static void fail(serve_outcome *o, unsigned status, const char *code,
  * "keys").  The caller is tried by subject, then, when no policy caller
  * matches it, by fingerprint.  Returns 1 when allowed (o->rule set), else
  * 0 after the 403 (or the 400 of a body the policy cannot read). */
-static int ask_policy(serve *s, request *req, const char *route,
-                      const char *key, serve_outcome *o)
+int serve_ask_policy(serve *s, serve_request *req, const char *route,
+                     const char *key, serve_outcome *o)
 {
     lithsm_policy_decision *d = &req->decision;
     lithsm_policy_request pr;
@@ -110,12 +110,6 @@ static int ask_policy(serve *s, request *req, const char *route,
         o->answer = NULL;
     }
     return 0;
-}
-
-int serve_ask_policy(serve *s, serve_request *req, const char *route,
-                     const char *key, serve_outcome *o)
-{
-    return ask_policy(s, req, route, key, o);
 }
 
 /* {"ready","keys":{name: "ok" or why not},"audit"} (keys.c probes). */
@@ -183,7 +177,7 @@ static int get_route(serve *s, request *req, const char *url,
     } else if (strcmp(o->route, "metrics") == 0) {
         o->text = serve_metrics_text(s);
     } else {
-        if (!ask_policy(s, req, "keys", NULL, o))
+        if (!serve_ask_policy(s, req, "keys", NULL, o))
             return 1;
         obj = keys_body(s);
     }
@@ -245,7 +239,7 @@ static void sign_route_answer(serve *s, const serve_sign_route *r, request *req,
         return;
     }
     o->digest = req->digest;
-    if (!ask_policy(s, req, r->name, o->key, o))
+    if (!serve_ask_policy(s, req, r->name, o->key, o))
         return;
     status =
         serve_payload_sign(&answer, &req->payload, serve_find_key(s, o->key),
