@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm.h - the public interface of liblithsm.
  *
@@ -80,6 +82,21 @@ LITHSM_API const char *lithsm_last_error(void);
 /** Frees a string or buffer liblithsm returned through `char **` or
  *  `uint8_t **` (objects have their own _free).  NULL is a no-op. */
 LITHSM_API void lithsm_free(void *p);
+
+/* ------------------------------------------------------------------------
+ * Version (the policy: NEWS)
+ */
+
+/* The version of these headers; lithsm_version() is the library's.  Kept
+ * equal to configure.ac's AC_INIT version (tests/unit/test_version checks). */
+#define LITHSM_VERSION_MAJOR 0
+#define LITHSM_VERSION_MINOR 1
+#define LITHSM_VERSION_PATCH 0
+
+/** The version of the liblithsm that is running, "MAJOR.MINOR.PATCH" (e.g.
+ *  "0.1.0"): compare it with the LITHSM_VERSION_* macros the program was
+ *  built with.  Static; never NULL; not to be freed. */
+LITHSM_API const char *lithsm_version(void);
 
 /* ------------------------------------------------------------------------
  * Encoding helpers

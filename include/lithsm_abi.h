@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_abi.h - Solidity ABI encoding of contract calls: function
  * signatures, selectors and calldata (included by lithsm.h).

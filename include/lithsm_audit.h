@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_audit.h - the audit trail of a signing service: one hash-chained
  * JSON line per request, made durable before the request is answered

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_chipotle.h - Lit Chipotle ChainSecured accounts: the EIP-712
  * proofs the API server takes and the AccountConfig contract calls

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_eip712.h - EIP-712 typed data as eth_signTypedData_v4 takes it
  * (included by lithsm.h).

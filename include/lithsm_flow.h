@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_flow.h - the session store and the whole getSessionSigs flow
  * (included by lithsm.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_node.h - the Lit node client: networks, validator discovery,
  * the parallel handshake and its consensus (included by lithsm.h).

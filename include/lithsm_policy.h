@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_policy.h - the signing service's policy (included by lithsm.h):
  * which caller may have what signed, default deny.

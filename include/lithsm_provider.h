@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_provider.h - what the lithsm OpenSSL 3 provider and its clients
  * (liblithsm, or any application loading the provider) agree on: its name,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_rpc.h - an Ethereum JSON-RPC client over liblithsm's HTTP client:
  * the chain id, the pending nonce, fee data, gas estimates, sending a raw

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_tx.h - Ethereum transactions (included by lithsm.h): legacy with
  * EIP-155 replay protection (type 0), EIP-2930 (type 1) and EIP-1559

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm_verify.h - the verifier: a SessionSig, or a whole SessionSigs map,
  * checked as Lit nodes check them (included by lithsm.h).

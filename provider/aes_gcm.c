@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * aes_gcm.c - AES-256 secret keys held in a PKCS#11 token, as EVP_PKEYs of
  * key type LITHSM-AES-GCM, and the asymmetric cipher of the same name that

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11.h - what the PKCS#11 files of the provider share; the rest of the
  * provider sees lithsm_prov.h only.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_find.c - the searches of the store: EC keys and X.509 certificates
  * matching a pkcs11: URI (p11-kit's matcher for the module, slot and token;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_key.c - key objects: what the provider keeps of an EC key found on a
  * token (curve, public point, handle, and what finds it again after a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_keygen.c - a key pair generated on a token with the wallet template,
  * through the module's function list: libp11 0.4.12 has no EC key

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_module.c - the PKCS#11 module's life, its slots, fork and login: the
  * one file that calls libp11 (p11.h gives the rules); also the provider's

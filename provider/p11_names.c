@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_names.c - names for messages (CKR_* codes, PKCS#11 strings) and the
  * two curves keys may be on, with their OIDs as tokens store them.

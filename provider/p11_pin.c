@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_pin.c - the PIN of a token: the first line of a pin-source=file:PATH
  * file, the variable of pin-source=env:NAME (grammar: keys/uri_rules.h),

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_secret.c - AES-256 secret keys of the token and CKM_AES_GCM on the
  * provider's own sessions: what LITHSM-AES-GCM (aes_gcm.c) runs.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * p11_sign.c - ECDSA by the token: C_Sign(CKM_ECDSA) on a 32-byte digest,
  * on the provider's own sessions, with the key's object found again after

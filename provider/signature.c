@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * signature.c - ECDSA with a token key: the token signs the digest with
  * CKM_ECDSA and gives raw r || s, returned here as DER.

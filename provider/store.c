@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * store.c - OSSL_STORE loader for pkcs11: URIs (RFC 7512).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * audit-writer.c - appends records to an audit trail from several threads
  * and prints each acknowledged seq, for tests/audit.test (kill -9 in the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-audit.c - `make bench`: durable audit appends per second with 1
  * and 8 threads, and the group-commit factor (records per fdatasync), on

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-eth-work.c - the Ethereum signing work the bench programs time
  * (bench-eth-work.h).

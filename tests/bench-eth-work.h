@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-eth-work.h - one unit of each kind of Ethereum signing work, for
  * the bench programs: the same inputs with a software key (bench-eth.c)

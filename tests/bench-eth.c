@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-eth.c - `make bench`: Ethereum signing with a software key, one
  * thread: EIP-712 digests and signatures (typed-data JSON text in, the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench-eth.sh - `make bench`'s Ethereum signing rates (tests/bench-eth)
 # next to ethers v6's, measured in the same run: when node and npm are
 # there, the pinned packages of tests/interop-eth are installed (npm ci)

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench-network.sh - connect + session sigs against a devnet of 30 nodes
 # that each delay every answer by 100 ms (part of `make bench`).  The
 # handshakes run in parallel, so the wall time should stay under 3x one

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench-process.sh - whole lithsm processes, start to exit (part of `make
 # bench`): 'lithsm session-sigs' for 100 nodes offline (--node x100 and
 # --nonce, the fixture wallet, the delegation_full vector's delegation

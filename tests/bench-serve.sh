@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench-serve.sh - `make bench`: the signing service under load from
 # tests/serve-load (one kept-alive mutual-TLS connection per client),
 # requests/s and p50/p99 latency at 1, 2 and 8 clients:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-util.c - the clock, rates and anchor figures of the bench programs
  * (bench-util.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench-util.h - what the `make bench` programs share: a clock, rates
  * measured in interleaved rounds, medians, and figures read from a JS

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench.c - `make bench`: lithsm's rates for the work the JS SDK anchor
  * (../shared/bench-js, reference/performance.md) times, in one thread,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-abi.c - the abi-calls.json cases of tests/check-vectors:
  * the selector and calldata of a signature and its JSON arguments.  A case

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-eip712.c - the eip712.json cases of tests/check-vectors:
  * every expected value recomputed from the typed data and the key alone,

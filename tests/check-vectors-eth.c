@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-eth.c - the eip191.json and siwe.json cases of tests/check-vectors.
  */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-recap.c - the recap.json cases of tests/check-vectors (requests, access
  * control condition hashes, ReCaps and the SIWE texts that carry them).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-session.c - the authsig.json, delegation.json,
  * sessionsigs.json and verify-negative.json cases of tests/check-vectors.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors-tx.c - the transaction.json cases of tests/check-vectors:
  * each transaction parsed from its JSON, serialized, hashed and signed,

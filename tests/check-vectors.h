@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * check-vectors.h - what the parts of tests/check-vectors share: the case
  * being judged, the JSON and comparison helpers, and each file's checker.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # eth-devnet.sh - sourced by tests/send-tx.test and tests/devnet-eth.test:
 # TAP output, one devnet on loopback (killed on exit) and JSON-RPC calls
 # to it with curl.  Sets LITHSM, tmp, KEYS, $rpc (the devnet's RPC URL).

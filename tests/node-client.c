@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * node-client.c - drives the node client for tests/node.test, where the
  * CLI has no command for it:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * notify-listen - stands in for systemd's notify socket in
  * tests/serve-ops.test:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * peer-fixtures-check.c - the public SIWE and ReCap test suites (spruceid/siwe,
  * siwe-rs, siwe-recap, recap-ts; tests/peer-fixtures/SOURCES.md) run

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # private-keys.sh - sourced by the test scripts (and tools/run-demo.sh).
 # shellcheck shell=sh
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * proc-time.c - times whole processes for tests/bench-process.sh: runs a
  * command N times (standard output and error to /dev/null) and prints

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # serve-lib.sh - a signing service to put load on, for
 # tests/serve-load.test and tests/bench-serve.sh (POSIX sh; sourced after
 # tests/integration/lib.sh's lithsm_setup, which gives $T): a CA, a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * serve-load.c - a load client for lithsm-serve (tests/serve-load.test,
  * tests/bench-serve.sh; a check program, not installed).  THREADS

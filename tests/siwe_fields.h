@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * siwe_fields.h - SIWE fields in the siwe package's JSON shape (the
  * "fields" and "parsed" objects of the vector files), read into a

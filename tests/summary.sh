@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # Prints automake's totals as one "N passed, M failed" line (the closing line
 # CI reads), counting every TAP check of every test script (.trs files).
 set -u

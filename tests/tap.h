@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tap.h - a tiny TAP producer for the unit tests (automake's tap-driver).
  *

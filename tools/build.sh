@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # Configures and builds lithsm in the source tree (extra arguments go to
 # configure).  Reconfigures only when needed.
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # Installs the Debian 12 packages lithsm builds and tests with (as root).
 # Safe to run again: apt-get skips what is already installed.
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # The main job, end to end on this machine: a SoftHSM2 token holding the
 # wallet and capacity-owner secp256k1 keys (made on the token, never
 # exported), a local devnet of 3 Lit-compatible nodes, the owner's capacity

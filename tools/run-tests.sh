@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # The whole test suite on a fresh Debian 12 machine (as root): installs the
 # packages, builds with warnings as errors, runs `make check` (unit tests,
 # golden vectors, valgrind, fuzz harnesses, CLI, SoftHSM2 and devnet tests),

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # examples/serve/start.sh DIR - an example deployment of the signing
 # service ('lithsm serve') on loopback, made from nothing in DIR (a new or
 # empty directory; anything else is refused):

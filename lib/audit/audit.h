@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * audit.h - the audit trail's parts (lithsm_audit.h is the public side);
  * not installed.

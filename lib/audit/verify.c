@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * verify.c - checking a trail: one line against its place in the chain,
  * the walk over a whole file (lithsm_audit_verify, and lithsm_audit_open

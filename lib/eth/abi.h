@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi.h - the Solidity ABI as the rest of liblithsm uses it: 32-byte words
  * (shared by the staking decoder in lib/net/abi.c and the encoder), the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_call.c - the public face of the ABI encoder (lithsm_abi.h): parsed
  * signatures, and calldata from JSON text or from command-line words.

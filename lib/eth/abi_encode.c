@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_encode.c - the ABI encoding of a call's arguments (JSON values
  * checked against the parsed types), head and tail as the Solidity ABI

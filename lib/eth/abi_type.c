@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_type.c - the type grammar of function signatures: the canonical
  * form `name(type,...)` and the human form with spaces and parameter

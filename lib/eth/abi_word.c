@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_word.c - 32-byte ABI words: what the staking decoder reads (fields
  * that fit a width, offsets and counts) and what the encoder writes.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eip712.c - EIP-712 typed data (eth_signTypedData_v4): the top level of
  * the JSON document, the domain's fields for a policy, the digest and the

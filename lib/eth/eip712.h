@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eip712.h - what the parts of the EIP-712 code share: the checked type
  * set (eip712_types.c), the value encoder (eip712_values.c) and the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eip712_types.c - the `types` of EIP-712 typed data: names, field types,
  * the rules the header lithsm_eip712.h lists (no cycles, no unused types,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eip712_values.c - hashStruct: each value of the message (or domain)
  * checked against its field's type and encoded as EIP-712's 32-byte word.

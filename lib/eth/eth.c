@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth.c - Ethereum addresses (EIP-55) and recoverable secp256k1 signatures.
  *

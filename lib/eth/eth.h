@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth.h - the Ethereum layer as the rest of liblithsm uses it: the one
  * libsecp256k1 context.  Keccak-256, EIP-191, addresses and recoverable

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * int256.c - 256-bit integers as 32 big-endian bytes: the text forms
  * wallets accept, Solidity type ranges, and the little arithmetic that

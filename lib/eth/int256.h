@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * int256.h - the 256-bit integers of EIP-712, transactions and the ABI,
  * as 32 big-endian bytes (two's complement for negative intN values, the

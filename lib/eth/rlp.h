@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * rlp.h - Recursive Length Prefix (Ethereum Yellow Paper, appendix B).
  * Writing: a writer that either counts (p == NULL) or writes, so a caller

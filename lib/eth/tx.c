@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tx.c - Ethereum transactions: serializing (legacy EIP-155, EIP-2930,
  * EIP-1559), signing with any signer, the accessors and setters.  A

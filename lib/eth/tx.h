@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tx.h - what the transaction files share (tx.c: serializing, signing,
  * accessors; tx_json.c: the JSON reader; tx_raw.c: the raw decoder).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tx_fields.c - what a transaction says (accessors for a sender and a
  * signing policy) and the setters that fill what its JSON left out.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tx_json.c - the transaction object of a wallet's JSON, read strictly:
  * every member known for the type, every value checked, every error

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tx_raw.c - decoding a signed raw transaction: canonical RLP, exactly the
  * fields of its type, EIP-155 for legacy ones, a low s, and the sender

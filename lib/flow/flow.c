@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * flow.c - getSessionSigs (js7 lit-node-client-nodejs.ts l.1876): the
  * session key and wallet AuthSig come from the store while still good,

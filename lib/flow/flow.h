@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * flow.h - what the two getSessionSigs paths of lib/flow share (flow.c
  * with a store and a network, offline.c without); not installed.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * offline.c - getSessionSigs without a network or a store: the caller
  * gives the node URLs and the nonce (the latest blockhash), the wallet

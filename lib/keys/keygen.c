@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * keygen.c - lithsm_keygen: a key pair made inside a PKCS#11 token by the
  * lithsm provider (EVP_PKEY_keygen with LITHSM_PKEY_PARAM_URI), with

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * signer.c - secp256k1 signers behind one small table of operations: a
  * software key (raw, or read from a PEM file by signer_pem.c) or a PKCS#11

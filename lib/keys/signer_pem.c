@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * signer_pem.c - software keys in PEM files: the secp256k1 scalar of an
  * unencrypted PEM private key, read with no copy left behind.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * signer_pkcs11.c - a signer whose key lives in a PKCS#11 token, reached
  * only through OSSL_STORE and the lithsm OpenSSL provider.

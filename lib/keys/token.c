@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * token.c - what the token signer (signer_pkcs11.c) and key generation
  * (keygen.c) share: a library context with the lithsm and default

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * pin_source.h - the grammar of a PIN source (README "PINs"), in one place
  * for the library and the provider: pin_source.c is compiled into both (the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * wrapkey.c - an AES-256 key of a PKCS#11 token, reached through OSSL_STORE
  * and the lithsm provider, sealing and unsealing with AES-256-GCM computed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * wrapkey.h - an AES-256 key in a PKCS#11 token that seals data with
  * AES-256-GCM in the token (the lithsm provider's LITHSM-AES-GCM,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * acc.c - the hash that names an access-control-condition resource, as the
  * JS SDK 7.4.0 hashAccessControlConditions() computes it

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * authsig.c - AuthSigs: the wallet's session-binding SIWE and capacity
  * delegations (the JS SDK's createSiweMessageWithRecaps + generateAuthSig and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * chipotle.c - Lit Chipotle ChainSecured proofs and AccountConfig calls
  * (doc/lit-networks.md): the typed data the API server checks, signed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lit.h - what the files of lib/lit share inside the library: the ReCap
  * body, JavaScript's key order, Lit prefixes and typed JSON parsing.

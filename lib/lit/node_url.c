@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * node_url.c - the one rule for a node URL (lithsm.h), shared by the
  * offline SessionSigs and the node client.

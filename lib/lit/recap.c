@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * recap.c - ReCap (EIP-5573) capability objects as siwe-recap 0.0.2-alpha.0
  * and the Lit JS SDK 7.4.0 build, encode and query them (lit-protocol.md

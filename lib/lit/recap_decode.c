@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * recap_decode.c - strict decoding of "urn:recap:<base64url>" as
  * siwe-recap 0.0.2-alpha.0 decode_urn() accepts it: an object of exactly

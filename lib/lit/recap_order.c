@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * recap_order.c - JavaScript's key order, in which siwe-recap writes and
  * checks ReCap JSON: UTF-16 code units, which is byte order for UTF-8

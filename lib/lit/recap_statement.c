@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * recap_statement.c - the sentence siwe-recap 0.0.2-alpha.0 (Recap.statement)
  * appends to a SIWE statement for a ReCap (lit-protocol.md section 4.3).

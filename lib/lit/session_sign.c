@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * session_sign.c - the Ed25519 signatures of a SessionSigs map, one per
  * node, over prefix + JSON(url) + "}".  Ed25519 is deterministic, so the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi.c - decodes the staking contract's
  * getActiveUnkickedValidatorStructsAndCounts() reply (lit-protocol.md 9.1).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * client.c - the Lit node client's public API (lithsm_node.h): connect,
  * the nodes that answered, the consensus blockhash, the handshake report

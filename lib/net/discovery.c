@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * discovery.c - where the client's nodes come from: a preset network, a
  * custom one (the staking contract's validators over JSON-RPC), or

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth_fees.c - the parts of lithsm_rpc.h around a transaction: fee data
  * (ethers' getFeeData rule), sending the raw transaction and waiting for

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth_rpc.c - the Ethereum JSON-RPC client of lithsm_rpc.h: one request
  * at a time over lib/net/http.c, each answer through the envelope check

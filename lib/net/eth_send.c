@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth_send.c - lithsm_rpc_send_tx(): fill what a transaction leaves out
  * from the node (nonce, fees, gas), check it against the node's chain id

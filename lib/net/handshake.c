@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * handshake.c - the parallel handshake with every listed node, its
  * consensus and its quorum (lit-protocol.md 10.1).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * http.c - parallel JSON POSTs to Lit nodes and the staking RPC over one
  * libcurl multi handle: a timeout per attempt, bounded retries with

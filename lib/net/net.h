@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * net.h - the parts of the node client shared by the files of lib/net
  * (abi.c, replies.c, handshake.c, discovery.c, client.c, http.c) and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * replies.c - what Lit nodes and the staking RPC answer: the handshake
  * reply, the staking eth_call envelope and the devnet check route's

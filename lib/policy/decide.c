@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * decide.c - lithsm_policy_decide: the caller, its rate limit (a token
  * bucket under the policy's lock), route and key, then the route's rules

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * load.c - reads a policy file (OpenSSL configuration syntax, through
  * NCONF_load) into callers, checking every key and value; see

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * policy.c - lithsm_policy_load: the file's [policy] section, its callers
  * (load.c reads each) and a check that no section goes unused; the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * policy.h - the signing policy's parts (lithsm_policy.h): the loaded
  * form (load.c), the route rules over request bodies (rules.c) and the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * rules.c - the session-sigs and delegations rules over a request body
  * (member names of the JS SDK, issue 10).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * rules_eth.c - the sign/typed-data and sign/transaction rules: the body's
  * "data" or "tx" object is read by the same parsers the signing uses

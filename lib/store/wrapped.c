@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * wrapped.c - a session store whose entries are sealed under an AES-256 key
  * of a PKCS#11 token (lithsm_store_wrapped_new, lithsm_flow.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * buf.c - a growable NUL-terminated buffer and the JSON.stringify writer.
  *

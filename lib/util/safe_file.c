@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * safe_file.c - reading input files without blocking, bounded, and secrets
  * as ssh reads them (safe_file.h).  libc only.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * safe_file.h - the one way lithsm reads an input file (a key, a PIN file,
  * a seed, a message, JSON): never blocking on a FIFO or a device, bounded,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * util.h - what every part of liblithsm may use: errors, secret wiping,
  * byte buffers, the JS-compatible JSON writer and strict parser, UTF-8.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * capability.c - the AuthSigs in a SessionSig's capabilities (lit-protocol.md
  * 11.3): the AuthSig rule the flow shares, and step 6 of a node's check,

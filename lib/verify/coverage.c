@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * coverage.c - what the capabilities grant (lit-protocol.md 10.2, 11.4,
  * 11.5): the wallet AuthSig binds the session key and its ReCap covers every

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * envelope.c - the SessionSig around the signed message, as a node checks
  * it (lit-protocol.md 11.1-11.2): its fields and algorithm, the ed25519

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * verify.c - checks SessionSigs as Lit nodes would: one SessionSig for one
  * node, or every entry of a SessionSigs map for its own node.

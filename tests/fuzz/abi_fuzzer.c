@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_fuzzer.c - untrusted staking RPC answers: the ABI words of
  * getActiveUnkickedValidatorStructsAndCounts(), as raw words and as the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * abi_sig_fuzzer.c - function signatures and their arguments: the input
  * is a signature, a newline, then the arguments as one JSON array, or as

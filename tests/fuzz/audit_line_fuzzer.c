@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * audit_line_fuzzer.c - the audit trail's record-line parser: untrusted
  * trail lines (anyone who can write the file, or a torn write) and records

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * fuzz.h - what every harness in tests/fuzz shares: the libFuzzer entry
  * point (main.c drives it without libFuzzer) and MUST, which aborts so the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * hex_fuzzer.c - untrusted hex, addresses, base64url and signatures: the
  * text a peer sends as an AuthSig "sig" or "address", or a ReCap URN.

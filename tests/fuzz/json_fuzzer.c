@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * json_fuzzer.c - untrusted JSON: the strict parser, then the verifier,
  * which takes a whole SessionSig from a peer.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * main.c - runs a libFuzzer-style target without libFuzzer (as p11-kit's
  * fuzz/main.c does), so every harness also runs in `make check`.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * node_reply_fuzzer.c - untrusted answers of Lit nodes and the staking RPC:
  * the handshake reply parser, the check-route verdict writer and the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * policy_fuzzer.c - untrusted policy files and request bodies.  The first
  * byte chooses: 'P' feeds the rest as a policy file (a load either gives

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * recap_fuzzer.c - untrusted ReCaps (every wallet SIWE carries one) and
  * access-control conditions.  The bytes are tried four ways: as a whole

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * rlp_fuzzer.c - untrusted RLP and raw transactions: what a JSON-RPC
  * client sends to eth_sendRawTransaction, and the transaction JSON a user

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * serve_body_fuzzer.c - untrusted bodies of lithsm-serve's signing
  * requests, through the steps the service runs on them, without a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * siwe_fuzzer.c - untrusted SIWE text (every capability of a SessionSig
  * carries one): the strict parser, then the writer on what it parsed, which

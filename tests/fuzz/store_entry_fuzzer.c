@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * store_entry_fuzzer.c - untrusted session store entries (a file anyone
  * with write access to the store directory, or a torn write, may have

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * typed_data_fuzzer.c - untrusted EIP-712 typed-data JSON: what parses
  * keeps the promised relations between its hashes and reads the same a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * uri_fuzzer.c - untrusted pkcs11: URIs, up to the point where a module
  * would be loaded: p11-kit's parser (the provider's first step), then the

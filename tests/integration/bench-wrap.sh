@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench-wrap.sh - where a session secret should live: sealed by an AES key
 # of the token (one C_Decrypt per request, node signatures in software)
 # or an Ed25519 key of the token (one C_Sign per node); and the wrapped

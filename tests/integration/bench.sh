@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # bench.sh - signatures per second through lithsm (provider + recovery)
 # against a raw PKCS#11 C_Sign loop on the same SoftHSM2 key; prints the
 # ratio for 1 and 2 threads.  Not part of make check (timing).

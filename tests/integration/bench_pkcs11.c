@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench_pkcs11.c - Ethereum signatures per second through lithsm (provider
  * + low-s + recovery) against a raw PKCS#11 C_SignInit/C_Sign loop on the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * bench_wrap.c - where a session secret should live, measured on one
  * SoftHSM2 token in one run (issue 10, "Session secrets never in plaintext

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # shellcheck disable=SC2086 # $PS, $PROV: option lists, unquoted
 # cli-token.sh - the lithsm CLI with keys in a SoftHSM2 token: keygen,
 # address, sign-message, the full offline flow (delegate, session-sigs,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * eth_check.c - independent checks for tests/integration/cli-token.sh,
  * without the token or the lithsm provider:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # lib.sh - shared helpers for the SoftHSM2 integration tests (POSIX sh).
 #
 # A test sources this file, calls lithsm_setup, then uses pass/fail/check

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # shellcheck disable=SC2086 # $PS: an option list, unquoted
 # opensslcnf.sh - openssl.cnf reaches the lithsm CLI and liblithsm (issue
 # 8, item 11): module-path and pin-source of the lithsm provider section of

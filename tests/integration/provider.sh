@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # shellcheck disable=SC2086 # $PROV is a list of options, unquoted
 # provider.sh - the lithsm provider from the openssl command line, on a
 # fresh SoftHSM2 token: load, export the public key, sign 32-byte digests

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # shellcheck disable=SC2086 # $PS: an option list, unquoted
 # review-keys.sh - issue 8's key findings, each a regression test on
 # SoftHSM2 tokens made here: a URI matching several keys is refused and

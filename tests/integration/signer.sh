@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # signer.sh - liblithsm's signer on token keys (pkcs11: URIs through the
 # lithsm provider): makes a SoftHSM2 token with a secp256k1 wallet key and
 # a P-256 key, exports the wallet's public key with openssl, then runs

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # tempfail.sh - the lithsm CLI's exit statuses with a SoftHSM2 token
 # (issue 8, item 13): 75 (EX_TEMPFAIL) when the token or its module is not
 # available now, 1 for a failure that a retry cannot fix, 2 for usage.

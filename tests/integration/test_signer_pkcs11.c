@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_signer_pkcs11.c - liblithsm's PKCS#11 signer on a SoftHSM2 token,
  * run by tests/integration/signer.sh, which makes the token and passes:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_store_wrap.c - the wrapped session store (lithsm_store_wrapped_new)
  * on a SoftHSM2 token, through the lithsm provider.  Run by

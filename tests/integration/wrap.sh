@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # wrap.sh - session entries sealed under an AES-256 key of the token: the
 # provider's LITHSM-AES-GCM through openssl pkeyutl (an independent
 # client), then test_store_wrap (the wrapped store and the flow over it,

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * eth-anchor.mjs - the JS anchor of `make bench` for Ethereum signing: the
  * rates of ethers 6.17.0 (pinned in package-lock.json), measured on this

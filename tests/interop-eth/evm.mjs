@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * evm.mjs - the real-EVM part of the interop test, on hardhat's node
  * (chain id 31337) on loopback, with ethers 6.17.0 as the independent side.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-abi.mjs - abi-calls.json: calldata (selector + ABI encoding) for
  * the Lit Chipotle AccountConfig writes, ERC-20, Multicall3 and generic

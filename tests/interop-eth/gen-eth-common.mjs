@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-common.mjs - what the Ethereum vector generator shares: its output
  * directory, the pinned libraries, a seeded deterministic random source,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-eip712-bad.mjs - typed data meant to be refused, and inputs on
  * which wallets are known to part ways.  Each is run through both libraries

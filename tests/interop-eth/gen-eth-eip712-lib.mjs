@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-eip712-lib.mjs - typed data built from a seeded source, and the
  * two libraries run side by side on it: ethers v6 (TypedDataEncoder,

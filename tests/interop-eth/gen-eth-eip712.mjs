@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-eip712.mjs - the valid cases of eip712.json: every feature of the
  * EIP-712 type system, domains with each subset of the five fields, the Lit

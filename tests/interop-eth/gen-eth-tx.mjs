@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eth-tx.mjs - transaction.json: types 0 (EIP-155), 1 (EIP-2930) and 2
  * (EIP-1559) with the edge values of tests/vectors/README.md, on keys and

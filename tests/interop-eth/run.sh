@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # shellcheck disable=SC2086 # $PS, $SENDOPTS: option lists, unquoted
 # run.sh OUTDIR - the Ethereum part of `make interop` (tests/interop/run.sh
 # calls it; by hand: top_srcdir=. top_builddir=. sh tests/interop-eth/run.sh

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-authsig.mjs - authsig.json: wallet AuthSigs made inside
  * getSessionSigs().

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-eip191.mjs - eip191.json: EIP-191 personal_sign with ethers v5.
  */

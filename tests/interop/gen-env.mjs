@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-env.mjs - where the generator runs, loaded before anything else: its
  * output directory, a clock it sets, no network, quiet logs, the pinned

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-inputs.mjs - the fixed inputs (keys, seeds, nonce, clock, domains,
  * node URLs, resources), all derived from fixed labels, and the helpers the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-recap.mjs - recap.json: ReCaps built with the SDK, and
  * access-control-condition hashing.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-siwe.mjs - siwe.json: EIP-4361 messages prepared and parsed by the
  * siwe package.

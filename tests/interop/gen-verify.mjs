@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The lithsm authors
 /*
  * gen-verify.mjs - verify-negative.json: accept/reject cases for a
  * session-signature verifier, their verdicts from the libraries' own checks

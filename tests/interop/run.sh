@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # Interop check: generate a vector set with the real Lit JS SDK (pinned in
 # package.json / package-lock.json) and, with tests/interop-eth/run.sh, the
 # Ethereum vectors from ethers into the same directory, and run

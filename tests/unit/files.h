@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * files.h - the unit tests' whole-file reads and writes (store entries
  * put back, torn or filled with garbage).  Header-only, like tap.h.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * flow_fixture.c - what the flow's unit tests (test_flow, test_flow_procs)
  * share: a temporary file store, two software wallets, the three node

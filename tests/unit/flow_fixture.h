@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * flow_fixture.h - what the flow's unit tests share; see flow_fixture.c.
  */

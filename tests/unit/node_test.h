@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * node_test.h - what test_node.c and test_node_wire.c share: the
  * blockhash their canned replies carry and a check of the last error.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * siwe_check.h - the SIWE unit tests' checks: a text parses and writes
  * back identically, the error code of a parse, the last error's words.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_abi.c - the ABI encoder: the type grammar of signatures (canonical
  * and human forms, refusals, limits), calldata against the worked examples

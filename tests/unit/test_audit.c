@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_audit.c - the audit trail: the lines it writes (checked with
  * OpenSSL's SHA-256 here, not the module's), reopening and continuing the

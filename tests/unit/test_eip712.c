@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_eip712.c - EIP-712 typed data: the specification's Mail example
  * (its published digest), the accessors a signing policy reads, value

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_eth.c - Keccak-256, EIP-191, EIP-55 addresses, recoverable
  * signatures and software signers, against tests/vectors/eip191.json and

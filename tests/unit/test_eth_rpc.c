@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_eth_rpc.c - the Ethereum JSON-RPC client's reply parsing: the
  * envelope (lithsm_rpc_reply) and the quantities, on good answers and on

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_eth_send.c - the Ethereum JSON-RPC client on the wire against a
  * scripted node (a thread of this test on 127.0.0.1): each connection

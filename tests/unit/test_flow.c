@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_flow.c - lithsm_get_session_sigs with the file store: reuse, every
  * re-sign rule, corrupt entries, the auth callback, failures.  Times are

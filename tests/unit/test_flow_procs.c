@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_flow_procs.c - lithsm_get_session_sigs beyond one process: several
  * processes sharing one store directory, and a client connected to fake

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_int256.c - lib/eth/int256.c: the integer text forms wallets send
  * (decimal, 0x-hex, JSON numbers), the ranges of uintN/intN at their

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_node.c - the node client's pure parts: the staking ABI decoder on
  * hand-built words, the handshake reply parser, consensus, thresholds and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_node_wire.c - the node client on the wire: the handshake's
  * requests, the report, the check route and the HTTP limits against a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_offline.c - lithsm_get_session_sigs_offline: a fixed session key and
  * times give the same bytes twice, every node accepts its entry, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_pem.c - software keys in PEM files: lithsm_signer_open() on the
  * TEST-ONLY fixtures (private 0600 copies), the ssh-like file rules (mode,

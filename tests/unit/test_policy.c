@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_policy.c - the signing policy: every rule both allows and denies,
  * default deny for unknown callers, routes and keys, bodies that are not

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_recap.c - Lit abilities and requests, ReCap building and encoding,
  * and access-control-condition hashing, against tests/vectors/recap.json

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_recap_decode.c - strict ReCap decoding and the statement of decoded
  * ReCaps: hand-made URNs and JSON, the ReCaps of verify-negative.json and

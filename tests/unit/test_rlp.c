@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_rlp.c - RLP writing and strict reading: the Yellow Paper's
  * examples, the 55/56-byte boundaries of strings and lists, and every

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_siwe.c - EIP-4361 writer and strict parser against the siwe.json
  * vectors and every SIWE text in the other vector files, and the writer's

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_siwe_parse.c - the strict EIP-4361 parser on hand-made input:
  * truncations, malformed bytes, one-line edits of a full message that

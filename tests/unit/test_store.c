@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_store.c - the key-value store: the file store (modes, refusals,
  * garbage, several processes at once) and a caller's own ops.

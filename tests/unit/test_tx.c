@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_tx.c - transactions: every malformed field of the JSON refused with
  * its name, missing fields and the setters that fill them, signing and

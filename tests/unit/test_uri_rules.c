@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_uri_rules.c - the pkcs11: URI rules shared by liblithsm and the
  * provider (lib/keys/uri_rules.c): empty path attributes, which p11-kit

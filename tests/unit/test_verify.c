@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_verify.c - the SessionSig verifier against the golden accept/reject
  * vectors, plus cases built here on the SessionSig and its signed message

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_verify_caps.c - the capabilities of a SessionSig as a node checks
  * them: the AuthSig rule on its own (lithsm_authsig_verify, which the flow

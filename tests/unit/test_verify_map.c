@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * test_verify_map.c - lithsm_verify_session_sigs_map: every entry of a
  * SessionSigs map gets exactly the verdict lithsm_verify_session_sig gives

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * vectors.h - reading the JSON files of tests/vectors in the unit tests:
  * the file by name (under $top_srcdir, "." if unset) and members of its

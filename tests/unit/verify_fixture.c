@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * verify_fixture.c - what the verifier's unit tests share: the golden
  * verify-negative.json vectors, the keys that made them (session seed

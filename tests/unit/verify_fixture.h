@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * verify_fixture.h - what the verifier's unit tests (test_verify,
  * test_verify_caps, test_verify_map) share; see verify_fixture.c.

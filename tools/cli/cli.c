@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli.c - option parsing, file reading, errors and output shared by the
  * lithsm subcommands.

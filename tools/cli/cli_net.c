@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli_net.c - the network options of session-sigs and verify, and the
  * connection they describe (the same rules as 'lithsm handshake').

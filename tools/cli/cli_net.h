@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli_net.h - the network options shared by session-sigs and verify
  * (--network, --rpc/--staking, --min-nodes, --ca-file, --insecure,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli_send_tx.c - the --send step of 'lithsm sign-tx' (cli_send_tx.h)
  * over lithsm_rpc_send_tx().

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli_send_tx.h - the --send step of 'lithsm sign-tx': its options
  * (--send, --rpc, --max-fee, --timeout and the shared --ca-file,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cli_siwe.h - the SIWE options shared by delegate and session-sigs
  * (--nonce, --expiration, --domain, --statement, --issued-at) and the

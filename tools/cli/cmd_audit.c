@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_audit.c - lithsm audit verify FILE: checks the hash chain of an
  * audit trail and names its first broken record.

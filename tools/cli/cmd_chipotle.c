@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_chipotle.c - lithsm chipotle: Lit Chipotle ChainSecured accounts
  * (doc/lit-networks.md).  `proof` writes the signed EIP-712 body an API

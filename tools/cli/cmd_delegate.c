@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_delegate.c - lithsm delegate: a capacity-credit delegation AuthSig
  * (the SDK's createCapacityDelegationAuthSig).

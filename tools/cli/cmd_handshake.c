@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_handshake.c - lithsm handshake: find a Lit network's nodes,
  * handshake with all of them in parallel and print the consensus.

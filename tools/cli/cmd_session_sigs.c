@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_session_sigs.c - lithsm session-sigs: SessionSigs for a list of Lit
  * nodes, as the JS SDK's getSessionSigs makes them with a wallet callback.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_sign_tx.c - lithsm sign-tx: signs an Ethereum transaction (legacy
  * EIP-155, EIP-2930 or EIP-1559) given as JSON and prints

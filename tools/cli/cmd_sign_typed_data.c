@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_sign_typed_data.c - lithsm sign-typed-data: EIP-712 typed data
  * (eth_signTypedData_v4), signed by a key file or a token key; or, with

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_verify.c - lithsm verify: check one SessionSig as a Lit node would.
  */

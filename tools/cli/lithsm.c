@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lithsm.c - the lithsm command: subcommand dispatch, --help, --version.
  */
@@ -195,7 +197,7 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(argv[1], "--version") == 0 ||
                strcmp(argv[1], "-V") == 0) {
-        printf("lithsm %s\n", PACKAGE_VERSION);
+        printf("lithsm %s\n", lithsm_version());
         status = CLI_EXIT_OK;
     } else if (argv[1][0] == '-') {
         return main_usage("unknown option '%s'", argv[1]);

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * command.c - the command-line frame shared by lithsm and lithsm-devnet:
  * messages, option parsing and JSON members (command.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * command.h - the command-line frame shared by the lithsm CLI and the
  * lithsm-devnet program: the command table entry, messages, option parsing

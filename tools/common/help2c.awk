@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The lithsm authors
 # help2c.awk - the manual pages doc/cli/lithsm*.txt as C strings (run by
 # Makefile.am at build time; the .txt files are the one source of the text).
 #

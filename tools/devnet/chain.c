@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * chain.c - the devnet's Ethereum side of its JSON-RPC endpoint: a CHECK
  * of what a client sends, not a chain.  It executes nothing: no EVM, no

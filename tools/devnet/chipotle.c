@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * chipotle.c - the devnet's check of Lit Chipotle ChainSecured proofs
  * (lit-networks-2026.md), done as the Chipotle API server does it, on the

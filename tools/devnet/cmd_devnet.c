@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * cmd_devnet.c - the lithsm-devnet program ('lithsm devnet' runs it): a
  * local network of Lit-compatible node endpoints for tests.  This file is

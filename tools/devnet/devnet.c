@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * devnet.c - starts and stops the devnet (devnet.h): a daemon per node
  * and one for the staking RPC on loopback ports, or a bound but silent

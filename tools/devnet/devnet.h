@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * devnet.h - a local network of Lit-compatible node endpoints: the server
  * of the lithsm-devnet program ('lithsm devnet' runs it), as its command

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * respond.c - the devnet's answers (plain, JSON, Lit node errors) and
  * request bodies (server.h).

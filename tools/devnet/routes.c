@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * routes.c - what each devnet node answers: the Datil handshake and the
  * devnet's own session-sig check route, with the header rules every Lit

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * rpc.c - the devnet's staking JSON-RPC endpoint: eth_call of
  * getActiveUnkickedValidatorStructsAndCounts() on the staking address,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * server.h - the inside of the devnet server, shared by its files:
  * devnet.c (start, stop), routes.c (the node routes), rpc.c (the staking

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tls.c - the devnet's TLS certificate: a fresh P-256 key kept in memory
  * and a self-signed certificate written where clients find it (server.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * body.c - the body of a signing request (serve.h): the signing routes,
  * and the check of their members.  Shared by routes.c and the request

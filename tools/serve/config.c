@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * config.c - lithsm-serve's configuration file (serve.h), in OpenSSL
  * configuration syntax, read by OpenSSL's NCONF: sections [serve],

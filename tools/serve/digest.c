@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * digest.c - what a signing request signs (serve.h): the EIP-191 hash of
  * a message, the EIP-712 digest of typed data, the signing hash of a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * keys.c - the service's keys (serve.h): opened once at start; signing
  * (in parallel: read-held key locks); the probe behind /readyz; and opening the token

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * listen.c - lithsm-serve's unix socket (serve.h): what the service
  * listens on, and a second libmicrohttpd daemon, without TLS, on an

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lit.c - lithsm-serve's Lit routes (serve.h, lit.h): the checks and
  * answers POST /v1/session-sigs (lit_session.c) and POST /v1/delegations

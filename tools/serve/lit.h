@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lit.h - what lit.c (the Lit routes' checks and answers, POST
  * /v1/delegations) and lit_session.c (POST /v1/session-sigs, the

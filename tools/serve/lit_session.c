@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * lit_session.c - lithsm-serve's POST /v1/session-sigs (lit.h): the
  * SessionSigs 'lithsm session-sigs' prints for the same work, for

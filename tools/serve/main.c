@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * main.c - lithsm-serve, the signing service ('lithsm serve' runs it):
  * reads the configuration, opens every key once and the audit trail,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * metrics.c - lithsm-serve's GET /metrics (serve.h): what each request
  * did, counted under one small lock in tables made once at start (no

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * notify.c - lithsm-serve tells systemd how it is (serve.h): Type=notify
  * through libsystemd's sd_notify, which writes to $NOTIFY_SOCKET and does

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * respond.c - lithsm-serve's answers, JSON-lines logs and audit records
  * (serve.h).  The audit record of a request is durable before its answer

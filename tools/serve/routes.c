@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * routes.c - lithsm-serve's routes (serve.h): request bodies, limits,
  * the caller's identity, and the answer of each route.  Every request

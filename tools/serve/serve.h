@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * serve.h - the inside of lithsm-serve, the signing service ('lithsm
  * serve'): config.c (the configuration file), main.c (start, the start

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * sign.c - a signing request's signature (serve.h): signed with its key
  * through keys.c (the key's lock, a token outage), answered as the CLI

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * tls.c - lithsm-serve's mutual TLS (serve.h): the server certificate,
  * a handshake that requires a client certificate signed by the client
