@@ -169,23 +169,6 @@ static void eip191_hex(char out[2 + 64 + 1], const char *message)
         out[0] = '\0';
 }
 
-/* The answer: the library's JSON text as it is (byte for byte what the
- * CLI prints, without its newline), copied. */
-json_object *lit_raw_answer(const char *text)
-{
-    json_object *obj = json_object_new_object();
-    char *copy = strdup(text);
-
-    if (obj == NULL || copy == NULL) {
-        json_object_put(obj);
-        free(copy);
-        return NULL;
-    }
-    json_object_set_serializer(obj, json_object_userdata_to_json_string, copy,
-                               json_object_free_userdata);
-    return obj;
-}
-
 /* Copies the AuthSig's "sig" into sig->signature and the EIP-191 hash
  * of its "signedMessage" into sig->digest. */
 int lit_note_authsig(serve_signed *sig, const char *authsig)
@@ -361,7 +344,7 @@ static void delegation_run(delegation_req *r, serve_signed *sig,
     }
     authsig = dc.authsig;
     ok = lit_note_authsig(sig, authsig) == 0 &&
-         (o->answer = lit_raw_answer(authsig)) != NULL;
+         (o->answer = serve_raw_answer(authsig)) != NULL;
     lithsm_free(authsig);
     if (!ok) {
         lit_fail(o, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",

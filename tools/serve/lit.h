@@ -65,10 +65,6 @@ int lit_expiration_ok(const char *text, int64_t max_ms, char *reason,
  * its "signedMessage" into sig->digest.  Returns 0 or -1. */
 int lit_note_authsig(serve_signed *sig, const char *authsig);
 
-/* The answer: the library's JSON text as it is (byte for byte what the
- * CLI prints, without its newline), copied; NULL when memory runs out. */
-json_object *lit_raw_answer(const char *text);
-
 /* POST /v1/session-sigs with its body parsed (lit_session.c). */
 void lit_session_sigs(serve *s, serve_request *req, json_object *body,
                       serve_signed *sig, serve_outcome *o);

@@ -526,7 +526,7 @@ static void session_run(serve *s, session_req *r, serve_signed *sig,
         return;
     }
     ok = session_key_of(sig->session_key, out) == 0 &&
-         (o->answer = lit_raw_answer(out)) != NULL;
+         (o->answer = serve_raw_answer(out)) != NULL;
     lithsm_free(out);
     if (!ok) {
         lit_fail(o, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",

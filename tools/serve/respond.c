@@ -32,6 +32,21 @@ void serve_log(const char *level, const char *msg, const char *key,
     json_object_put(obj);
 }
 
+json_object *serve_raw_answer(const char *text)
+{
+    json_object *obj = json_object_new_object();
+    char *copy = strdup(text);
+
+    if (obj == NULL || copy == NULL) {
+        json_object_put(obj);
+        free(copy);
+        return NULL;
+    }
+    json_object_set_serializer(obj, json_object_userdata_to_json_string, copy,
+                               json_object_free_userdata);
+    return obj;
+}
+
 json_object *serve_error_body(const char *code, const char *reason)
 {
     json_object *obj = json_object_new_object();

@@ -232,6 +232,11 @@ typedef struct serve_outcome {
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o);
 
+/* An answer that is the library's JSON text as it is (byte for byte what
+ * the CLI prints, without its newline: signed JSON is never serialised
+ * again), copied; NULL when memory runs out. */
+json_object *serve_raw_answer(const char *text);
+
 /* {"error":code,"reason":reason} (reason may be NULL), or NULL. */
 json_object *serve_error_body(const char *code, const char *reason);
 

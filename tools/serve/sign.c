@@ -43,18 +43,17 @@ fail:
 static json_object *tx_answer(serve_payload *p)
 {
     char *text = NULL;
-    json_object *obj = NULL, *raw;
+    json_object *read = NULL, *raw, *answer = NULL;
 
     if (lithsm_tx_signed_json(&text, p->tx) != LITHSM_OK)
         return NULL;
-    obj = json_tokener_parse(text);
+    read = json_tokener_parse(text);
+    if (read != NULL && json_object_object_get_ex(read, "raw", &raw) &&
+        (p->signature = strdup(json_object_get_string(raw))) != NULL)
+        answer = serve_raw_answer(text);
+    json_object_put(read);
     lithsm_free(text);
-    if (obj == NULL || !json_object_object_get_ex(obj, "raw", &raw) ||
-        (p->signature = strdup(json_object_get_string(raw))) == NULL) {
-        json_object_put(obj);
-        return NULL;
-    }
-    return obj;
+    return answer;
 }
 
 /* serve_sign_fn for a payload: a transaction signs itself, else the
