@@ -760,6 +760,7 @@ lithsm_sessionsigs(char **json_out, const lithsm_session_key *key,
 #include "lithsm_chipotle.h"
 #include "lithsm_rpc.h"
 #include "lithsm_audit.h"
+#include "lithsm_pg.h"
 #include "lithsm_policy.h"
 
 #endif /* LITHSM_H */

@@ -110,6 +110,15 @@ LITHSM_API lithsm_err lithsm_audit_append(uint64_t *seq_out, char *hash_out,
                                           lithsm_audit *a, const char *record,
                                           size_t record_len);
 
+/** OK when `a` can take appends now; otherwise the error the next append
+ *  would give, with lithsm_last_error() saying why (a file trail whose
+ *  write failed: IO until it is reopened; a PostgreSQL trail whose server
+ *  is away: NETWORK until it is back, which needs no reopening).  For a
+ *  readiness check; a PostgreSQL trail asks its server ("SELECT 1").
+ *  Thread-safe. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_audit_probe(lithsm_audit *a);
+
 /** What an open trail has done. */
 typedef struct lithsm_audit_stats {
     uint64_t last_seq;   /* seq of the last durable record (0: none) */

@@ -52,6 +52,22 @@ LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_store_new(lithsm_store **out,
                                        const lithsm_store_ops *ops, void *ctx);
 
+/** Gives `store` a lock per key, which lithsm_get_session_sigs() takes
+ *  around making a new session: it reads the entry, and when there is
+ *  no usable one it takes the lock, reads again (another process may have
+ *  made one meanwhile) and only then signs a new one and writes it, so
+ *  flows sharing the store make one session, not one each.  `lock` waits
+ *  for the key's lock (its errors are returned by the flow as they are:
+ *  NETWORK while a database is away); `unlock` releases it.  A store
+ *  without a lock (the default for lithsm_store_new()) skips both.
+ *  lithsm_store_file_new() and lithsm_store_postgres_new() set their own;
+ *  lithsm_store_wrapped_new() uses the inner store's.
+ *  Returns: OK; INVALID_ARG for a NULL store, lock or unlock. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_store_set_lock(
+    lithsm_store *store, lithsm_err (*lock)(void *ctx, const char *key),
+    void (*unlock)(void *ctx, const char *key));
+
 /** The default store: directory `dir` (created with mode 0700 if missing;
  *  its parent must exist), one 0600 file per key, replaced atomically, safe
  *  when several threads or processes share it.  The directory must not be

@@ -115,6 +115,18 @@ LITHSM_API void lithsm_policy_free(lithsm_policy *p);
 /** The number of callers the policy names. */
 LITHSM_API size_t lithsm_policy_caller_count(const lithsm_policy *p);
 
+/** Makes p's rate limits shared: each caller's bucket is the one named
+ *  after the caller in `rates` (lithsm_rates_postgres_new()), which every
+ *  process using the same database draws from, instead of a bucket in p.
+ *  `rates` is borrowed: it must outlive p.  Call it before p is used by
+ *  other threads (a reloaded policy needs it again).  Shared buckets are
+ *  not refilled by a reload.  When `rates` fails (the database is away),
+ *  lithsm_policy_decide() returns its error (NETWORK) with *out denied by
+ *  rule "rate-unavailable": the service answers 503.  NULL: p's own
+ *  buckets again. */
+LITHSM_API void lithsm_policy_set_rates(lithsm_policy *p,
+                                        lithsm_rates *rates);
+
 typedef struct lithsm_policy_request {
     const char *caller; /* "subject:<RFC 2253 subject DN>", "fingerprint:<sha256
                            hex of the client cert DER>" or "uid:<n>" */
