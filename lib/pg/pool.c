@@ -79,12 +79,18 @@ lithsm_err pg_pool_take(pg_pool *p, PGconn **out)
     pthread_mutex_lock(&p->lock);
     while (p->n_idle == 0 && p->n_out >= p->size)
         pthread_cond_wait(&p->freed, &p->lock);
-    if (p->n_idle > 0) {
+    while (p->n_idle > 0) {
         c = p->idle[--p->n_idle];
-        p->n_out++;
-        pthread_mutex_unlock(&p->lock);
-        *out = c;
-        return LITHSM_OK;
+        /* A server that restarted closed its end: reading the socket
+         * (without blocking) notices, and a new connection is made
+         * instead of failing the caller's first statement. */
+        if (PQconsumeInput(c) && PQstatus(c) == CONNECTION_OK) {
+            p->n_out++;
+            pthread_mutex_unlock(&p->lock);
+            *out = c;
+            return LITHSM_OK;
+        }
+        PQfinish(c);
     }
     if (p->failed_at_ms != 0 && mono_ms() - p->failed_at_ms < RETRY_AFTER_MS) {
         snprintf(why, sizeof(why), "%s", p->failed_why);
