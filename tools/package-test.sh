@@ -34,8 +34,11 @@ demo() {
         [ "$(command -v "$p")" = "/usr/bin/$p" ] ||
             fail "$p is not /usr/bin/$p: $(command -v "$p")"
     done
+    # /lib is /usr/lib on a merged-/usr system: compare the real paths.
     lib=$(ldd /usr/bin/lithsm | sed -n 's/.*liblithsm\.so\.0 => \([^ ]*\).*/\1/p')
-    dpkg -S "$lib" | grep -q '^liblithsm0:' ||
+    lib=$(readlink -f "$lib")
+    dpkg -L liblithsm0 | while read -r f; do readlink -f "$f"; done |
+        grep -qx "$lib" ||
         fail "/usr/bin/lithsm uses $lib, which is not liblithsm0's"
     modulesdir=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
     dpkg -S "$modulesdir/lithsm.so" | grep -q '^lithsm-provider:' ||
@@ -207,7 +210,8 @@ git archive --format=tar HEAD | tar -xf - -C "$work/src/lithsm"
 step "build dependencies (apt-get build-dep)"
 (cd "$work/src/lithsm" && apt-get build-dep -y -q ./) >"$work/build-dep.log" 2>&1 ||
     { tail -n 20 "$work/build-dep.log"; fail "apt-get build-dep"; }
-grep -E '^(The following NEW|  )' "$work/build-dep.log" || echo "(nothing new)"
+sed -n '/^The following NEW packages/,/^[^ ]/p' "$work/build-dep.log" |
+    sed '$d' | grep . || echo "(nothing new)"
 
 opts="parallel=$(nproc)"
 [ "${LITHSM_PACKAGE_CHECK:-}" = 1 ] || opts="nocheck $opts"
