@@ -182,11 +182,12 @@ static int cli_read_input(const cli_command *cmd, const char *what,
         st = lithsm_file_read(path, flags, CLI_MAX_FILE, out, len, &err);
     }
     if (st == LITHSM_FILE_TOO_LARGE)
-        cli_error(cmd, "%s '%s' is larger than the limit of %u bytes", what,
-                  path, CLI_MAX_FILE);
+        cli_error_code(cmd, "RANGE", NULL,
+                       "%s '%s' is larger than the limit of %u bytes", what,
+                       path, CLI_MAX_FILE);
     else if (st != LITHSM_FILE_OK)
-        cli_error(cmd, "cannot read %s '%s': %s", what, path,
-                  lithsm_file_problem(st, err));
+        cli_error_code(cmd, "IO", NULL, "cannot read %s '%s': %s", what, path,
+                       lithsm_file_problem(st, err));
     return st == LITHSM_FILE_OK ? 0 : CLI_EXIT_FAIL;
 }
 
@@ -296,6 +297,7 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
     char shown[256];
 
     const char *named, *source = NULL;
+    int64_t t0;
 
     *out = NULL;
     /* A PIN or a private key is about to be in memory: no core dump. */
@@ -317,7 +319,10 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
         cli_note(cmd, 1, "the %s is %s", what, shown);
         cli_token_opts(cmd, &opts, path);
     }
+    t0 = cli_now_ms();
     err = lithsm_signer_open_token(out, path, &opts);
+    cli_note(cmd, 2, "opening the %s took %lld ms", what,
+             (long long)(cli_now_ms() - t0));
     if (lithsm_token_config_warning() != NULL)
         cli_warn(cmd, "%s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {

@@ -156,8 +156,8 @@ static struct {
 } out_state;
 
 /* The program itself, for messages before a command is known. */
-static const cli_command main_cmd = { "lithsm", "",
-                                      "lithsm COMMAND [OPTION]...", "", NULL };
+static const cli_command main_cmd = { "", "", "lithsm COMMAND [OPTION]...", "",
+                                      NULL };
 
 static void apply_output(void)
 {
@@ -189,13 +189,19 @@ static int global_option(const cli_command *cmd, void *ctx, int c,
     else if (c == 'q')
         out_state.quiet = 1;
     else if (error_format(arg, &out_state.json) != 0)
-        return cli_usage_error(cmd,
-                               "option '--error-format': '%s' is not "
-                               "json or text",
-                               arg);
+        return cmd == &main_cmd
+                   ? main_usage("option '--error-format': '%s' is not json "
+                                "or text",
+                                arg)
+                   : cli_usage_error(cmd,
+                                     "option '--error-format': '%s' is "
+                                     "not json or text",
+                                     arg);
     if (out_state.quiet && out_state.verbose > 0)
-        return cli_usage_error(cmd, "--quiet and --verbose exclude each "
-                                    "other");
+        return cmd == &main_cmd
+                   ? main_usage("--quiet and --verbose exclude each other")
+                   : cli_usage_error(cmd, "--quiet and --verbose exclude "
+                                          "each other");
     apply_output();
     return 0;
 }

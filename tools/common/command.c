@@ -78,7 +78,8 @@ static void cli_json_line(const cli_command *cmd, const char *kind,
                           cli_json_add_str(o, "message", msg) == 0 &&
                           cli_json_add_str(o, "field", field) == 0)) &&
         (code != NULL || cli_json_add_str(o, kind, msg) == 0) &&
-        cli_json_add_str(o, "command", cmd->name) == 0)
+        cli_json_add_str(o, "command",
+                         cmd->name[0] != '\0' ? cmd->name : NULL) == 0)
         s = json_object_to_json_string_ext(
             o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (s != NULL)
@@ -103,8 +104,8 @@ static void cli_verror_code(const cli_command *cmd, const char *code,
         cli_json_line(cmd, "error", msg != NULL ? msg : "out of memory", code,
                       field);
     else
-        fprintf(stderr, "lithsm %s: %s\n", cmd->name,
-                msg != NULL ? msg : "out of memory");
+        fprintf(stderr, "lithsm%s%s: %s\n", cmd->name[0] != '\0' ? " " : "",
+                cmd->name, msg != NULL ? msg : "out of memory");
     if (usage && !cli_out.json)
         fprintf(stderr,
                 "usage: %s\nTry 'lithsm %s --help' for more "

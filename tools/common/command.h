@@ -42,7 +42,7 @@
 typedef struct cli_command cli_command;
 
 struct cli_command {
-    const char *name;    /* "address" */
+    const char *name;    /* "address"; "" for the program itself */
     const char *summary; /* one line for "lithsm --help" */
     const char *usage;   /* synopsis lines, printed on usage errors */
     const char *help;    /* the full manual page for --help */
