@@ -246,30 +246,11 @@ static int read_environment(int argc, char **argv)
 static int leading_options(int argc, char **argv, int *first)
 {
     int i, rc = 0;
-    const char *a;
 
-    for (i = 1; rc == 0 && i < argc && argv[i][0] == '-'; i++) {
-        a = argv[i];
-        if (strcmp(a, "--verbose") == 0 ||
-            (a[1] == 'v' && a[strspn(a + 1, "v") + 1] == '\0')) {
-            size_t n = strcmp(a, "--verbose") == 0 ? 1 : strlen(a) - 1;
-
-            while (rc == 0 && n-- > 0)
-                rc = global_option(&main_cmd, NULL, 'v', NULL);
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            rc = global_option(&main_cmd, NULL, 'q', NULL);
-        } else if (strncmp(a, "--error-format=", 15) == 0) {
-            rc = global_option(&main_cmd, NULL, OPT_ERROR_FORMAT, a + 15);
-        } else if (strcmp(a, "--error-format") == 0) {
-            if (i + 1 == argc) {
-                *first = i;
-                return main_usage("option '--error-format' needs a value");
-            }
-            rc = global_option(&main_cmd, NULL, OPT_ERROR_FORMAT, argv[++i]);
-        } else {
-            break;
-        }
-    }
+    for (i = 1;
+         rc == 0 && i < argc && cli_global_word(&main_cmd, argc, argv, &i, &rc);
+         i++)
+        ;
     *first = i;
     return rc;
 }

@@ -236,6 +236,56 @@ static int cli_is_global(int c)
     return 0;
 }
 
+/* A word of short global letters ("-v", "-vv"): each one's status. */
+static int cli_global_letters(const cli_command *cmd, const char *a, int *rc)
+{
+    size_t k;
+
+    if (a[0] != '-' || a[1] == '-' || a[1] == '\0' ||
+        a[1 + strspn(a + 1, cli_global_short)] != '\0')
+        return 0;
+    for (k = 1, *rc = 0; *rc == 0 && a[k] != '\0'; k++)
+        *rc = cli_global_fn(cmd, NULL, a[k], NULL);
+    return 1;
+}
+
+int cli_global_word(const cli_command *cmd, int argc, char **argv, int *i,
+                    int *rc)
+{
+    const char *a = argv[*i], *value = NULL;
+    const struct option *o;
+    size_t n;
+
+    if (cli_global_fn == NULL)
+        return 0;
+    if (cli_global_short[0] != '\0' && cli_global_letters(cmd, a, rc))
+        return 1;
+    if (strncmp(a, "--", 2) != 0)
+        return 0;
+    n = strcspn(a + 2, "=");
+    for (o = cli_global_long; o->name != NULL; o++)
+        if (strlen(o->name) == n && strncmp(o->name, a + 2, n) == 0)
+            break;
+    if (o->name == NULL)
+        return 0;
+    if (o->has_arg == no_argument && a[2 + n] == '=') {
+        *rc = cli_usage_error(cmd, "option '--%s' takes no value", o->name);
+        return 1;
+    }
+    if (o->has_arg != no_argument) {
+        if (a[2 + n] == '=')
+            value = a + 3 + n;
+        else if (*i + 1 < argc)
+            value = argv[++*i];
+        else {
+            *rc = cli_usage_error(cmd, "option '--%s' needs a value", o->name);
+            return 1;
+        }
+    }
+    *rc = cli_global_fn(cmd, NULL, o->val, value);
+    return 1;
+}
+
 int cli_next_option(const cli_command *cmd, int argc, char **argv,
                     const struct option *longopts)
 {

@@ -127,6 +127,13 @@ int cli_read_options(const cli_command *cmd, int argc, char **argv,
 void cli_set_global_options(const struct option *longopts,
                             const char *shortopts, cli_option_fn option);
 
+/** For a command that reads its own command line: when argv[*i] is a
+ *  global option (--name, --name=VALUE, --name VALUE, -v, -vv...), hands
+ *  it to the global handler, moves *i past its value and returns 1 with
+ *  the handler's status in *rc; else returns 0. */
+int cli_global_word(const cli_command *cmd, int argc, char **argv, int *i,
+                    int *rc);
+
 /** Stores an option that may be given once; a usage error otherwise.
  *  Returns 0 or CLI_EXIT_USAGE. */
 int cli_set_once(const cli_command *cmd, const char **slot, const char *name,
