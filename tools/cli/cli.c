@@ -33,6 +33,7 @@ int cli_exit_for(lithsm_err err)
     return CLI_EXIT_FAIL;
 }
 
+/* lithsm.h's codes in order (tests/config.test checks the list). */
 const char *cli_err_name(lithsm_err err)
 {
     static const char *const names[] = {

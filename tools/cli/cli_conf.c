@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -368,10 +369,13 @@ static int read_text(const conf_file *f)
     } else if (check_directives(f) != 0) {
         /* reported */
     } else if (NCONF_load_bio(c, bio, &eline) <= 0) {
+        const char *why = ERR_reason_error_string(ERR_peek_last_error());
+
         cli_error_code(f->cmd, "CONFIG", NULL,
-                       "%s:%ld: not OpenSSL configuration syntax (a line "
-                       "like [section] or key = value)",
-                       f->path, eline);
+                       "%s:%ld: not OpenSSL configuration syntax (%s; lines "
+                       "are [section] or key = value)",
+                       f->path, eline, why != NULL ? why : "unreadable");
+        ERR_clear_error();
     } else if (check_sections(f, c) == 0 && read_settings(f, c) == 0 &&
                read_keys(f, c) == 0) {
         rc = 0;
@@ -379,6 +383,26 @@ static int read_text(const conf_file *f)
     BIO_free(bio);
     NCONF_free(c);
     return rc;
+}
+
+/* The file names the PKCS#11 module the CLI loads: only its owner (you
+ * or root) may write it, as ssh wants of its configuration. */
+static int check_owner(const cli_command *cmd, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return 0; /* it was just read: gone since, nothing to trust less */
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+        (st.st_uid != getuid() && st.st_uid != 0)) {
+        cli_error_code(cmd, "CONFIG", NULL,
+                       "the configuration file '%s' is writable by others "
+                       "or owned by another user (it names the module lithsm "
+                       "loads): chmod go-w, owned by you or root",
+                       path);
+        return CLI_EXIT_FAIL;
+    }
+    return 0;
 }
 
 /* Reads one file; a missing one is no error unless `required`. */
@@ -406,6 +430,10 @@ static int read_file(const cli_command *cmd, const char *path, int required)
                        st == LITHSM_FILE_TOO_LARGE
                            ? "it is larger than 1 MiB"
                            : lithsm_file_problem(st, err));
+        return CLI_EXIT_FAIL;
+    }
+    if (check_owner(cmd, path) != 0) {
+        lithsm_file_free(text, len);
         return CLI_EXIT_FAIL;
     }
     conf.read[conf.n_files - 1] = 1;
