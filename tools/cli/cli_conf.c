@@ -69,28 +69,42 @@ const char *cli_conf_name(cli_conf_key k)
     return key_names[k];
 }
 
+/* Steps *p to the next line of the text: returns the line's first
+ * character that is not a blank and sets *nl to its end; NULL after the
+ * last line. */
+static const char *next_line(const conf_file *f, const char **p,
+                             const char **nl)
+{
+    const char *end = f->text + f->len, *s;
+
+    if (*p >= end)
+        return NULL;
+    *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (*nl == NULL)
+        *nl = end;
+    s = *p + strspn(*p, " \t"); /* the text ends with a NUL */
+    *p = *nl + 1;
+    return s;
+}
+
 /* The line of `key` in [section] of the text (the last one: it is the one
  * NCONF keeps), of the section's header when key is NULL, 0 when not
  * found.  Section "default" is before any. */
 static unsigned long line_of(const conf_file *f, const char *section,
                              const char *key)
 {
-    const char *p = f->text, *end = f->text + f->len, *nl, *q;
+    const char *p = f->text, *s, *nl, *q;
     unsigned long line = 0, found = 0;
     int in = strcmp(section, "default") == 0;
     size_t n;
 
-    for (; p < end; p = nl + 1) {
+    while ((s = next_line(f, &p, &nl)) != NULL) {
         line++;
-        nl = memchr(p, '\n', (size_t)(end - p));
-        if (nl == NULL)
-            nl = end;
-        p += strspn(p, " \t");
-        if (p < nl && *p == '[') {
-            p += 1 + strspn(p + 1, " \t");
+        if (s < nl && *s == '[') {
+            s += 1 + strspn(s + 1, " \t");
             n = strlen(section);
-            q = p + n;
-            in = q < nl && strncmp(p, section, n) == 0 &&
+            q = s + n;
+            in = q < nl && strncmp(s, section, n) == 0 &&
                  (q[strspn(q, " \t")] == ']');
             if (in && key == NULL)
                 found = line;
@@ -99,11 +113,9 @@ static unsigned long line_of(const conf_file *f, const char *section,
         if (key == NULL)
             continue;
         n = strlen(key);
-        if (in && (size_t)(nl - p) > n && strncmp(p, key, n) == 0 &&
-            strchr(" \t=", p[n]) != NULL)
+        if (in && (size_t)(nl - s) > n && strncmp(s, key, n) == 0 &&
+            strchr(" \t=", s[n]) != NULL)
             found = line;
-        if (nl == end)
-            break;
     }
     return found;
 }
@@ -336,16 +348,12 @@ static int check_sections(const conf_file *f, const CONF *c)
  * the syntax: lithsm.conf has none. */
 static int check_directives(const conf_file *f)
 {
-    const char *p = f->text, *end = f->text + f->len, *nl;
+    const char *p = f->text, *s, *nl;
     unsigned long line = 0;
 
-    for (; p < end; p = nl + 1) {
+    while ((s = next_line(f, &p, &nl)) != NULL) {
         line++;
-        nl = memchr(p, '\n', (size_t)(end - p));
-        if (nl == NULL)
-            nl = end;
-        p += strspn(p, " \t");
-        if (p < nl && *p == '.') {
+        if (s < nl && *s == '.') {
             cli_error_code(f->cmd, "CONFIG", NULL,
                            "%s:%lu: directives (.include, .pragma) are not "
                            "read in lithsm.conf",
