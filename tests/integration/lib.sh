@@ -131,6 +131,10 @@ CONF
     : >"$T/empty.cnf"
     OPENSSL_CONF=$T/empty.cnf
     export OPENSSL_CONF
+    # The CLI's module: this SoftHSM2, not its default (p11-kit's proxy).
+    printf '[lithsm]\nmodule = %s\n' "$MODULE" >"$T/lithsm.conf"
+    LITHSM_CONF=$T/lithsm.conf
+    export LITHSM_CONF
     TOKEN=lithsm-test
     # Throwaway token: PINs on this command line are acceptable here only.
     USER_PIN=123456

@@ -45,13 +45,17 @@ OPENSSL_CONF=$T/b.cnf $L address --key "$URI" </dev/null >"$T/out" 2>&1 ||
     true
 check_same "pin-source from openssl.cnf (not activated)" "$T/out" "$T/want"
 
+# module-path from openssl.cnf: with no module in lithsm.conf, before the
+# CLI's default (p11-kit's proxy).
+: >"$T/nomodule.conf"
 cnf "$T/c.cnf" 1 "pin-source = file:$T/pin" "module-path = $T/nomodule.so"
 check_fails "module-path from openssl.cnf is used" "nomodule" \
-    env OPENSSL_CONF="$T/c.cnf" $L address --key "$URI"
+    env OPENSSL_CONF="$T/c.cnf" LITHSM_CONF="$T/nomodule.conf" \
+    $L address --key "$URI"
 
 cnf "$T/d.cnf" 1 "pin-source = file:$T/pin" "module-path = $MODULE"
-OPENSSL_CONF=$T/d.cnf $L address --key "$URI" </dev/null >"$T/out" 2>&1 ||
-    true
+OPENSSL_CONF=$T/d.cnf LITHSM_CONF=$T/nomodule.conf $L address --key "$URI" \
+    </dev/null >"$T/out" 2>&1 || true
 check_same "module-path and pin-source from openssl.cnf" "$T/out" "$T/want"
 
 cnf "$T/e.cnf" 1 "pkcs11-module-path = $MODULE" \

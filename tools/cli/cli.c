@@ -9,9 +9,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_conf.h"
 #include "util/safe_file.h"
 
 /* Deep enough for any AuthSig or SessionSigs file, shallow enough that a
@@ -31,18 +33,34 @@ int cli_exit_for(lithsm_err err)
     return CLI_EXIT_FAIL;
 }
 
+/* lithsm.h's codes in order (tests/config.test checks the list). */
+const char *cli_err_name(lithsm_err err)
+{
+    static const char *const names[] = {
+        "OK",        "INVALID_ARG", "NOMEM", "PARSE",  "CRYPTO",  "KEY",
+        "SIGNATURE", "IO",          "RANGE", "PKCS11", "NETWORK", "PROTOCOL",
+    };
+
+    if ((unsigned)err < sizeof(names) / sizeof(names[0]))
+        return names[err];
+    return "UNKNOWN";
+}
+
 void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
 {
     const char *detail = lithsm_last_error();
+    char msg[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    cli_verror(cmd, fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (detail != NULL && detail[0] != '\0')
-        fprintf(stderr, ": %s (%s)\n", detail, lithsm_strerror(err));
+        cli_error_code(cmd, cli_err_name(err), NULL, "%s: %s (%s)", msg, detail,
+                       lithsm_strerror(err));
     else
-        fprintf(stderr, ": %s\n", lithsm_strerror(err));
+        cli_error_code(cmd, cli_err_name(err), NULL, "%s: %s", msg,
+                       lithsm_strerror(err));
 }
 
 /* What cli_run() hands each option to. */
@@ -75,6 +93,7 @@ int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
     }
     rc = cli_read_options(cmd, argc, argv, steps->longopts, run_option, &r,
                           &help);
+    cli_conf_notes(cmd);
     if (rc == 0 && help)
         rc = cli_print_help(cmd);
     else if (rc == 0 && (rc = steps->check(cmd, r.opts)) == 0)
@@ -83,6 +102,14 @@ int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
         steps->done(r.opts);
     free(r.opts);
     return rc;
+}
+
+int64_t cli_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int cli_parse_time(const cli_command *cmd, const char *name, const char *text,
@@ -156,11 +183,12 @@ static int cli_read_input(const cli_command *cmd, const char *what,
         st = lithsm_file_read(path, flags, CLI_MAX_FILE, out, len, &err);
     }
     if (st == LITHSM_FILE_TOO_LARGE)
-        cli_error(cmd, "%s '%s' is larger than the limit of %u bytes", what,
-                  path, CLI_MAX_FILE);
+        cli_error_code(cmd, "RANGE", NULL,
+                       "%s '%s' is larger than the limit of %u bytes", what,
+                       path, CLI_MAX_FILE);
     else if (st != LITHSM_FILE_OK)
-        cli_error(cmd, "cannot read %s '%s': %s", what, path,
-                  lithsm_file_problem(st, err));
+        cli_error_code(cmd, "IO", NULL, "cannot read %s '%s': %s", what, path,
+                       lithsm_file_problem(st, err));
     return st == LITHSM_FILE_OK ? 0 : CLI_EXIT_FAIL;
 }
 
@@ -199,12 +227,48 @@ int cli_token_option(const cli_command *cmd, int c, const char *value)
     return 0;
 }
 
-void cli_token_opts(lithsm_token_opts *opts)
+/* 1 when the pkcs11: URI has attribute `name` (in its path or query). */
+static int uri_has(const char *uri, const char *name)
 {
+    size_t n = strlen(name);
+    const char *p;
+
+    if (uri == NULL || strncmp(uri, "pkcs11:", 7) != 0)
+        return 0;
+    for (p = uri + 6; p != NULL; p = strpbrk(p + 1, ";?&"))
+        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=')
+            return 1;
+    return 0;
+}
+
+void cli_token_opts(const cli_command *cmd, lithsm_token_opts *opts,
+                    const char *uri)
+{
+    const char *source = "--module";
+
     memset(opts, 0, sizeof(*opts));
     opts->module = cli_module;
     opts->pin_source = cli_pin_source;
-    opts->prompt = cli_pin_source == NULL && isatty(STDIN_FILENO);
+    /* The files and the default yield to what the URI says itself. */
+    if (opts->module == NULL && !uri_has(uri, "module-path")) {
+        opts->module = cli_conf_get(CLI_CONF_MODULE, &source);
+        if (opts->module == NULL)
+            opts->module = cli_conf_default_module(&source);
+    } else if (opts->module == NULL) {
+        source = "the URI's module-path";
+    }
+    if (opts->pin_source == NULL && !uri_has(uri, "pin-source") &&
+        !uri_has(uri, "pin-value"))
+        opts->pin_source = cli_conf_get(CLI_CONF_PIN_SOURCE, NULL);
+    opts->prompt = opts->pin_source == NULL && isatty(STDIN_FILENO);
+    if (opts->module != NULL)
+        cli_note(cmd, 1, "PKCS#11 module %s (from %s)", opts->module, source);
+    else if (strcmp(source, "default") == 0)
+        cli_note(cmd, 1,
+                 "PKCS#11 module: the lithsm provider's default "
+                 "(SoftHSM2's)");
+    else
+        cli_note(cmd, 1, "PKCS#11 module: from %s", source);
 }
 
 /* "--key -": the PEM text of standard input (no file to check). */
@@ -233,24 +297,41 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
     lithsm_err err;
     char shown[256];
 
+    const char *named, *source = NULL;
+    int64_t t0;
+
     *out = NULL;
     /* A PIN or a private key is about to be in memory: no core dump. */
     lithsm_protect_process();
     if (strcmp(path, "-") == 0)
         return cli_open_stdin_key(cmd, what, out);
-    cli_token_opts(&opts);
-    if (strncmp(path, "pkcs11:", 7) != 0)
-        opts.prompt = 0;
+    if ((named = cli_conf_named_key(path, &source)) != NULL) {
+        cli_note(cmd, 1, "the %s '%s' is [keys] %s of %s", what, path, path,
+                 source);
+        path = named;
+    }
+    cli_redact_uri(shown, sizeof(shown), path);
+    if (strncmp(path, "pkcs11:", 7) != 0) {
+        cli_note(cmd, 1, "the %s is the file %s", what, shown);
+        memset(&opts, 0, sizeof(opts));
+        opts.module = cli_module; /* an error for a file, as before */
+        opts.pin_source = cli_pin_source;
+    } else {
+        cli_note(cmd, 1, "the %s is %s", what, shown);
+        cli_token_opts(cmd, &opts, path);
+    }
+    t0 = cli_now_ms();
     err = lithsm_signer_open_token(out, path, &opts);
+    cli_note(cmd, 2, "opening the %s took %lld ms", what,
+             (long long)(cli_now_ms() - t0));
     if (lithsm_token_config_warning() != NULL)
-        cli_error(cmd, "warning: %s", lithsm_token_config_warning());
+        cli_warn(cmd, "%s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {
-        cli_redact_uri(shown, sizeof(shown), path);
         cli_lib_error(cmd, err, "cannot use the %s '%s'", what, shown);
         return cli_exit_for(err);
     }
     if (strncmp(path, "pkcs11:", 7) == 0) {
-        lithsm_pin_source_forget(cli_pin_source);
+        lithsm_pin_source_forget(opts.pin_source);
         lithsm_uri_pin_source_forget(path);
     }
     return 0;

@@ -42,6 +42,7 @@ extern const cli_command cmd_sign_typed_data;
 extern const cli_command cmd_call_data;
 extern const cli_command cmd_chipotle;
 extern const cli_command cmd_audit;
+extern const cli_command cmd_config;
 
 /* The manual pages, made from doc/cli/lithsm*.txt (cli_help.c).  lithsm's
  * own page is in two parts around the command list the program prints. */
@@ -55,6 +56,7 @@ extern const char cli_help_sign_tx[];
 extern const char cli_help_call_data[];
 extern const char cli_help_chipotle[];
 extern const char cli_help_audit[];
+extern const char cli_help_config[];
 
 /* ---- the shape of a command: parse, check, run */
 
@@ -88,10 +90,18 @@ int cli_run(const cli_command *cmd, const cli_steps *steps, int argc,
  *  loadable, or busy), else CLI_EXIT_FAIL. */
 int cli_exit_for(lithsm_err err);
 
-/** "lithsm <cmd>: <message>: <lithsm_strerror(err)>: <lithsm_last_error()>"
- *  on stderr (the last part only when the library left a detail). */
+/** The name of a library error code without LITHSM_ERR_ ("PARSE"; "OK";
+ *  "UNKNOWN" outside the enum), as --error-format json prints it. */
+const char *cli_err_name(lithsm_err err);
+
+/** "lithsm <cmd>: <message>: <lithsm_last_error()> (<lithsm_strerror(err)>)"
+ *  on stderr (the detail only when the library left one); with
+ *  --error-format json, cli_err_name(err) is the error's code. */
 void cli_lib_error(const cli_command *cmd, lithsm_err err, const char *fmt, ...)
     CLI_PRINTF(3, 4);
+
+/** A monotonic clock in milliseconds, for the timings of debug lines. */
+int64_t cli_now_ms(void);
 
 /* ---- option values */
 
@@ -128,8 +138,9 @@ int cli_read_secret_file(const cli_command *cmd, const char *what,
 /** Wipes, unlocks and frees a buffer of cli_read_secret_file(). */
 void cli_free_file(char *buf, size_t len);
 
-/** Opens the signer of a key file or URI ("-": standard input), with the
- *  --pin-source and --module settings, reporting failures as "cannot use
+/** Opens the signer of a key file or URI ("-": standard input; a name of
+ *  lithsm.conf's [keys]: its URI or file), with the --pin-source and
+ *  --module settings (cli_token_opts()), reporting failures as "cannot use
  *  the <what> '<path>'" (a URI redacted).
  *  Returns 0 or CLI_EXIT_FAIL. */
 int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
@@ -152,9 +163,14 @@ int cli_open_signer(const cli_command *cmd, const char *what, const char *path,
  *  (CLI_OPT_MODULE), each allowed once.  Returns 0 or CLI_EXIT_USAGE. */
 int cli_token_option(const cli_command *cmd, int c, const char *value);
 
-/** The token settings the options gave, for the library; prompt is set
- *  when no PIN source was given and standard input is a terminal. */
-void cli_token_opts(lithsm_token_opts *opts);
+/** The token settings for the key `uri` (NULL: a token without a URI,
+ *  keygen's): --module, else (unless the URI has a module-path)
+ *  lithsm.conf's module, else cli_conf_default_module(); --pin-source,
+ *  else (unless the URI has a PIN source) lithsm.conf's; prompt is set
+ *  when no PIN source is known and standard input is a terminal.  Notes
+ *  the module (-v). */
+void cli_token_opts(const cli_command *cmd, lithsm_token_opts *opts,
+                    const char *uri);
 
 /** Parses JSON text strictly (UTF-8, no trailing data, bounded depth);
  *  reports errors naming `what`.  Returns 0 or CLI_EXIT_FAIL. */

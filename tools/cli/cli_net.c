@@ -6,7 +6,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cli_conf.h"
 #include "cli_net.h"
 
 /* Bounds of the numeric options (the library checks them too). */
@@ -58,6 +60,36 @@ int cli_net_any(const cli_net_opts *o)
            o->retries != NULL || o->proxy != NULL;
 }
 
+void cli_net_conf(const cli_command *cmd, cli_net_opts *o, size_t n_nodes)
+{
+    const char *v, *src;
+
+    if (!cli_net_has_network(o) && n_nodes == 0 &&
+        (v = cli_conf_get(CLI_CONF_NETWORK, &src)) != NULL) {
+        o->network = v;
+        cli_note(cmd, 1, "network %s (from %s)", v, src);
+    }
+    if (o->ca_file == NULL && !o->insecure &&
+        (v = cli_conf_get(CLI_CONF_CA_FILE, &src)) != NULL) {
+        o->ca_file = v;
+        cli_note(cmd, 1, "CA file %s (from %s)", v, src);
+    }
+    if (o->timeout_ms == NULL &&
+        (v = cli_conf_get(CLI_CONF_TIMEOUT, &src)) != NULL) {
+        o->timeout_ms = v;
+        cli_note(cmd, 1, "timeout %s ms (from %s)", v, src);
+    }
+    if (o->retries == NULL &&
+        (v = cli_conf_get(CLI_CONF_RETRIES, &src)) != NULL) {
+        o->retries = v;
+        cli_note(cmd, 1, "retries %s (from %s)", v, src);
+    }
+    if (o->proxy == NULL && (v = cli_conf_get(CLI_CONF_PROXY, &src)) != NULL) {
+        o->proxy = v;
+        cli_note(cmd, 1, "proxy %s (from %s)", v, src);
+    }
+}
+
 /* A bounded decimal option into *out; 0 or CLI_EXIT_USAGE. */
 static int parse_bounded(const cli_command *cmd, const char *name,
                          const char *text, uint64_t lo, uint64_t hi,
@@ -72,13 +104,17 @@ static int parse_bounded(const cli_command *cmd, const char *name,
     return 0;
 }
 
-int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
+int cli_net_params(const cli_command *cmd, const cli_net_opts *given,
                    const char *const *nodes, size_t n_nodes,
                    lithsm_client_params *p)
 {
+    cli_net_opts eff = *given, *o = &eff;
     uint64_t v;
-    int modes = (o->network != NULL) + (o->rpc != NULL || o->staking != NULL) +
-                (n_nodes > 0);
+    int modes;
+
+    cli_net_conf(cmd, o, n_nodes);
+    modes = (o->network != NULL) + (o->rpc != NULL || o->staking != NULL) +
+            (n_nodes > 0);
 
     if (modes == 0)
         return cli_usage_error(cmd, "give --network, --rpc with --staking, "
@@ -152,7 +188,7 @@ static void warn_failed(const cli_command *cmd, const lithsm_client *client)
                           json_object_is_type(v, json_type_string)
                       ? json_object_get_string(v)
                       : "no answer";
-            cli_error(cmd, "warning: node %s failed: %s", url, why);
+            cli_warn(cmd, "node %s failed: %s", url, why);
         }
     }
     json_object_put(doc);
@@ -163,9 +199,11 @@ int cli_net_open(const cli_command *cmd, const lithsm_client_params *p,
                  lithsm_client **out)
 {
     lithsm_err err;
+    int64_t t0 = cli_now_ms();
 
     *out = NULL;
     err = lithsm_client_connect(out, p);
+    cli_note(cmd, 2, "connecting took %lld ms", (long long)(cli_now_ms() - t0));
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot connect");
         return cli_exit_for(err);

@@ -56,8 +56,14 @@ int cli_net_has_network(const cli_net_opts *o);
 /** 1 when any network option was given. */
 int cli_net_any(const cli_net_opts *o);
 
-/** Checks the options and fills the library's connection parameters (they
- *  borrow from `o` and `nodes`).  Returns 0 or CLI_EXIT_USAGE. */
+/** Fills what the options leave out from lithsm.conf: network (unless a
+ *  network option or `n_nodes` nodes are given), ca-file (unless
+ *  --insecure), timeout, retries, proxy; notes each (-v). */
+void cli_net_conf(const cli_command *cmd, cli_net_opts *o, size_t n_nodes);
+
+/** Checks the options, with cli_net_conf()'s additions, and fills the
+ *  library's connection parameters (they borrow from `o`, lithsm.conf's
+ *  values and `nodes`).  Returns 0 or CLI_EXIT_USAGE. */
 int cli_net_params(const cli_command *cmd, const cli_net_opts *o,
                    const char *const *nodes, size_t n_nodes,
                    lithsm_client_params *p);

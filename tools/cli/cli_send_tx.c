@@ -63,6 +63,7 @@ int cli_send_check(const cli_command *cmd, cli_send_opts *o)
     }
     if (o->net.rpc == NULL)
         return cli_missing(cmd, "--rpc");
+    cli_net_conf(cmd, &o->net, 0); /* --rpc given: no network from it */
     if (o->net.insecure && o->net.ca_file != NULL)
         return cli_usage_error(cmd, "--insecure and --ca-file exclude each "
                                     "other");
@@ -119,6 +120,7 @@ int cli_send_run(const cli_command *cmd, const cli_send_opts *o,
     lithsm_rpc_sent sent;
     lithsm_rpc *rpc = NULL;
     lithsm_err err;
+    int64_t t0;
     int rc;
 
     memset(&ro, 0, sizeof(ro));
@@ -129,10 +131,13 @@ int cli_send_run(const cli_command *cmd, const cli_send_opts *o,
     memset(&so, 0, sizeof(so));
     so.max_fee_per_gas = o->has_cap ? o->cap : NULL;
     so.receipt_timeout_ms = o->receipt_ms;
+    t0 = cli_now_ms();
     err = lithsm_rpc_open(&rpc, o->net.rpc, &ro);
     if (err == LITHSM_OK)
         err = lithsm_rpc_send_tx(&sent, rpc, tx, signer, &so);
     lithsm_rpc_free(rpc);
+    cli_note(cmd, 2, "sending and waiting for the receipt took %lld ms",
+             (long long)(cli_now_ms() - t0));
     if (err != LITHSM_OK) {
         char shown[256];
 

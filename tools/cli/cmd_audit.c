@@ -99,12 +99,17 @@ static int is_help(const char *arg)
 static int verify_main(const cli_command *cmd, int argc, char **argv)
 {
     verify_args v;
-    int i;
+    int i, rc;
 
     memset(&v, 0, sizeof(v));
     for (i = 0; i < argc; i++) {
         const char **slot = &v.file, *value = argv[i];
 
+        if (cli_global_word(cmd, argc, argv, &i, &rc)) {
+            if (rc != 0)
+                return rc;
+            continue;
+        }
         if (is_help(argv[i]))
             return cli_print_help(cmd);
         if (strcmp(argv[i], "--anchor") == 0) {

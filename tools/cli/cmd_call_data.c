@@ -26,12 +26,17 @@ typedef struct call_opts {
 static int read_command_line(const cli_command *cmd, call_opts *o, int argc,
                              char **argv)
 {
-    int i = 1;
+    int i = 1, rc;
 
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         size_t n = strlen(ARGS_JSON);
 
+        if (cli_global_word(cmd, argc, argv, &i, &rc)) {
+            if (rc != 0)
+                return rc;
+            continue;
+        }
         if (strcmp(a, "--") == 0) {
             i++;
             break;

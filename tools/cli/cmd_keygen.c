@@ -79,10 +79,10 @@ static int keygen_exec(const cli_command *cmd, void *opts)
     lithsm_err err;
     int rc;
 
-    cli_token_opts(&topts);
+    cli_token_opts(cmd, &topts, NULL);
     err = lithsm_keygen(&uri, pub, o->token, o->label, o->curve, &topts);
     if (lithsm_token_config_warning() != NULL)
-        cli_error(cmd, "warning: %s", lithsm_token_config_warning());
+        cli_warn(cmd, "%s", lithsm_token_config_warning());
     if (err != LITHSM_OK) {
         cli_lib_error(cmd, err, "cannot make key '%s' on token '%s'", o->label,
                       o->token);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_conf.h"
 #include "cli_net.h"
 #include "cli_siwe.h"
 #include "util/safe_file.h"
@@ -157,9 +158,11 @@ static int check_sources(const cli_command *cmd, session_opts *o)
         return cli_usage_error(
             cmd, "%zu --resource but %zu --ability (they pair up)",
             o->n_resources, o->n_abilities);
-    /* Without --nonce, --node or a network option means: connect. */
+    /* Without --nonce, --node or a network option (or lithsm.conf's
+     * network) means: connect. */
     o->connected = o->siwe.nonce == NULL &&
-                   (o->n_nodes > 0 || cli_net_has_network(&o->net));
+                   (o->n_nodes > 0 || cli_net_has_network(&o->net) ||
+                    cli_conf_get(CLI_CONF_NETWORK, NULL) != NULL);
     if (!o->connected && cli_net_any(&o->net))
         return cli_usage_error(cmd, "--nonce is for offline use with --node; "
                                     "connected, the nonce is the nodes' "
@@ -228,11 +231,16 @@ static int build_requests(const cli_command *cmd, session_opts *o)
 static int session_check(const cli_command *cmd, void *opts)
 {
     session_opts *o = opts;
+    const char *src;
     int rc;
 
     if ((rc = check_sources(cmd, o)) != 0 || (rc = check_times(cmd, o)) != 0 ||
         (rc = build_requests(cmd, o)) != 0)
         return rc;
+    if (o->store == NULL && o->session_issued_at == NULL &&
+        o->seed_file == NULL &&
+        (o->store = cli_conf_get(CLI_CONF_STORE, &src)) != NULL)
+        cli_note(cmd, 1, "store %s (from %s)", o->store, src);
     if ((o->connected || o->store != NULL) &&
         (o->session_issued_at != NULL || o->seed_file != NULL))
         return cli_usage_error(cmd, "--session-issued-at and "
@@ -428,7 +436,7 @@ static lithsm_err make_session_sigs(char **out, const session_opts *o,
     fp.domain = o->siwe.domain;
     fp.statement = o->siwe.statement;
     fp.store = r->store;
-    fp.store_scope = o->net.network;
+    fp.store_scope = o->net_params.network; /* NULL unless connected */
     fp.now_ms = o->siwe.issued_at != NULL ? o->t.iat_ms : 0;
     if (o->connected || r->store != NULL)
         return lithsm_get_session_sigs(out, r->client, &fp);

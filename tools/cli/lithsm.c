@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_conf.h"
 
 /* tools/cmd_handshake.c */
 extern const cli_command cmd_handshake;
@@ -52,7 +53,7 @@ static const cli_command *const commands[] = {
     &cmd_keygen,       &cmd_address,   &cmd_sign_message, &cmd_sign_typed_data,
     &cmd_sign_tx,      &cmd_call_data, &cmd_chipotle,     &cmd_delegate,
     &cmd_session_sigs, &cmd_verify,    &cmd_devnet,       &cmd_handshake,
-    &cmd_audit,        &cmd_serve,
+    &cmd_audit,        &cmd_config,    &cmd_serve,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -140,10 +141,133 @@ static void print_main_help(void)
 
 static int main_usage(const char *fmt, ...) CLI_PRINTF(1, 2);
 
+/* The output switches: -v, -q, --error-format and their variables. */
+#define OPT_ERROR_FORMAT 0x2100
+
+static const struct option global_longopts[] = {
+    { "verbose", no_argument, NULL, 'v' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "error-format", required_argument, NULL, OPT_ERROR_FORMAT },
+    { NULL, 0, NULL, 0 },
+};
+
+static struct {
+    int verbose, quiet, debug, json;
+} out_state;
+
+/* The program itself, for messages before a command is known. */
+static const cli_command main_cmd = { "", "", "lithsm COMMAND [OPTION]...", "",
+                                      NULL };
+
+static void apply_output(void)
+{
+    cli_output o;
+
+    o.verbosity = out_state.quiet ? -1 : out_state.verbose;
+    if (out_state.debug && o.verbosity < 2)
+        o.verbosity = 2;
+    o.json = out_state.json;
+    cli_output_set(&o);
+}
+
+/* "json" or "text" into *json; -1 for anything else. */
+static int error_format(const char *v, int *json)
+{
+    if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
+        *json = v[0] == 'j';
+        return 0;
+    }
+    return -1;
+}
+
+static int global_option(const cli_command *cmd, void *ctx, int c,
+                         const char *arg)
+{
+    (void)ctx;
+    if (c == 'v')
+        out_state.verbose++;
+    else if (c == 'q')
+        out_state.quiet = 1;
+    else if (error_format(arg, &out_state.json) != 0)
+        return cmd == &main_cmd
+                   ? main_usage("option '--error-format': '%s' is not json "
+                                "or text",
+                                arg)
+                   : cli_usage_error(cmd,
+                                     "option '--error-format': '%s' is "
+                                     "not json or text",
+                                     arg);
+    if (out_state.quiet && out_state.verbose > 0)
+        return cmd == &main_cmd
+                   ? main_usage("--quiet and --verbose exclude each other")
+                   : cli_usage_error(cmd, "--quiet and --verbose exclude "
+                                          "each other");
+    apply_output();
+    return 0;
+}
+
+/* LITHSM_DEBUG (0 or 1) and LITHSM_ERROR_FORMAT (json or text); then an
+ * --error-format anywhere before "--", so that every error, even one
+ * found before the option is read, has the format asked for. */
+static int read_environment(int argc, char **argv)
+{
+    const char *debug = getenv("LITHSM_DEBUG");
+    const char *format = getenv("LITHSM_ERROR_FORMAT");
+    int i;
+
+    if (format != NULL && format[0] != '\0' &&
+        error_format(format, &out_state.json) != 0) {
+        apply_output();
+        cli_error_code(&main_cmd, "USAGE", "LITHSM_ERROR_FORMAT",
+                       "LITHSM_ERROR_FORMAT must be json or text");
+        return CLI_EXIT_USAGE;
+    }
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strncmp(argv[i], "--error-format=", 15) == 0)
+            (void)error_format(argv[i] + 15, &out_state.json);
+        else if (strcmp(argv[i], "--error-format") == 0 && i + 1 < argc)
+            (void)error_format(argv[i + 1], &out_state.json);
+    }
+    apply_output();
+    if (debug != NULL && debug[0] != '\0' && strcmp(debug, "0") != 0) {
+        if (strcmp(debug, "1") != 0) {
+            cli_error_code(&main_cmd, "USAGE", "LITHSM_DEBUG",
+                           "LITHSM_DEBUG must be 0 or 1");
+            return CLI_EXIT_USAGE;
+        }
+        out_state.debug = 1;
+        apply_output();
+    }
+    return 0;
+}
+
+/* The global options before the command name; *first gets the index of
+ * the first other word.  Returns 0 or CLI_EXIT_USAGE. */
+static int leading_options(int argc, char **argv, int *first)
+{
+    int i, rc = 0;
+
+    for (i = 1;
+         rc == 0 && i < argc && cli_global_word(&main_cmd, argc, argv, &i, &rc);
+         i++)
+        ;
+    *first = i;
+    return rc;
+}
+
 static int main_usage(const char *fmt, ...)
 {
     va_list ap;
 
+    if (out_state.json) {
+        char msg[512];
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        cli_error_code(&main_cmd, "USAGE", NULL, "%s", msg);
+        return CLI_EXIT_USAGE;
+    }
     fputs("lithsm: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -176,11 +300,30 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* Runs a command of this program: lithsm.conf first (a bad file is an
+ * error at every command), not for the programs beside it. */
+static int run_command(const cli_command *cmd, int argc, char **argv)
+{
+    int status;
+
+    if (cmd != &cmd_devnet && cmd != &cmd_serve &&
+        (status = cli_conf_load(cmd)) != 0)
+        return status;
+    return cmd->run(cmd, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
     const cli_command *cmd;
-    int status;
+    int status, first = 1;
 
+    if ((status = read_environment(argc, argv)) != 0)
+        return status;
+    cli_set_global_options(global_longopts, "vq", global_option);
+    if ((status = leading_options(argc, argv, &first)) != 0)
+        return status;
+    argc -= first - 1;
+    argv += first - 1;
     if (argc < 2)
         return main_usage("no command given");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -205,8 +348,8 @@ int main(int argc, char **argv)
         cmd = find_command(argv[1]);
         if (cmd == NULL)
             return main_usage("unknown command '%s'", argv[1]);
-        status = cmd->run(cmd, argc - 1, argv + 1);
+        status = run_command(cmd, argc - 1, argv + 1);
     }
-
+    cli_conf_free();
     return cli_exit_status("lithsm", status);
 }

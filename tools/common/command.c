@@ -13,10 +13,115 @@
 
 #include "common/command.h"
 
-void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
+static cli_output cli_out; /* zero: text, warnings shown */
+
+void cli_output_set(const cli_output *out)
 {
-    fprintf(stderr, "lithsm %s: ", cmd->name);
-    vfprintf(stderr, fmt, ap);
+    cli_out = *out;
+}
+
+int cli_verbosity(void)
+{
+    return cli_out.verbosity;
+}
+
+int cli_output_json(void)
+{
+    return cli_out.json;
+}
+
+/* fmt with ap in a new string (NULL when memory runs out). */
+static char *cli_vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    char *s;
+    int n;
+
+    va_copy(again, ap);
+    n = vsnprintf(NULL, 0, fmt, again);
+    va_end(again);
+    if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+/* The first "--option" a message names ('--key', "--key" or --key after a
+ * space or the start) in out, or 0 when there is none. */
+static int cli_field_of(const char *msg, char *out, size_t size)
+{
+    const char *p;
+    size_t n;
+
+    for (p = strstr(msg, "--"); p != NULL; p = strstr(p + 2, "--")) {
+        if (p != msg && strchr(" '\"(/", p[-1]) == NULL)
+            continue;
+        n = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+        if (n > 2 && n < size) {
+            memcpy(out, p, n);
+            out[n] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One JSON line {kind: msg, ...} on stderr. */
+static void cli_json_line(const cli_command *cmd, const char *kind,
+                          const char *msg, const char *code, const char *field)
+{
+    json_object *o = json_object_new_object();
+    const char *s = NULL;
+
+    if (o != NULL &&
+        (code == NULL || (cli_json_add_str(o, kind, code) == 0 &&
+                          cli_json_add_str(o, "message", msg) == 0 &&
+                          cli_json_add_str(o, "field", field) == 0)) &&
+        (code != NULL || cli_json_add_str(o, kind, msg) == 0) &&
+        cli_json_add_str(o, "command",
+                         cmd->name[0] != '\0' ? cmd->name : NULL) == 0)
+        s = json_object_to_json_string_ext(
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (s != NULL)
+        fprintf(stderr, "%s\n", s);
+    else
+        fprintf(stderr,
+                "{\"error\":\"NOMEM\",\"message\":\"out of memory\"}\n");
+    json_object_put(o);
+}
+
+/* Prints an error; `usage` adds the synopsis lines in text. */
+static void cli_verror_code(const cli_command *cmd, const char *code,
+                            const char *field, int usage, const char *fmt,
+                            va_list ap)
+{
+    char *msg = cli_vformat(fmt, ap);
+    char found[64];
+
+    if (field == NULL && msg != NULL && cli_field_of(msg, found, sizeof(found)))
+        field = found;
+    if (cli_out.json)
+        cli_json_line(cmd, "error", msg != NULL ? msg : "out of memory", code,
+                      field);
+    else
+        fprintf(stderr, "lithsm%s%s: %s\n", cmd->name[0] != '\0' ? " " : "",
+                cmd->name, msg != NULL ? msg : "out of memory");
+    if (usage && !cli_out.json)
+        fprintf(stderr,
+                "usage: %s\nTry 'lithsm %s --help' for more "
+                "information.\n",
+                cmd->usage, cmd->name);
+    free(msg);
+}
+
+void cli_error_code(const cli_command *cmd, const char *code, const char *field,
+                    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_verror_code(cmd, code, field, 0, fmt, ap);
+    va_end(ap);
 }
 
 void cli_error(const cli_command *cmd, const char *fmt, ...)
@@ -24,9 +129,8 @@ void cli_error(const cli_command *cmd, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    cli_verror(cmd, fmt, ap);
+    cli_verror_code(cmd, "ERROR", NULL, 0, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
@@ -34,18 +138,152 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    cli_verror(cmd, fmt, ap);
+    cli_verror_code(cmd, "USAGE", NULL, 1, fmt, ap);
     va_end(ap);
-    fprintf(stderr,
-            "\nusage: %s\nTry 'lithsm %s --help' for more information.\n",
-            cmd->usage, cmd->name);
     return CLI_EXIT_USAGE;
+}
+
+/* A warning, note or debug line of `kind`. */
+static void cli_vline(const cli_command *cmd, const char *kind, const char *fmt,
+                      va_list ap)
+{
+    char *msg = cli_vformat(fmt, ap);
+
+    if (msg == NULL)
+        return;
+    if (cli_out.json)
+        cli_json_line(cmd, kind, msg, NULL, NULL);
+    else
+        fprintf(stderr, "lithsm %s: %s: %s\n", cmd->name, kind, msg);
+    free(msg);
+}
+
+void cli_warn(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cli_out.verbosity < 0)
+        return;
+    va_start(ap, fmt);
+    cli_vline(cmd, "warning", fmt, ap);
+    va_end(ap);
+}
+
+void cli_note(const cli_command *cmd, int level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cli_out.verbosity < (level < 1 ? 1 : level))
+        return;
+    va_start(ap, fmt);
+    cli_vline(cmd, level >= 2 ? "debug" : "note", fmt, ap);
+    va_end(ap);
 }
 
 int cli_print_help(const cli_command *cmd)
 {
     fputs(cmd->help, stdout);
     return CLI_EXIT_OK;
+}
+
+/* The options every command takes (cli_set_global_options()). */
+static const struct option *cli_global_long;
+static const char *cli_global_short = "";
+static cli_option_fn cli_global_fn;
+
+void cli_set_global_options(const struct option *longopts,
+                            const char *shortopts, cli_option_fn option)
+{
+    cli_global_long = longopts;
+    cli_global_short = shortopts;
+    cli_global_fn = option;
+}
+
+static size_t cli_count_options(const struct option *o)
+{
+    size_t n = 0;
+
+    while (o != NULL && o[n].name != NULL)
+        n++;
+    return n;
+}
+
+/* A command's options followed by the global ones, in a new array; NULL
+ * when memory runs out. */
+static struct option *cli_merge_options(const struct option *longopts)
+{
+    size_t n = cli_count_options(longopts);
+    size_t g = cli_count_options(cli_global_long);
+    struct option *all = calloc(n + g + 1, sizeof(*all));
+
+    if (all != NULL) {
+        memcpy(all, longopts, n * sizeof(*all));
+        if (g > 0)
+            memcpy(all + n, cli_global_long, g * sizeof(*all));
+    }
+    return all;
+}
+
+static int cli_is_global(int c)
+{
+    size_t i;
+
+    if (c > 0 && c < 128 && strchr(cli_global_short, c) != NULL)
+        return 1;
+    for (i = 0; cli_global_long != NULL && cli_global_long[i].name != NULL; i++)
+        if (cli_global_long[i].val == c)
+            return 1;
+    return 0;
+}
+
+/* A word of short global letters ("-v", "-vv"): each one's status. */
+static int cli_global_letters(const cli_command *cmd, const char *a, int *rc)
+{
+    size_t k;
+
+    if (a[0] != '-' || a[1] == '-' || a[1] == '\0' ||
+        a[1 + strspn(a + 1, cli_global_short)] != '\0')
+        return 0;
+    for (k = 1, *rc = 0; *rc == 0 && a[k] != '\0'; k++)
+        *rc = cli_global_fn(cmd, NULL, a[k], NULL);
+    return 1;
+}
+
+int cli_global_word(const cli_command *cmd, int argc, char **argv, int *i,
+                    int *rc)
+{
+    const char *a = argv[*i], *value = NULL;
+    const struct option *o;
+    size_t n;
+
+    if (cli_global_fn == NULL)
+        return 0;
+    if (cli_global_short[0] != '\0' && cli_global_letters(cmd, a, rc))
+        return 1;
+    if (strncmp(a, "--", 2) != 0)
+        return 0;
+    n = strcspn(a + 2, "=");
+    for (o = cli_global_long; o->name != NULL; o++)
+        if (strlen(o->name) == n && strncmp(o->name, a + 2, n) == 0)
+            break;
+    if (o->name == NULL)
+        return 0;
+    if (o->has_arg == no_argument && a[2 + n] == '=') {
+        *rc = cli_usage_error(cmd, "option '--%s' takes no value", o->name);
+        return 1;
+    }
+    if (o->has_arg != no_argument) {
+        if (a[2 + n] == '=')
+            value = a + 3 + n;
+        else if (*i + 1 < argc)
+            value = argv[++*i];
+        else {
+            *rc = cli_usage_error(cmd, "option '--%s' needs a value", o->name);
+            return 1;
+        }
+    }
+    *rc = cli_global_fn(cmd, NULL, o->val, value);
+    return 1;
 }
 
 int cli_next_option(const cli_command *cmd, int argc, char **argv,
@@ -55,8 +293,11 @@ int cli_next_option(const cli_command *cmd, int argc, char **argv,
     size_t len;
     int c;
 
+    char optstring[16];
+
     opterr = 0;
-    c = getopt_long(argc, argv, ":h", longopts, NULL);
+    snprintf(optstring, sizeof(optstring), ":h%s", cli_global_short);
+    c = getopt_long(argc, argv, optstring, longopts, NULL);
     if (c == -1) {
         if (optind < argc) {
             cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -96,18 +337,26 @@ int cli_read_options(const cli_command *cmd, int argc, char **argv,
                      const struct option *longopts, cli_option_fn option,
                      void *ctx, int *help)
 {
+    struct option *all = cli_merge_options(longopts);
     int c, rc = 0;
 
     *help = 0;
+    if (all == NULL) {
+        cli_error(cmd, "out of memory");
+        return CLI_EXIT_FAIL;
+    }
     while (rc == 0 && !*help &&
-           (c = cli_next_option(cmd, argc, argv, longopts)) != -1) {
+           (c = cli_next_option(cmd, argc, argv, all)) != -1) {
         if (c == CLI_OPT_HELP)
             *help = 1;
         else if (c == CLI_OPT_ERROR)
             rc = CLI_EXIT_USAGE;
+        else if (cli_global_fn != NULL && cli_is_global(c))
+            rc = cli_global_fn(cmd, NULL, c, optarg);
         else
             rc = option(cmd, ctx, c, optarg);
     }
+    free(all);
     return rc;
 }
 

@@ -42,7 +42,7 @@
 typedef struct cli_command cli_command;
 
 struct cli_command {
-    const char *name;    /* "address" */
+    const char *name;    /* "address"; "" for the program itself */
     const char *summary; /* one line for "lithsm --help" */
     const char *usage;   /* synopsis lines, printed on usage errors */
     const char *help;    /* the full manual page for --help */
@@ -52,12 +52,43 @@ struct cli_command {
 
 /* ---- messages */
 
-/** "lithsm <cmd>: <message>" on stderr. */
+/* How messages reach stderr.  The defaults (text, warnings shown, no
+ * notes) are those of lithsm-devnet and lithsm-serve; the lithsm CLI
+ * changes them with -v, -q, LITHSM_DEBUG and --error-format. */
+typedef struct cli_output {
+    /* -1 (-q): errors only; 0: errors and warnings; 1 (-v): notes too;
+     * 2 (-vv, LITHSM_DEBUG=1): debug lines too. */
+    int verbosity;
+    /* Nonzero: every line on stderr is one JSON object: errors
+     * {"error":CODE,"message":...,"field":...,"command":...}, the others
+     * {"warning"|"note"|"debug":...,"command":...}. */
+    int json;
+} cli_output;
+
+/** Sets how messages are printed (process-wide; call before any). */
+void cli_output_set(const cli_output *out);
+
+/** The current verbosity; nonzero when errors are JSON (cli_output). */
+int cli_verbosity(void);
+int cli_output_json(void);
+
+/** "lithsm <cmd>: <message>" on stderr (code "ERROR"). */
 void cli_error(const cli_command *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/** The same from a va_list, without the newline. */
-void cli_verror(const cli_command *cmd, const char *fmt, va_list ap)
-    CLI_PRINTF(2, 0);
+/** An error with its code name (a library code like "PARSE", or "USAGE",
+ *  "CONFIG", "IO", "ERROR") and the option or member it is about (NULL:
+ *  the first "--option" the message names, if any).  Text: "lithsm
+ *  <cmd>: <message>"; JSON: one object (cli_output). */
+void cli_error_code(const cli_command *cmd, const char *code, const char *field,
+                    const char *fmt, ...) CLI_PRINTF(4, 5);
+
+/** "lithsm <cmd>: warning: <message>", unless -q. */
+void cli_warn(const cli_command *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/** "lithsm <cmd>: note: <message>" at verbosity 1 and more, "debug:" at
+ *  `level` 2.  Never give it a secret. */
+void cli_note(const cli_command *cmd, int level, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
 
 /** Reports a usage problem, then the synopsis and a pointer to --help, on
  *  stderr.  Returns CLI_EXIT_USAGE. */
@@ -87,6 +118,21 @@ typedef int (*cli_option_fn)(const cli_command *cmd, void *ctx, int c,
 int cli_read_options(const cli_command *cmd, int argc, char **argv,
                      const struct option *longopts, cli_option_fn option,
                      void *ctx, int *help);
+
+/** Options every command of a program takes besides its own (the lithsm
+ *  CLI's -v, -q, --error-format): cli_read_options() accepts `longopts`
+ *  (their values clear of every command's; `shortopts` the letters of the
+ *  short ones, as getopt spells them) and gives them to `option` (ctx
+ *  NULL).  Until this is called there are none. */
+void cli_set_global_options(const struct option *longopts,
+                            const char *shortopts, cli_option_fn option);
+
+/** For a command that reads its own command line: when argv[*i] is a
+ *  global option (--name, --name=VALUE, --name VALUE, -v, -vv...), hands
+ *  it to the global handler, moves *i past its value and returns 1 with
+ *  the handler's status in *rc; else returns 0. */
+int cli_global_word(const cli_command *cmd, int argc, char **argv, int *i,
+                    int *rc);
 
 /** Stores an option that may be given once; a usage error otherwise.
  *  Returns 0 or CLI_EXIT_USAGE. */
