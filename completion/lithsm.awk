@@ -4,13 +4,16 @@
 # doc/cli/lithsm-*.txt (run by Makefile.am at build time; the pages are the
 # one source of the commands, their options and their --help).
 #
-#   awk -f completion/lithsm.awk doc/cli/lithsm-NAME.txt... >completion/lithsm
+#   awk -f completion/lithsm.awk doc/cli/lithsm*.txt >completion/lithsm
+#   cat completion/complete.bash >>completion/lithsm
 #
 # From each page: the command (its NAME line), its options (the terms of
 # OPTIONS and the --words of SYNOPSIS, with @include followed), what each
-# option takes (FILE, PEM, PATH: a file; DIR: a folder; another word: a
-# value; none: nothing) and its subcommands (SYNOPSIS lines
-# "lithsm CMD word ...", as audit verify, chipotle proof and tx).
+# option takes (FILE, PEM, PATH: a file; DIR: a folder; a|b: one of those
+# words; another word: a value; none: nothing) and its subcommands
+# (SYNOPSIS lines "lithsm CMD word ...", as audit verify, chipotle proof
+# and tx).  lithsm.txt's options are the global ones, under the name
+# "lithsm".  completion/complete.bash completes with these lists.
 # Plain POSIX awk, as help2c.awk.
 
 FNR == 1 {
@@ -41,6 +44,10 @@ function line(s)
 {
     if (s ~ /^[A-Z][A-Z0-9 ]*$/) {
         heading = s
+        return
+    }
+    if (heading == "NAME" && cmd == "" && s ~ /^    lithsm - /) {
+        cmd = "lithsm"
         return
     }
     if (heading == "NAME" && cmd == "" && s ~ /^    lithsm [a-z]/) {
@@ -89,7 +96,7 @@ function words(s, n, i, w, next_w, list)
         if (w !~ /^(--[a-z][a-z0-9-]*|-h)$/)
             continue
         next_w = i < n ? strip(list[i + 1]) : ""
-        option(w, next_w ~ /^[A-Z]/ ? next_w : "")
+        option(w, next_w ~ /^[A-Z]/ || choices(next_w) ? next_w : "")
     }
 }
 
@@ -101,6 +108,12 @@ function strip(w)
     return w
 }
 
+# Words a|b|c, one of them at least with a small letter (FILE|URI is not).
+function choices(w)
+{
+    return w ~ /^[A-Za-z0-9-]+(\|[A-Za-z0-9-]+)+$/ && w ~ /[a-z]/
+}
+
 function option(opt, arg, key, kind)
 {
     key = cmd SUBSEP opt
@@ -110,7 +123,11 @@ function option(opt, arg, key, kind)
     }
     if (arg == "")
         return
-    if (arg ~ /^(FILE|PEM|PATH)/)
+    if (choices(arg)) {
+        kind = arg
+        gsub(/\|/, " ", kind)
+        kind = "choice " kind
+    } else if (arg ~ /^(FILE|PEM|PATH)/)
         kind = "file"
     else if (arg ~ /^DIR/)
         kind = "dir"
@@ -120,7 +137,8 @@ function option(opt, arg, key, kind)
         files = files (files == "" ? "" : " ") opt
     if (kind == "dir" && index(" " dirs " ", " " opt " ") == 0)
         dirs = dirs (dirs == "" ? "" : " ") opt
-    takes[key] = kind
+    if (takes[key] !~ /^choice/)
+        takes[key] = kind
 }
 
 function print_script(n, i, list, c, o, m, j, olist, vals)
@@ -128,6 +146,7 @@ function print_script(n, i, list, c, o, m, j, olist, vals)
     print "# bash completion for lithsm: made from doc/cli by completion/lithsm.awk."
     print "# Do not edit."
     print "_lithsm_commands='" commands "'"
+    print "_lithsm_globals='" opts["lithsm"] "'"
     print ""
     print "# _lithsm_options CMD: the options of CMD; _lithsm_subcommands CMD: its"
     print "# subcommands."
@@ -147,60 +166,22 @@ function print_script(n, i, list, c, o, m, j, olist, vals)
             printf "    %s) echo '%s' ;;\n", list[i], subs[list[i]]
     print "    esac"
     print "}"
-    print "# _lithsm_takes CMD OPTION: file, dir, value or nothing."
+    print "# _lithsm_takes CMD OPTION: file, dir, value, choice WORD... or"
+    print "# nothing (CMD lithsm: a global option)."
     print "_lithsm_takes() {"
     print "    case $1:$2 in"
+    list[++n] = "lithsm"
     for (i = 1; i <= n; i++) {
         c = list[i]
         m = split(opts[c], olist, " ")
         for (j = 1; j <= m; j++) {
             o = olist[j]
             if ((c SUBSEP o) in takes)
-                printf "    %s:%s) echo %s ;;\n", c, o, takes[c SUBSEP o]
+                printf "    %s:%s) echo '%s' ;;\n", c, o, takes[c SUBSEP o]
         }
     }
     print "    esac"
     print "}"
-    print ""
-    print "_lithsm() {"
-    print "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]:-}"
-    print "    local prev= kind"
-    print "    COMPREPLY=()"
-    print "    [ \"$COMP_CWORD\" -gt 1 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}"
-    print "    if [ \"$COMP_CWORD\" -eq 1 ]; then"
-    print "        COMPREPLY=($(compgen -W \"$_lithsm_commands help --help --version\" -- \"$cur\"))"
-    print "        return"
-    print "    fi"
-    print "    if [ \"$cmd\" = help ]; then"
-    print "        [ \"$COMP_CWORD\" -eq 2 ] &&"
-    print "            COMPREPLY=($(compgen -W \"$_lithsm_commands\" -- \"$cur\"))"
-    print "        return"
-    print "    fi"
-    print "    kind=$(_lithsm_takes \"$cmd\" \"$prev\")"
-    print "    case $kind in"
-    print "    file)"
-    print "        compopt -o filenames 2>/dev/null"
-    print "        COMPREPLY=($(compgen -f -- \"$cur\"))"
-    print "        return ;;"
-    print "    dir)"
-    print "        compopt -o filenames 2>/dev/null"
-    print "        COMPREPLY=($(compgen -d -- \"$cur\"))"
-    print "        return ;;"
-    print "    value) return ;;"
-    print "    esac"
-    print "    case $cur in"
-    print "    -*)"
-    print "        COMPREPLY=($(compgen -W \"$(_lithsm_options \"$cmd\")\" -- \"$cur\"))"
-    print "        return ;;"
-    print "    esac"
-    print "    if [ \"$COMP_CWORD\" -eq 2 ] && [ -n \"$(_lithsm_subcommands \"$cmd\")\" ]; then"
-    print "        COMPREPLY=($(compgen -W \"$(_lithsm_subcommands \"$cmd\")\" -- \"$cur\"))"
-    print "        return"
-    print "    fi"
-    print "    compopt -o filenames 2>/dev/null"
-    print "    COMPREPLY=($(compgen -f -- \"$cur\"))"
-    print "}"
-    print "complete -F _lithsm lithsm"
 }
 
 function include(path, l, rc)
