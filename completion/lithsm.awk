@@ -4,7 +4,8 @@
 # doc/cli/lithsm-*.txt (run by Makefile.am at build time; the pages are the
 # one source of the commands, their options and their --help).
 #
-#   awk -f completion/lithsm.awk doc/cli/lithsm*.txt >completion/lithsm
+#   awk -f doc/man/include.awk -f completion/lithsm.awk doc/cli/lithsm*.txt \
+#       >completion/lithsm
 #   cat completion/complete.bash >>completion/lithsm
 #
 # From each page: the command (its NAME line), its options (the terms of
@@ -182,15 +183,4 @@ function print_script(n, i, list, c, o, m, j, olist, vals)
     }
     print "    esac"
     print "}"
-}
-
-function include(path, l, rc)
-{
-    while ((rc = (getline l < path)) > 0)
-        line(l)
-    if (rc < 0) {
-        print "lithsm.awk: cannot read " path | "cat 1>&2"
-        exit 1
-    }
-    close(path)
 }

@@ -5,7 +5,8 @@
 # command's --help, which tools/common/help2c.awk compiles in, and of its
 # man page; tests/man.test checks that both say the same words).
 #
-#   awk -f txt2man.awk -v section=1 -v version=V -v commands='P...' PAGE
+#   awk -f include.awk -f txt2man.awk -v section=1 -v version=V \
+#       -v commands='PAGE...' PAGE
 #
 # The text's layout is the markup:
 #   a line at column 0 in capitals      a section heading (.SH)
@@ -306,15 +307,4 @@ function esc(s)
     if (s ~ /^[.']/)
         s = "\\&" s
     return s
-}
-
-function include(path, l, rc)
-{
-    while ((rc = (getline l < path)) > 0)
-        line(l)
-    if (rc < 0) {
-        print "txt2man.awk: cannot read " path | "cat 1>&2"
-        exit 1
-    }
-    close(path)
 }
