@@ -10,7 +10,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config openssl
   nettle-dev libmicrohttpd-dev libgnutls28-dev libsystemd-dev p11-kit
   p11-kit-modules libp11-kit-dev softhsm2 systemd
   opensc valgrind curl time libengine-pkcs11-openssl clang-format jq
-  clang libclang-rt-14-dev libpq-dev postgresql"
+  clang libclang-rt-14-dev libpq-dev postgresql man-db groff-base"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
