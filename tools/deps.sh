@@ -6,7 +6,7 @@
 set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config openssl
   libssl-dev libp11-dev libcurl4-openssl-dev libjson-c-dev libsecp256k1-dev
-  debhelper dpkg-dev fakeroot lintian man-db
+  debhelper dpkg-dev fakeroot lintian
   nettle-dev libmicrohttpd-dev libgnutls28-dev libsystemd-dev p11-kit
   p11-kit-modules libp11-kit-dev softhsm2 systemd
   opensc valgrind curl time libengine-pkcs11-openssl clang-format jq
