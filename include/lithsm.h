@@ -28,9 +28,33 @@
  *  - "Returns:" lists every code the function can return, written without
  *    the LITHSM_ERR_ prefix (PARSE is LITHSM_ERR_PARSE).  On failure
  *    nothing is left for the caller to free.
- *  - Threads: liblithsm's shared state is set up once, thread-safely, and
- *    lithsm_last_error() is per thread.  Objects have no locks: share one
- *    between threads only in calls that take it as const.
+ *
+ * Threads: shared state (OpenSSL, libcurl, the provider's modules) is set
+ * up once, thread-safely; lithsm_last_error() and the other lithsm_last_*
+ * and lithsm_token_config_warning() are per thread.  Objects have no
+ * locks: several threads may use one object only in calls taking it as
+ * const.  Exceptions, told at each function: a lithsm_signer signs and is
+ * checked from many threads (not while one frees it); a lithsm_audit has
+ * its own lock; lithsm_policy_decide() is thread-safe on a reference-
+ * counted policy; the file store's ops are, and the wrapped store's when
+ * the inner store's are.  A lithsm_client or lithsm_rpc is for one thread
+ * at a time; lithsm_*pin_source_forget() change the process environment.
+ *
+ * fork(): a child must not use the parent's objects that hold PKCS#11
+ * sessions (token signers, wrapped stores): it opens its own
+ * (lithsm_signer_open_token) and frees the inherited ones unused.  (The
+ * provider initialises the module again in a new process, but a module
+ * that keeps sessions across fork would share them.)  A child opens its
+ * own lithsm_audit and lithsm_client too; other objects are plain memory.
+ *
+ * Parameter structs and the ABI (policy: NEWS): every function is
+ * versioned LITHSM_0.1 (lib/liblithsm.map).  Callers zero a struct (= {0})
+ * and set fields by name.  A struct grows only at its end, zero in a new
+ * field meaning the old behaviour; the functions taking it then get a new
+ * version node (LITHSM_0.2) and the LITHSM_0.1 symbols stay as wrappers
+ * copying the old struct into a zeroed new one, so old programs keep
+ * working and new ones need the new library.  New interfaces with many
+ * options take opaque option objects.  Anything else is a new soname.
  */
 #ifndef LITHSM_H
 #define LITHSM_H
@@ -377,10 +401,12 @@ LITHSM_API const char *lithsm_token_config_warning(void);
  *  extractable, sign only), label `label` (1-63 bytes) and a random
  *  CKA_ID, through the lithsm provider.  `curve` is "secp256k1" (NULL
  *  means it) or "P-256".  opts may be NULL; with opts->prompt and no
- *  pin_source, the PIN may be asked first.  *uri_out gets
- *  "pkcs11:token=...;object=...;type=private" (caller frees with
- *  lithsm_free()), usable with the same opts; pubkey_out (may be NULL)
- *  gets 04 || X || Y.
+ *  pin_source, the PIN may be asked first.  On success *uri_out gets a
+ *  new string "pkcs11:token=...;object=...;type=private", usable with the
+ *  same opts, that the caller frees with lithsm_free() (like every string
+ *  returned through `char **`); pubkey_out (may be NULL; else 65 bytes)
+ *  gets 04 || X || Y.  On failure *uri_out is NULL and pubkey_out is not
+ *  written: nothing to free.
  *  Returns: OK; INVALID_ARG for a NULL uri_out, another curve, a missing,
  *  too long or non-UTF-8 label, or a bad opts->pin_source; PKCS11 if the
  *  provider cannot be loaded or the token cannot be opened, logged in to

@@ -23,14 +23,15 @@
 
 /* Provider configuration (openssl.cnf section, both optional; a URI's own
  * module-path and pin-source win over them):
- *  - module-path: the PKCS#11 module used when a URI names none; default
- *    SoftHSM2's (the path is set when lithsm is built).
+ *  - module-path: the PKCS#11 module used when a URI names none, an
+ *    absolute path to a readable file; default SoftHSM2's (the path is
+ *    set when lithsm is built).
  *  - pin-source: where the user PIN comes from when a URI has none:
  *    "file:PATH" (first line of an owner-only regular file) or "env:NAME"
- *    (that variable).  Another form makes the provider fail to load
- *    (LITHSM_R_CONFIG).  Without either, the application's passphrase
+ *    (that variable).  Without either, the application's passphrase
  *    callback is asked (openssl: -passin or a prompt).  A URI's pin-value
- *    is always refused (LITHSM_R_URI): PINs stay out of URIs and argv. */
+ *    is always refused (LITHSM_R_URI): PINs stay out of URIs and argv.
+ * Another value, or a PIN written in the section, is LITHSM_R_CONFIG. */
 #define LITHSM_PROV_PARAM_MODULE_PATH "module-path"
 #define LITHSM_PROV_PARAM_PIN_SOURCE "pin-source"
 
@@ -80,8 +81,12 @@ enum {
     /* The pkcs11: URI does not parse, has an empty attribute (";;") or a
      * pin-value, or (key generation) an unknown attribute: fix the URI. */
     LITHSM_R_URI = 2,
-    /* The provider's openssl.cnf section is wrong (a pin-source that is
-     * not file:PATH or env:NAME): the provider does not load. */
+    /* The provider's openssl.cnf section is wrong: a pin-source that is
+     * not file:PATH or env:NAME, a module-path that is not an absolute
+     * path to a readable file, a PIN written in it (pin =), or
+     * pkcs11-provider's key names.  The provider still loads (status 0)
+     * and says why on stderr, then refuses every search and key
+     * generation with this error, naming the key. */
     LITHSM_R_CONFIG = 3,
     /* The PKCS#11 module cannot be used: missing or unreadable file, not
      * a PKCS#11 module, its slots cannot be listed, or C_Initialize
@@ -147,7 +152,12 @@ enum {
      * another key made it).  The token answered; nothing is wrong with it.
      * (SoftHSM2 2.6 reports a bad tag as CKR_GENERAL_ERROR from C_Decrypt
      * after C_DecryptInit succeeded: that answer counts as this too.) */
-    LITHSM_R_DECRYPT = 18
+    LITHSM_R_DECRYPT = 18,
+    /* A token private key asked for as PEM or DER (openssl pkey, or
+     * PEM_write_PrivateKey): it never leaves the token.  Its public key
+     * encodes as usual (-pubout), its pkcs11: URI prints as text
+     * (EVP_PKEY_print_private, openssl pkey/storeutl -text -noout). */
+    LITHSM_R_KEY_IN_TOKEN = 19
 };
 
 #endif /* LITHSM_PROVIDER_H */

@@ -300,6 +300,8 @@ static void *ec_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
     const char *module_path, *why;
     lithsm_pin pin = { NULL, NULL, NULL };
 
+    if (!lithsm_prov_config_ok(g->pc))
+        return NULL;
     if (g->uri == NULL) {
         LITHSM_RAISE(g->pc, LITHSM_R_BAD_ARGUMENT,
                      "lithsm generates keys on a token only: set "

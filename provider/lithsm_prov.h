@@ -12,6 +12,9 @@
  * signature.c  ECDSA over CKM_ECDSA
  * aes_gcm.c    AES-256 secret keys: their key management and the
  *              LITHSM-AES-GCM asymmetric cipher over CKM_AES_GCM
+ * config.c     the openssl.cnf section, checked at load
+ * encoder.c    text encoder (the key's pkcs11: URI), and the clear refusal
+ *              to write a token private key as PEM or DER
  *
  * What clients share with the provider (its name, parameter names and
  * error reason codes) is in the public lithsm_provider.h.
@@ -36,6 +39,9 @@ typedef struct lithsm_provctx {
     OSSL_FUNC_core_vset_error_fn *vset_error;
     char *module_path; /* config "module-path", or NULL */
     char *pin_source;  /* config "pin-source", or NULL */
+    /* Why the openssl.cnf section is refused ("" when it is fine): the
+     * provider then finds and makes no key (config.c). */
+    char config_error[320];
 } lithsm_provctx;
 
 /* Puts a lithsm error with a formatted detail on the caller's error queue. */
@@ -44,6 +50,15 @@ void lithsm_prov_raise(const lithsm_provctx *pc, const char *file, int line,
     __attribute__((format(printf, 6, 7)));
 /* The configured PKCS#11 module, or the default one. */
 const char *lithsm_prov_module_path(const lithsm_provctx *pc);
+
+/* config.c: reads and checks the provider's openssl.cnf section (0 only
+ * when the core cannot be asked, or out of memory); a bad section is kept
+ * in pc->config_error, said once on stderr, and the provider still loads.
+ * config_ok: 1 when the section is fine, else 0 with LITHSM_R_CONFIG
+ * raised; every search and key generation asks it first. */
+int lithsm_prov_config_load(lithsm_provctx *pc,
+                            OSSL_FUNC_core_get_params_fn *get_params);
+int lithsm_prov_config_ok(const lithsm_provctx *pc);
 
 /* Parses a pkcs11: URI with p11-kit under lithsm's rules (no empty path
  * attribute, no pin-value).  NULL when it is usable, else why not: a
@@ -198,6 +213,11 @@ int lithsm_key_probe(lithsm_key *key);
 
 const char *lithsm_curve_name(int curve);
 
+/* The key's pkcs11: URI (RFC 7512): its token's model, manufacturer,
+ * serial and label, then id=, object= and type=; freed with free().  NULL
+ * with the error raised when the token cannot be read. */
+char *lithsm_key_uri(lithsm_key *key);
+
 /* ------------------------------------------------ algorithm dispatch tables */
 
 extern const OSSL_DISPATCH lithsm_store_functions[];
@@ -205,5 +225,6 @@ extern const OSSL_DISPATCH lithsm_ec_keymgmt_functions[];
 extern const OSSL_DISPATCH lithsm_ecdsa_functions[];
 extern const OSSL_DISPATCH lithsm_aes_keymgmt_functions[];
 extern const OSSL_DISPATCH lithsm_aes_gcm_functions[];
+extern const OSSL_ALGORITHM lithsm_encoder_algs[];
 
 #endif

@@ -347,7 +347,8 @@ static int check_unique(lithsm_provctx *pc, const lithsm_key_list *l)
         labels_differ |= strcmp(l->keys[i]->label, l->keys[0]->label) != 0;
     LITHSM_RAISE(pc, LITHSM_R_AMBIGUOUS,
                  "the URI matches %zu private keys on the token: add %s to "
-                 "name one",
+                 "name one (openssl storeutl -text -noout with the URI, "
+                 "without -keys, lists each key's URI)",
                  l->n,
                  labels_differ ? "object= (their labels differ)"
                                : "id= (they share the label)");

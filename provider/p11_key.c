@@ -331,3 +331,48 @@ int lithsm_key_list_add(lithsm_provctx *pc, lithsm_module *mod,
     }
     return 1;
 }
+
+char *lithsm_key_uri(lithsm_key *key)
+{
+    P11KitUri *uri = NULL;
+    CK_OBJECT_CLASS cls = key->class;
+    CK_ATTRIBUTE a;
+    char *text = NULL;
+    CK_RV rv;
+
+    if (!lithsm_module_check_fork(key->pc, key->mod))
+        return NULL;
+    if ((uri = p11_kit_uri_new()) == NULL) {
+        LITHSM_RAISE(key->pc, LITHSM_R_MALLOC, "out of memory");
+        return NULL;
+    }
+    rv = key->mod->fl->C_GetTokenInfo(key->slot_id,
+                                      p11_kit_uri_get_token_info(uri));
+    if (rv != CKR_OK) {
+        LITHSM_RAISE(key->pc, LITHSM_R_TOKEN_NOT_FOUND,
+                     "key \"%s\": its token cannot be read: C_GetTokenInfo: "
+                     "%s (0x%lx)",
+                     key->label, lithsm_ckr_name(rv), (unsigned long)rv);
+        goto done;
+    }
+    a.type = CKA_CLASS, a.pValue = &cls, a.ulValueLen = sizeof(cls);
+    if (p11_kit_uri_set_attribute(uri, &a) != P11_KIT_URI_OK)
+        goto fail;
+    a.type = CKA_LABEL, a.pValue = key->label;
+    a.ulValueLen = strlen(key->label);
+    if (a.ulValueLen > 0 &&
+        p11_kit_uri_set_attribute(uri, &a) != P11_KIT_URI_OK)
+        goto fail;
+    a.type = CKA_ID, a.pValue = key->id, a.ulValueLen = key->id_len;
+    if (key->id_len > 0 && p11_kit_uri_set_attribute(uri, &a) != P11_KIT_URI_OK)
+        goto fail;
+    if (p11_kit_uri_format(uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, &text) ==
+        P11_KIT_URI_OK)
+        goto done;
+fail:
+    LITHSM_RAISE(key->pc, LITHSM_R_MALLOC, "the key's URI cannot be made");
+    text = NULL;
+done:
+    p11_kit_uri_free(uri);
+    return text;
+}

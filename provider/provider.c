@@ -28,6 +28,12 @@
  *
  * A URI's own module-path and pin-source win over the configuration.  A URI
  * with pin-value is refused: PINs never travel in command lines or URIs.
+ * A bad value, a relative or unreadable module-path, a PIN written in the
+ * section (pin = ...) or pkcs11-provider's key names are reported when the
+ * provider loads, and it then refuses to work (config.c).
+ *
+ * Its keys print as text (their pkcs11: URI) and refuse to be written as
+ * PEM or DER (encoder.c).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -105,6 +111,7 @@ static const OSSL_ITEM reason_strings[] = {
     { LITHSM_R_TOKEN_BUSY, "token busy" },
     { LITHSM_R_AMBIGUOUS, "URI matches several keys or tokens" },
     { LITHSM_R_DECRYPT, "data does not decrypt" },
+    { LITHSM_R_KEY_IN_TOKEN, "the private key stays in the token" },
     { LITHSM_R_OBJECT_NOT_FOUND, "object not found" },
     { LITHSM_R_PIN_SOURCE, "cannot read the PIN" },
     { LITHSM_R_PIN_INCORRECT, "PIN incorrect" },
@@ -161,6 +168,8 @@ static const OSSL_ALGORITHM *lithsm_query(void *provctx, int operation_id,
         return asym_cipher_algs;
     case OSSL_OP_STORE:
         return store_algs;
+    case OSSL_OP_ENCODER:
+        return lithsm_encoder_algs;
     }
     return NULL;
 }
@@ -181,6 +190,7 @@ static const OSSL_PARAM *lithsm_gettable_params(void *provctx)
 
 static int lithsm_get_params(void *provctx, OSSL_PARAM params[])
 {
+    const lithsm_provctx *pc = provctx;
     OSSL_PARAM *p;
 
     p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_NAME);
@@ -193,7 +203,7 @@ static int lithsm_get_params(void *provctx, OSSL_PARAM params[])
     if (p != NULL && !OSSL_PARAM_set_utf8_ptr(p, LITHSM_PROV_VERSION))
         return 0;
     p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_STATUS);
-    if (p != NULL && !OSSL_PARAM_set_int(p, 1))
+    if (p != NULL && !OSSL_PARAM_set_int(p, pc->config_error[0] == '\0'))
         return 0;
     return 1;
 }
@@ -224,27 +234,16 @@ static const OSSL_DISPATCH provider_functions[] = {
     { 0, NULL }
 };
 
-/* Copies a configuration string; an empty value counts as unset. */
-static int config_dup(char **out, const char *value)
-{
-    *out = NULL;
-    if (value == NULL || *value == '\0')
-        return 1;
-    *out = strdup(value);
-    return *out != NULL;
-}
-
-/* Only parses the configuration and registers algorithms: the PKCS#11
+/* Only reads the configuration and registers algorithms: the PKCS#11
  * module is loaded on first use, so loading the provider never fails
- * because of a token. */
+ * because of a token.  A bad configuration does not fail it either
+ * (config.c says why): it loads, reports, and refuses to work. */
 int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
                        const OSSL_DISPATCH **out, void **provctx)
 {
     OSSL_FUNC_core_get_params_fn *get_params = NULL;
     const OSSL_DISPATCH *f;
     lithsm_provctx *pc;
-    char *module_path = NULL, *pin_source = NULL;
-    OSSL_PARAM core_params[3];
 
     pc = calloc(1, sizeof(*pc));
     if (pc == NULL)
@@ -266,24 +265,8 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
             break;
         }
     }
-    if (get_params != NULL) {
-        core_params[0] = OSSL_PARAM_construct_utf8_ptr(
-            LITHSM_PROV_PARAM_MODULE_PATH, &module_path, 0);
-        core_params[1] = OSSL_PARAM_construct_utf8_ptr(
-            LITHSM_PROV_PARAM_PIN_SOURCE, &pin_source, 0);
-        core_params[2] = OSSL_PARAM_construct_end();
-        if (!get_params(handle, core_params))
-            goto fail;
-    }
-    if (!config_dup(&pc->module_path, module_path) ||
-        !config_dup(&pc->pin_source, pin_source))
+    if (!lithsm_prov_config_load(pc, get_params))
         goto fail;
-    if (pc->pin_source != NULL && !lithsm_pin_source_valid(pc->pin_source)) {
-        LITHSM_RAISE(pc, LITHSM_R_CONFIG,
-                     "pin-source in the provider configuration must be "
-                     "file:PATH or env:NAME");
-        goto fail;
-    }
     /* For host-side digests (digest-sign): the application's providers. */
     pc->libctx = OSSL_LIB_CTX_new_child(handle, in);
     *out = provider_functions;

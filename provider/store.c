@@ -162,6 +162,8 @@ static int store_search(store_ctx *ctx, OSSL_PASSPHRASE_CALLBACK *pw_cb,
     CK_ATTRIBUTE *a;
 
     ctx->searched = 1;
+    if (!lithsm_prov_config_ok(ctx->pc))
+        return 0;
     if (ctx->uri_error != NULL) {
         LITHSM_RAISE(ctx->pc, LITHSM_R_URI, "pkcs11 URI: %s", ctx->uri_error);
         return 0;

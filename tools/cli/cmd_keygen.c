@@ -89,7 +89,7 @@ static int keygen_exec(const cli_command *cmd, void *opts)
         return cli_exit_for(err);
     }
     rc = print_key(cmd, uri, pub, strcmp(o->curve, "secp256k1") == 0);
-    free(uri);
+    lithsm_free(uri);
     return rc;
 }
 
