@@ -66,7 +66,7 @@ LITHSM_API lithsm_err lithsm_store_new(lithsm_store **out,
  *  (NETWORK while a database is away); `unlock` releases it, on the same
  *  thread, also when the flow failed in between.  A store without a lock
  *  (the default for lithsm_store_new()) skips both.
- *  lithsm_store_file_new() (flock on a ".lock-" file per key in its
+ *  lithsm_store_file_new() (flock on a "." + key + ".lock" file in its
  *  directory: processes on one host) and lithsm_store_postgres_new() (an
  *  advisory lock: every host) set their own, waiting at most 30 s;
  *  lithsm_store_wrapped_new() uses the inner store's.

@@ -13,7 +13,7 @@
  * that is not a regular 0600 file of this user reads as corrupt; removing
  * one that is a directory moves it aside as ".bad-*".  Writers of the same
  * key race harmlessly: the last rename wins and both values were complete;
- * the flow takes the store's lock (flock on ".lock-<key>", file_lock) to
+ * the flow takes the store's lock (flock on ".<key>.lock", file_lock) to
  * make one session rather than one per process.  Every path is resolved
  * against the directory's descriptor, opened once and checked (ours, not
  * group- or world-writable, not a symbolic link), so a swapped path cannot
@@ -441,7 +441,7 @@ static lithsm_err file_remove(void *ctx, const char *key)
                        fs->dir, strerror(errno));
 }
 
-/* The lock of entry `key`: flock(LOCK_EX) on ".lock-" + key in the
+/* The lock of entry `key`: flock(LOCK_EX) on "." + key + ".lock" in the
  * directory, a name no key can have.  flock locks belong to the open file
  * description, so two threads of one process exclude each other as two
  * processes do, and the kernel releases the lock of a process that died.
@@ -450,7 +450,7 @@ static lithsm_err file_remove(void *ctx, const char *key)
 static lithsm_err file_lock(void *ctx, const char *key)
 {
     file_store *fs = ctx;
-    char name[sizeof(".lock-") + LITHSM_STORE_KEY_MAX];
+    char name[sizeof("..lock") + LITHSM_STORE_KEY_MAX];
     unsigned waited = 0, limit = lithsm_store_lock_wait_ms();
     struct timespec pause = { 0, 5 * 1000 * 1000 };
     lithsm_err err;
@@ -460,7 +460,7 @@ static lithsm_err file_lock(void *ctx, const char *key)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "store: this thread already holds the lock on %s",
                            key);
-    snprintf(name, sizeof(name), ".lock-%s", key);
+    snprintf(name, sizeof(name), ".%s.lock", key);
     fd = openat(fs->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
                 0600);
     if (fd < 0)

@@ -175,6 +175,15 @@ static void test_outage(lithsm_store *st)
     free(v);
     ok(lithsm_store_put(st, "outage", "after") == LITHSM_OK,
        "outage: and writes again");
+    /* A restart between two calls: the pooled connection is dead, and the
+     * call makes another rather than failing. */
+    ok(pg_sh("pg_stop && pg_restart", NULL, 0) == 0,
+       "outage: the server restarted between two calls");
+    v = NULL;
+    err = lithsm_store_get(st, "outage", &v);
+    ok(err == LITHSM_OK && v != NULL && strcmp(v, "after") == 0,
+       "outage: the first call after it works, on a new connection");
+    free(v);
 }
 
 /* ------------------------------------------------------------------------
