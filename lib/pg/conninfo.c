@@ -33,6 +33,8 @@ lithsm_err pg_conninfo_check(const char *conninfo)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "postgresql: a location starts with "
                            "postgresql:// or postgres://");
+    if ((err = pg_libpq_load()) != LITHSM_OK)
+        return err;
     if ((opts = PQconninfoParse(conninfo, &why)) == NULL) {
         /* libpq's reason quotes the URI's parts: name none of it. */
         PQfreemem(why);

@@ -4,6 +4,7 @@
  * pg.h - what the PostgreSQL backends share (lithsm_pg.h is the public
  * side); not installed.
  *
+ *  libpq.c     libpq, loaded on first use (libpq.h);
  *  conninfo.c  locations ("postgresql://..."), the checks on a connection
  *              string (no password in it), its redacted form for messages;
  *  pool.c      a small pool of connections that reconnects by itself, and
@@ -19,8 +20,7 @@
 #ifndef LITHSM_PG_INTERNAL_H
 #define LITHSM_PG_INTERNAL_H
 
-#include <libpq-fe.h>
-
+#include "pg/libpq.h"
 #include "util/util.h"
 
 /* The schema version this build creates and understands. */
@@ -32,7 +32,8 @@ int pg_location_is(const char *where);
 
 /* Checks a connection URI: a PostgreSQL location that libpq parses,
  * without a password (use passfile= or PGPASSFILE).  INVALID_ARG naming
- * the problem otherwise. */
+ * the problem otherwise; IO when libpq cannot be loaded.  Every way to a
+ * database starts here: it loads libpq (pg_libpq_load). */
 lithsm_err pg_conninfo_check(const char *conninfo);
 
 /* The connection URI without password, query and fragment, for messages
