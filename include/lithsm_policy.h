@@ -38,7 +38,8 @@
  *    A request on any other route is denied ("default-deny").
  *  - rate (N/s, N/m, N/h or N/d) and burst: a token bucket per caller;
  *    every request of the caller takes a token, denied or not.  No rate:
- *    no limit.  A reloaded policy starts with full buckets.
+ *    no limit.  A reloaded policy starts with full buckets (unless they
+ *    are shared: lithsm_policy_set_rates()).
  *  - session_resources: patterns "<lit prefix>://<id pattern>" (prefixes:
  *    lit-accesscontrolcondition, lit-pkp, lit-litaction,
  *    lit-ratelimitincrease); matched against each resource as the request
@@ -156,7 +157,9 @@ typedef struct lithsm_policy_decision {
  *  Returns: OK with *out filled; INVALID_ARG for a NULL; PARSE for a body
  *  that is not the route's JSON (the service answers 400;
  *  lithsm_last_error() names the member, and *out is denied with rule
- *  "bad-request"); NOMEM. */
+ *  "bad-request"); NETWORK (or PROTOCOL) when the shared rate limits
+ *  (lithsm_policy_set_rates()) fail, *out denied with rule
+ *  "rate-unavailable"; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_policy_decide(lithsm_policy_decision *out,
                                            lithsm_policy *p,
