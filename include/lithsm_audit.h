@@ -93,7 +93,8 @@ extern "C" {
 /* How deeply arrays and objects may nest in a record. */
 #define LITHSM_AUDIT_DEPTH_MAX 256
 
-/** An open audit trail, owned by one process.  Unlike other liblithsm
+/** An open audit trail, owned by one process (a file trail; a PostgreSQL
+ *  trail is shared by every process that opens it).  Unlike other liblithsm
  *  objects it has its own lock: lithsm_audit_append() and
  *  lithsm_audit_get_stats() may be called from many threads at once.
  *  lithsm_audit_close() must not run concurrently with any call. */
