@@ -33,9 +33,49 @@
  * key or a password in one.  The module never logs a record, and its
  * error messages name members and positions, never values.
  *
- * Where a trail lives is a location: "file:PATH" or a plain PATH.  Other
- * schemes ("postgresql://...") are refused as not supported by this
- * build.
+ * Where a trail lives is a location: "file:PATH" or a plain PATH, or a
+ * PostgreSQL connection URI "postgresql://..." (or "postgres://"; libpq's
+ * URI syntax, without a password: put it in a password file, passfile=
+ * or PGPASSFILE).  Other schemes are refused.
+ *
+ * A PostgreSQL trail: ONE CHAIN FOR THE FLEET.  Every process that opens
+ * the same database appends to one chain: table lithsm_audit holds one row
+ * per record (seq, line), `line` being exactly the bytes line seq of a
+ * file trail would hold (same format, same hashes), and the one row of
+ * lithsm_audit_head holds the seq and hash of the last line.  Each batch
+ * of appends is one transaction that locks that row (SELECT ... FOR
+ * UPDATE), builds its lines after the head it read, inserts them, moves
+ * the head and commits.  Why one chain rather than one per instance tied
+ * by a global sequence:
+ *  - the trail is the same object whatever its storage: a copy of the
+ *    rows in seq order is a file trail that 'lithsm audit verify FILE',
+ *    the sha256sum + jq recipe and any earlier anchor accept:
+ *        psql -XAt -c "SELECT line FROM lithsm_audit ORDER BY seq" \
+ *            "$URI" > trail.jsonl
+ *    (not psql's \copy in its default text format: it doubles every
+ *    backslash of the JSON escapes);
+ *  - one head and one anchor cover every instance's records: a record
+ *    removed, changed, reordered or added by anyone breaks the one chain,
+ *    and an instance that stops appending cannot hide a cut of its own
+ *    tail behind the others' progress;
+ *  - instances come and go (a new one needs no chain of its own, a
+ *    retired one leaves none unanchored).
+ * The cost: appends from all instances serialize on the head row, one
+ * transaction (one commit, one WAL flush) per batch at a time.  Group
+ * commit inside each process keeps that to one transaction per batch, not
+ * per record; tests/bench-audit measures it (see docs/deployment.md for
+ * figures).  A signing service needs far fewer records per second than
+ * that (its HSM bounds it first).
+ *
+ * A PostgreSQL trail never breaks like a file trail: a failed transaction
+ * (server away, connection lost, even during COMMIT) fails every record
+ * of its batch with NETWORK (PROTOCOL when the server refused a
+ * statement) and is rolled back, and the next append tries again on a
+ * new connection, with no reopening.  A record whose COMMIT outcome is
+ * unknown (the connection broke after COMMIT was sent) may be in the
+ * trail although its caller got an error: it was then never acknowledged
+ * (nothing depending on it was given out), and it is a complete, chained
+ * record.  A record acknowledged is always in the trail, exactly once.
  */
 #ifndef LITHSM_AUDIT_H
 #define LITHSM_AUDIT_H
@@ -53,7 +93,8 @@ extern "C" {
 /* How deeply arrays and objects may nest in a record. */
 #define LITHSM_AUDIT_DEPTH_MAX 256
 
-/** An open audit trail, owned by one process.  Unlike other liblithsm
+/** An open audit trail, owned by one process (a file trail; a PostgreSQL
+ *  trail is shared by every process that opens it).  Unlike other liblithsm
  *  objects it has its own lock: lithsm_audit_append() and
  *  lithsm_audit_get_stats() may be called from many threads at once.
  *  lithsm_audit_close() must not run concurrently with any call. */
@@ -75,12 +116,23 @@ typedef struct lithsm_audit lithsm_audit;
  *  lithsm_free()), and the stats count the bytes cut.  *warning_out is
  *  NULL otherwise.  Any other damage refuses the trail.
  *
+ *  A "postgresql://" location: a pool of two connections (made again by
+ *  itself after an outage); the schema is created or upgraded on open
+ *  (under a lock: instances never race), and the head is checked against
+ *  the last row (a full check of the rows is lithsm_audit_verify()'s).
+ *  Many processes may open it at once: that is the point.  *warning_out
+ *  is always NULL.
+ *
  *  Returns: OK; INVALID_ARG for a NULL out or where, or a location that is
- *  not a path or "file:" (the scheme is named); IO when the file cannot be
- *  made, opened, locked, read, cut or synced, or is not a regular file
- *  writable only by its owner; PARSE when a record before the last (or a
- *  last one that is complete JSON) is broken: the message names its seq,
- *  line and problem; NOMEM. */
+ *  not a path, "file:" or "postgresql://" (the scheme is named), or a
+ *  connection URI that does not parse or holds a password; IO when the
+ *  file cannot be made, opened, locked, read, cut or synced, or is not a
+ *  regular file writable only by its owner; PARSE when a record before the
+ *  last (or a last one that is complete JSON) is broken: the message names
+ *  its seq, line and problem (PostgreSQL: the head does not match the last
+ *  row); NETWORK when the server cannot be reached; PROTOCOL when it
+ *  refused a statement or its schema is newer than this build's (both
+ *  versions named); NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_audit_open(lithsm_audit **out, char **warning_out,
                                         const char *where);
@@ -100,11 +152,19 @@ LITHSM_API lithsm_err lithsm_audit_open(lithsm_audit **out, char **warning_out,
  *  in an unknown state: every later append fails with IO, and the caller
  *  must close and reopen it (which checks it and cuts a torn tail).
  *
+ *  A PostgreSQL trail: durable means committed.  Concurrent appends in one
+ *  process share one transaction (group commit; the stats' "syncs" count
+ *  transactions); appends of other processes interleave between batches,
+ *  so a process's seqs need not be consecutive.  A failure fails the
+ *  records of one batch only (see the top of this file).
+ *
  *  Returns: OK; INVALID_ARG for a NULL a or record, or a record with a
  *  member named "seq" or "prev"; PARSE for a record that is not a JSON
  *  object (the byte offset is named); RANGE for a record over the size or
  *  nesting limit; IO when the write or sync fails (or failed before);
- *  NOMEM. */
+ *  NETWORK when the PostgreSQL server cannot be reached or the connection
+ *  broke (the next append tries again); PROTOCOL when it refused a
+ *  statement; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_audit_append(uint64_t *seq_out, char *hash_out,
                                           lithsm_audit *a, const char *record,
@@ -121,13 +181,16 @@ LITHSM_API lithsm_err lithsm_audit_probe(lithsm_audit *a);
 
 /** What an open trail has done. */
 typedef struct lithsm_audit_stats {
-    uint64_t last_seq;   /* seq of the last durable record (0: none) */
+    uint64_t last_seq;   /* seq of the last durable record (0: none);
+                            PostgreSQL: of the last this process appended */
     uint64_t appends;    /* records appended since the trail was opened */
     uint64_t syncs;      /* fdatasync calls since then (group commit: fewer
-                            than appends under concurrency) */
+                            than appends under concurrency); PostgreSQL:
+                            transactions committed */
     uint64_t torn_bytes; /* bytes of a torn last line cut at open (0: none) */
     char last[LITHSM_AUDIT_HASH_HEX_LEN + 1]; /* hash of the last line
-                                                 (64 zeros: none) */
+                                                 (64 zeros: none) (PG:
+                                                 this process's last) */
 } lithsm_audit_stats;
 
 /** Fills *out with `a`'s counters.  Thread-safe; both are unchecked. */
@@ -147,8 +210,13 @@ typedef enum {
                               of the line before */
     LITHSM_AUDIT_TORN,     /* the last line has no newline or is not JSON:
                               a write that never finished (open cuts it) */
-    LITHSM_AUDIT_ANCHOR    /* the line of the anchor's seq does not hash to
+    LITHSM_AUDIT_ANCHOR,   /* the line of the anchor's seq does not hash to
                               the anchor, or the trail ends before it */
+    LITHSM_AUDIT_HEAD      /* a PostgreSQL trail only: lithsm_audit_head
+                              does not name the last record (its seq or
+                              hash differs: records cut from the end, rows
+                              past the head, the last line or the head
+                              changed) */
 } lithsm_audit_problem;
 
 /** The result of lithsm_audit_verify(). */
@@ -160,12 +228,13 @@ typedef struct lithsm_audit_report {
     /* When problem is not OK: */
     uint64_t seq;     /* the broken record: the seq it should have */
     uint64_t line;    /* its line number (1-based; equal to seq) */
-    uint64_t offset;  /* the byte offset where that line starts */
+    uint64_t offset;  /* the byte offset where that line starts (0 in a
+                         PostgreSQL trail) */
     char detail[200]; /* what is wrong, in words (never the line's values) */
 } lithsm_audit_report;
 
 /** A static word for a problem: "ok", "json", "seq", "prev", "torn",
- *  "anchor". */
+ *  "anchor", "head". */
 LITHSM_API const char *lithsm_audit_problem_name(lithsm_audit_problem p);
 
 /** Checks the whole trail at `where` (a location as for
@@ -179,10 +248,22 @@ LITHSM_API const char *lithsm_audit_problem_name(lithsm_audit_problem p);
  *  as kept elsewhere (a "last" from an earlier check or append); a
  *  different hash, or a trail of fewer records, is LITHSM_AUDIT_ANCHOR.
  *
+ *  A "postgresql://" location: the rows of lithsm_audit are read in seq
+ *  order, streamed (never all in memory), in one read-only snapshot
+ *  (REPEATABLE READ: appends meanwhile are not seen); each line gets the
+ *  checks a file's line gets, a missing seq is BAD_SEQ naming it ("a
+ *  record was removed"), and lithsm_audit_head must name the last line
+ *  (seq and hash), else LITHSM_AUDIT_HEAD.  out->line is the seq and
+ *  out->offset 0.  Nothing is created or changed: a role that may only
+ *  SELECT the lithsm tables can verify.
+ *
  *  Returns: OK (whether or not the trail is intact: see out->problem);
  *  INVALID_ARG for a NULL, a bad anchor_hex, or a location that is not a
- *  path or "file:"; IO when the file cannot be opened or read, or is not a
- *  regular file; NOMEM. */
+ *  path, "file:" or a valid "postgresql://" URI; IO when the file cannot
+ *  be opened or read, or is not a regular file; NETWORK when the server
+ *  cannot be reached or the connection broke; PROTOCOL when the database
+ *  has no lithsm schema or another version of it (named), or refused a
+ *  query; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_audit_verify(lithsm_audit_report *out,
                                           const char *where,

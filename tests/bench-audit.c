@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
- * bench-audit.c - `make bench`: durable audit appends per second with 1
- * and 8 threads, and the group-commit factor (records per fdatasync), on
- * a trail in $TMPDIR (default /tmp: the disk under it is what is timed).
- * Prints only; nothing is asserted.
+ * bench-audit.c - `make bench`: durable audit appends per second and the
+ * latency of one append (p50, p99) with 1, 8 and 32 threads, and the
+ * group-commit factor (records per fdatasync, or per transaction), on a
+ * file trail in $TMPDIR (default /tmp: the disk under it is what is
+ * timed) and, when a location is given, on that PostgreSQL trail too:
+ *
+ *   bench-audit [postgresql://...]
+ *
+ * (a throwaway server: . tests/pg-lib.sh; pg_start DIR; bench-audit
+ * "$PG_URI").  Prints only; nothing is asserted.
  *
  * The record is about the size the signing service writes for a signed
  * EIP-191 message (caller, route, key, message, digest, signature).
@@ -21,12 +27,16 @@
 #include "lithsm.h"
 
 #define SECONDS 2.0
+#define THREADS_MAX 32
+/* Latencies kept per thread (the rest are counted, not kept). */
+#define KEEP 100000
 
 typedef struct job {
     lithsm_audit *a;
     double until;
     long done;
     int failed;
+    double *lat; /* seconds per append, the first KEEP */
 } job;
 
 static const char record[] =
@@ -49,38 +59,81 @@ static double now_s(void)
 static void *run(void *arg)
 {
     job *j = arg;
+    double t = now_s();
 
-    while (now_s() < j->until) {
+    while (t < j->until) {
+        double t1;
+
         if (lithsm_audit_append(NULL, NULL, j->a, record, sizeof(record) - 1) !=
             LITHSM_OK) {
             j->failed = 1;
             break;
         }
+        t1 = now_s();
+        if (j->done < KEEP)
+            j->lat[j->done] = t1 - t;
         j->done++;
+        t = t1;
     }
     return NULL;
 }
 
+static int by_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The p-th percentile of the latencies kept, in ms. */
+static double percentile(job *jobs, int threads, double p)
+{
+    size_t n = 0, i;
+    double *all, v;
+    int t;
+
+    for (t = 0; t < threads; t++)
+        n += (size_t)(jobs[t].done < KEEP ? jobs[t].done : KEEP);
+    if (n == 0 || (all = malloc(n * sizeof(*all))) == NULL)
+        return 0;
+    for (t = 0, i = 0; t < threads; t++) {
+        size_t k = (size_t)(jobs[t].done < KEEP ? jobs[t].done : KEEP);
+
+        memcpy(all + i, jobs[t].lat, k * sizeof(*all));
+        i += k;
+    }
+    qsort(all, n, sizeof(*all), by_value);
+    v = all[(size_t)(p * (double)(n - 1))] * 1000;
+    free(all);
+    return v;
+}
+
 /* Appends from `threads` threads for SECONDS; prints the rates. */
-static int measure(const char *path, int threads)
+static int measure(const char *where, const char *kind, int threads)
 {
     lithsm_audit *a = NULL;
     lithsm_audit_stats st;
-    pthread_t th[8];
-    job jobs[8];
+    pthread_t th[THREADS_MAX];
+    job jobs[THREADS_MAX];
     long total = 0;
-    double t0, secs;
-    int i, failed = 0;
+    double t0, secs, p50, p99;
+    uint64_t syncs;
+    int i, failed = 0, is_file = strcmp(kind, "file") == 0;
 
-    unlink(path);
-    if (lithsm_audit_open(&a, NULL, path) != LITHSM_OK) {
+    if (is_file)
+        unlink(where);
+    if (lithsm_audit_open(&a, NULL, where) != LITHSM_OK) {
         fprintf(stderr, "bench-audit: %s\n", lithsm_last_error());
         return 1;
     }
     t0 = now_s();
     for (i = 0; i < threads; i++) {
-        jobs[i] = (job){ a, t0 + SECONDS, 0, 0 };
-        pthread_create(&th[i], NULL, run, &jobs[i]);
+        jobs[i] = (job){ a, t0 + SECONDS, 0, 0, calloc(KEEP, sizeof(double)) };
+        if (jobs[i].lat == NULL ||
+            pthread_create(&th[i], NULL, run, &jobs[i]) != 0) {
+            fprintf(stderr, "bench-audit: cannot start a thread\n");
+            exit(1);
+        }
     }
     for (i = 0; i < threads; i++) {
         pthread_join(th[i], NULL);
@@ -88,29 +141,40 @@ static int measure(const char *path, int threads)
         failed |= jobs[i].failed;
     }
     secs = now_s() - t0;
+    p50 = percentile(jobs, threads, 0.50);
+    p99 = percentile(jobs, threads, 0.99);
+    for (i = 0; i < threads; i++)
+        free(jobs[i].lat);
     lithsm_audit_get_stats(&st, a);
     lithsm_audit_close(a);
-    unlink(path);
-    /* The sync made at open is not an append's. */
-    printf("audit append, %d thread%s: %8.0f durable records/s, %7.0f "
-           "fdatasync/s, %5.2f records per fdatasync (%ld records, %zu "
-           "bytes each)%s\n",
-           threads, threads == 1 ? " " : "s", (double)total / secs,
-           (double)(st.syncs - 1) / secs,
-           (double)st.appends / (double)(st.syncs > 1 ? st.syncs - 1 : 1),
-           total, sizeof(record) - 1 + 90, failed ? " FAILED" : "");
+    if (is_file)
+        unlink(where);
+    /* A file trail's sync made at open is not an append's. */
+    syncs = is_file && st.syncs > 0 ? st.syncs - 1 : st.syncs;
+    printf("audit append, %-10s %2d thread%s: %7.0f records/s, p50 %6.2f "
+           "ms, p99 %6.2f ms, %7.0f %s/s, %5.2f records each (%ld "
+           "records)%s\n",
+           kind, threads, threads == 1 ? " " : "s", (double)total / secs, p50,
+           p99, (double)syncs / secs, is_file ? "fdatasync" : "commits",
+           (double)st.appends / (double)(syncs > 0 ? syncs : 1), total,
+           failed ? " FAILED" : "");
     return failed;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    static const int counts[] = { 1, 8, 32 };
     const char *tmp = getenv("TMPDIR");
     char path[512];
-    int rc;
+    size_t i;
+    int rc = 0;
 
     snprintf(path, sizeof(path), "%s/lithsm-bench-audit-%ld.jsonl",
              tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", (long)getpid());
-    rc = measure(path, 1);
-    rc |= measure(path, 8);
+    printf("# %zu-byte records\n", sizeof(record) - 1 + 90);
+    for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        rc |= measure(path, "file", counts[i]);
+    for (i = 0; argc > 1 && i < sizeof(counts) / sizeof(counts[0]); i++)
+        rc |= measure(argv[1], "postgresql", counts[i]);
     return rc;
 }

@@ -9,7 +9,11 @@
  *  verify.c     one line of a trail checked against its place in the
  *               chain, the walk over a whole file, locations;
  *  file.c       the file backend: open (lock, check, cut a torn tail),
- *               append with group commit, close.
+ *               append with group commit, close; the public calls, which
+ *               hand a PostgreSQL trail to postgres.c;
+ *  postgres.c   the PostgreSQL backend: open, append with group commit
+ *               (one transaction per batch under the head row's lock);
+ *  pg_verify.c  checking a PostgreSQL trail row by row.
  */
 #ifndef LITHSM_AUDIT_INTERNAL_H
 #define LITHSM_AUDIT_INTERNAL_H
@@ -67,5 +71,43 @@ lithsm_err audit_walk_fd(lithsm_audit_report *rep, uint64_t *size_out, int fd,
 /* The file path of a location ("file:PATH" or PATH) into *path (borrowed
  * from where).  INVALID_ARG for another scheme or an empty path. */
 lithsm_err audit_location_path(const char **path, const char *where);
+
+/* 1 if s[0..n) is lowercase hex digits only. */
+int audit_hex_is_lower(const char *s, size_t n);
+
+/* Checks the record text record[0..len) (a JSON object within the limits,
+ * no "seq" or "prev" member) and appends its compact form to body. */
+lithsm_err audit_compact_record(lithsm_buf *body, const char *record,
+                                size_t len);
+
+/* Counts s[0..n), a line audit_check_line() found good as record
+ * rep->records + 1, into rep (records, last) unless it is the anchor's
+ * record and hashes otherwise: then *p = LITHSM_AUDIT_ANCHOR with
+ * rep->detail set.  CRYPTO when SHA-256 fails. */
+lithsm_err audit_count_line(lithsm_audit_problem *p, lithsm_audit_report *rep,
+                            const char *s, size_t n, uint64_t anchor_seq,
+                            const char *anchor_hex);
+
+/* LITHSM_AUDIT_ANCHOR with rep->detail set when a trail of rep->records
+ * ended before anchor_seq; OK otherwise. */
+lithsm_audit_problem audit_end_anchor(lithsm_audit_report *rep,
+                                      uint64_t anchor_seq);
+
+/* The PostgreSQL backend (postgres.c).  A trail at a "postgresql://"
+ * location: open (pool, schema, a check of the head), append of a
+ * compact record (group commit), probe, stats, close. */
+typedef struct audit_pg audit_pg;
+
+lithsm_err audit_pg_open(audit_pg **out, const char *conninfo);
+lithsm_err audit_pg_append(uint64_t *seq_out, char *hash_out, audit_pg *pg,
+                           const lithsm_buf *body);
+lithsm_err audit_pg_probe(audit_pg *pg);
+void audit_pg_get_stats(lithsm_audit_stats *out, audit_pg *pg);
+void audit_pg_close(audit_pg *pg);
+
+/* lithsm_audit_verify() of a "postgresql://" location (pg_verify.c); the
+ * anchor already checked. */
+lithsm_err audit_pg_verify(lithsm_audit_report *out, const char *conninfo,
+                           uint64_t anchor_seq, const char *anchor_hex);
 
 #endif /* LITHSM_AUDIT_INTERNAL_H */

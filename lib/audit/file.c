@@ -14,6 +14,9 @@
  * before its record is on disk, and lines reach the file in seq order.
  * After a failed write or sync nothing more is written (the file's state
  * is unknown until it is reopened and checked).
+ *
+ * The public calls live here; a "postgresql://" trail is an audit_pg
+ * (postgres.c) that they hand each call to, after the record is checked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "pg/pg.h"
 
 /* Lines queued or being written. */
 typedef struct batch {
@@ -33,6 +37,7 @@ typedef struct batch {
 } batch;
 
 struct lithsm_audit {
+    audit_pg *pg; /* a PostgreSQL trail (postgres.c); NULL: a file */
     int fd;
     char *path; /* for messages */
     pthread_mutex_t lock;
@@ -159,9 +164,8 @@ static lithsm_err queue_line(lithsm_audit *a, uint64_t *seq_out, char *hash,
     return err;
 }
 
-/* The record checked and made compact into body. */
-static lithsm_err compact_record(lithsm_buf *body, const char *record,
-                                 size_t len)
+lithsm_err audit_compact_record(lithsm_buf *body, const char *record,
+                                size_t len)
 {
     audit_scan scan;
 
@@ -196,8 +200,10 @@ lithsm_err lithsm_audit_append(uint64_t *seq_out, char *hash_out,
     if (a == NULL || record == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "audit: NULL argument");
     lithsm_buf_init(&body);
-    err = compact_record(&body, record, record_len);
-    if (err == LITHSM_OK) {
+    err = audit_compact_record(&body, record, record_len);
+    if (err == LITHSM_OK && a->pg != NULL) {
+        err = audit_pg_append(&seq, hash, a->pg, &body);
+    } else if (err == LITHSM_OK) {
         pthread_mutex_lock(&a->lock);
         if (a->broken != 0)
             err = wait_durable(a, a->next_seq);
@@ -215,8 +221,30 @@ lithsm_err lithsm_audit_append(uint64_t *seq_out, char *hash_out,
     return LITHSM_OK;
 }
 
+lithsm_err lithsm_audit_probe(lithsm_audit *a)
+{
+    lithsm_err err = LITHSM_OK;
+
+    if (a == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "audit: NULL argument");
+    if (a->pg != NULL)
+        return audit_pg_probe(a->pg);
+    pthread_mutex_lock(&a->lock);
+    if (a->broken != 0)
+        err = lithsm_fail(LITHSM_ERR_IO,
+                          "audit: writing %s failed (%s); it takes no more "
+                          "records until it is reopened",
+                          a->path, strerror(a->broken));
+    pthread_mutex_unlock(&a->lock);
+    return err;
+}
+
 void lithsm_audit_get_stats(lithsm_audit_stats *out, lithsm_audit *a)
 {
+    if (a->pg != NULL) {
+        audit_pg_get_stats(out, a->pg);
+        return;
+    }
     pthread_mutex_lock(&a->lock);
     out->last_seq = a->durable_seq;
     out->appends = a->appends;
@@ -230,6 +258,7 @@ void lithsm_audit_close(lithsm_audit *a)
 {
     if (a == NULL)
         return;
+    audit_pg_close(a->pg);
     if (a->fd >= 0)
         close(a->fd);
     pthread_cond_destroy(&a->written);
@@ -378,7 +407,9 @@ lithsm_err lithsm_audit_open(lithsm_audit **out, char **warning_out,
     if (out == NULL || where == NULL)
         return lithsm_fail(LITHSM_ERR_INVALID_ARG, "audit: NULL argument");
     *out = NULL;
-    if ((err = audit_location_path(&path, where)) != LITHSM_OK)
+    if (pg_location_is(where))
+        path = "";
+    else if ((err = audit_location_path(&path, where)) != LITHSM_OK)
         return err;
     if ((a = calloc(1, sizeof(*a))) == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "audit: out of memory");
@@ -389,9 +420,13 @@ lithsm_err lithsm_audit_open(lithsm_audit **out, char **warning_out,
     }
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->written, NULL);
-    err = open_file(a);
-    if (err == LITHSM_OK)
-        err = load(a, warning_out);
+    if (pg_location_is(where)) {
+        err = audit_pg_open(&a->pg, where);
+    } else {
+        err = open_file(a);
+        if (err == LITHSM_OK)
+            err = load(a, warning_out);
+    }
     if (err != LITHSM_OK) {
         if (warning_out != NULL) {
             free(*warning_out);

@@ -3,7 +3,8 @@
 /*
  * verify.c - checking a trail: one line against its place in the chain,
  * the walk over a whole file (lithsm_audit_verify, and lithsm_audit_open
- * before it continues a trail), and locations.
+ * before it continues a trail), and locations (a postgresql:// one goes to
+ * pg_verify.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "audit/audit.h"
+#include "pg/pg.h"
 
 /* A line holds a record and the members the trail adds. */
 #define AUDIT_LINE_MAX (LITHSM_AUDIT_RECORD_MAX + 128u)
@@ -37,6 +39,8 @@ const char *lithsm_audit_problem_name(lithsm_audit_problem p)
         return "torn";
     case LITHSM_AUDIT_ANCHOR:
         return "anchor";
+    case LITHSM_AUDIT_HEAD:
+        return "head";
     }
     return "unknown";
 }
@@ -104,16 +108,6 @@ static lithsm_audit_problem wrong_seq(char *detail, size_t size, const char *s,
                "the line does not start with {\"seq\":%" PRIu64 ",", seq);
 }
 
-static int is_lower_hex(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return 1;
-}
-
 static lithsm_audit_problem check_prev(char *detail, size_t size, const char *s,
                                        size_t n, uint64_t seq,
                                        const char *prev_hex)
@@ -122,7 +116,7 @@ static lithsm_audit_problem check_prev(char *detail, size_t size, const char *s,
     size_t h = sizeof(head) - 1;
 
     if (n < h + LITHSM_AUDIT_HASH_HEX_LEN + 2 || memcmp(s, head, h) != 0 ||
-        !is_lower_hex(s + h, LITHSM_AUDIT_HASH_HEX_LEN) ||
+        !audit_hex_is_lower(s + h, LITHSM_AUDIT_HASH_HEX_LEN) ||
         s[h + LITHSM_AUDIT_HASH_HEX_LEN] != '"')
         return say(detail, size, LITHSM_AUDIT_BAD_PREV,
                    "\"prev\" is not 64 lowercase hex digits right after "
@@ -176,6 +170,51 @@ lithsm_audit_problem audit_check_line(char *detail, size_t size, const char *s,
     return check_prev(detail, size, s + w, n - (size_t)w, seq, prev_hex);
 }
 
+lithsm_err audit_count_line(lithsm_audit_problem *p, lithsm_audit_report *rep,
+                            const char *s, size_t n, uint64_t anchor_seq,
+                            const char *anchor_hex)
+{
+    char hash[LITHSM_AUDIT_HASH_HEX_LEN + 1];
+
+    *p = LITHSM_AUDIT_OK;
+    if (audit_hash_hex(hash, s, n) != LITHSM_OK)
+        return LITHSM_ERR_CRYPTO;
+    if (rep->records + 1 == anchor_seq &&
+        memcmp(hash, anchor_hex, LITHSM_AUDIT_HASH_HEX_LEN) != 0) {
+        snprintf(rep->detail, sizeof(rep->detail),
+                 "the SHA-256 of line %" PRIu64 " is not the anchor: the "
+                 "line was changed",
+                 rep->records + 1);
+        *p = LITHSM_AUDIT_ANCHOR;
+        return LITHSM_OK;
+    }
+    memcpy(rep->last, hash, sizeof(hash));
+    rep->records++;
+    return LITHSM_OK;
+}
+
+lithsm_audit_problem audit_end_anchor(lithsm_audit_report *rep,
+                                      uint64_t anchor_seq)
+{
+    if (rep->records >= anchor_seq)
+        return LITHSM_AUDIT_OK;
+    snprintf(rep->detail, sizeof(rep->detail),
+             "the trail ends after record %" PRIu64 ", before the "
+             "anchor's record: records were cut from its end",
+             rep->records);
+    return LITHSM_AUDIT_ANCHOR;
+}
+
+int audit_hex_is_lower(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 /* ------------------------------------------------------------------------
  * The walk over a file
  */
@@ -206,7 +245,6 @@ static lithsm_err end_line(walker *w, uint64_t end)
     lithsm_audit_problem p;
     /* Room for the torn-line sentence around it in rep->detail. */
     char detail[sizeof(rep->detail) - 72];
-    char hash[LITHSM_AUDIT_HASH_HEX_LEN + 1];
 
     if (w->too_long)
         p = say(detail, sizeof(detail), LITHSM_AUDIT_BAD_JSON,
@@ -223,23 +261,14 @@ static lithsm_err end_line(walker *w, uint64_t end)
     } else {
         snprintf(rep->detail, sizeof(rep->detail), "%s", detail);
     }
+    if (p == LITHSM_AUDIT_OK &&
+        audit_count_line(&p, rep, w->line.data, w->line.len, w->anchor_seq,
+                         w->anchor_hex) != LITHSM_OK)
+        return LITHSM_ERR_CRYPTO;
     if (p != LITHSM_AUDIT_OK) {
         problem(w, p);
         return LITHSM_OK;
     }
-    if (audit_hash_hex(hash, w->line.data, w->line.len) != LITHSM_OK)
-        return LITHSM_ERR_CRYPTO;
-    if (rep->records + 1 == w->anchor_seq &&
-        memcmp(hash, w->anchor_hex, LITHSM_AUDIT_HASH_HEX_LEN) != 0) {
-        snprintf(rep->detail, sizeof(rep->detail),
-                 "the SHA-256 of line %" PRIu64 " is not the anchor: the "
-                 "line was changed",
-                 rep->records + 1);
-        problem(w, LITHSM_AUDIT_ANCHOR);
-        return LITHSM_OK;
-    }
-    memcpy(rep->last, hash, sizeof(hash));
-    rep->records++;
     w->start = end + 1;
     w->line.len = 0;
     return LITHSM_OK;
@@ -317,11 +346,8 @@ lithsm_err audit_walk_fd(lithsm_audit_report *rep, uint64_t *size_out, int fd,
                  "finished");
         problem(&w, LITHSM_AUDIT_TORN);
     }
-    if (err == LITHSM_OK && !w.done && rep->records < anchor_seq) {
-        snprintf(rep->detail, sizeof(rep->detail),
-                 "the trail ends after record %" PRIu64 ", before the "
-                 "anchor's record: records were cut from its end",
-                 rep->records);
+    if (err == LITHSM_OK && !w.done &&
+        audit_end_anchor(rep, anchor_seq) != LITHSM_AUDIT_OK) {
         problem(&w, LITHSM_AUDIT_ANCHOR);
         rep->seq = anchor_seq;
     }
@@ -358,8 +384,8 @@ lithsm_err audit_location_path(const char **path, const char *where)
         /* Only the scheme is named: the rest may hold a password. */
         if (k > 0 && strncmp(where + k, "://", 3) == 0)
             return lithsm_fail(LITHSM_ERR_INVALID_ARG,
-                               "audit: %.*s:// trails are not supported by "
-                               "this build (only file: paths)",
+                               "audit: %.*s:// trails are not supported "
+                               "(a file: path or postgresql://)",
                                (int)(k > 40 ? 40 : k), where);
     }
     if (where[0] == '\0')
@@ -383,9 +409,11 @@ lithsm_err lithsm_audit_verify(lithsm_audit_report *out, const char *where,
     if (anchor_seq != 0 &&
         (anchor_hex == NULL ||
          strlen(anchor_hex) != LITHSM_AUDIT_HASH_HEX_LEN ||
-         !is_lower_hex(anchor_hex, LITHSM_AUDIT_HASH_HEX_LEN)))
+         !audit_hex_is_lower(anchor_hex, LITHSM_AUDIT_HASH_HEX_LEN)))
         return lithsm_fail(LITHSM_ERR_INVALID_ARG,
                            "audit: the anchor is not 64 lowercase hex digits");
+    if (pg_location_is(where))
+        return audit_pg_verify(out, where, anchor_seq, anchor_hex);
     if ((err = audit_location_path(&path, where)) != LITHSM_OK)
         return err;
     /* O_NONBLOCK: a FIFO is refused below, never waited on. */

@@ -4,8 +4,8 @@
  * test_audit.c - the audit trail: the lines it writes (checked with
  * OpenSSL's SHA-256 here, not the module's), reopening and continuing the
  * chain, a torn tail cut, damage before it refused, the lock, refused
- * records, and 16 threads appending at once (group commit: fewer
- * fdatasync calls than records, printed).
+ * records, the probe after a failed write, and 16 threads appending at
+ * once (group commit: fewer fdatasync calls than records, printed).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -157,6 +159,51 @@ static void test_lines(void)
     ok_str_eq(hash, expect, "append gives the hash of its own line");
     ok(len > 0 && text[len - 1] == '\n', "the file ends with a newline");
     free(text);
+}
+
+/* A write that fails (the file size limit reached): the probe says IO
+ * with the reason, as every later append does, until the trail is
+ * reopened. */
+static void test_probe(void)
+{
+    struct rlimit was, lim;
+    char path[300], record[200];
+    lithsm_audit *a = NULL;
+    uint64_t seq = 0;
+    lithsm_err err;
+    struct stat st;
+
+    path_in(path, sizeof(path), "probe.jsonl");
+    ok_int_eq(lithsm_audit_open(&a, NULL, path), LITHSM_OK, "open");
+    ok_int_eq(add(a, "{\"i\":1}", &seq, NULL), LITHSM_OK, "append");
+    ok_int_eq(lithsm_audit_probe(a), LITHSM_OK, "probe: OK");
+    ok_int_eq(lithsm_audit_probe(NULL), LITHSM_ERR_INVALID_ARG,
+              "probe(NULL): INVALID_ARG");
+    memset(record, 0, sizeof(record));
+    snprintf(record, sizeof(record), "{\"pad\":\"%0150d\"}", 0);
+    signal(SIGXFSZ, SIG_IGN);
+    if (stat(path, &st) != 0 || getrlimit(RLIMIT_FSIZE, &was) != 0) {
+        ok(0, "stat and getrlimit");
+        lithsm_audit_close(a);
+        return;
+    }
+    lim = was;
+    lim.rlim_cur = (rlim_t)st.st_size + 20;
+    ok_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0, "file size limit set");
+    err = add(a, record, &seq, NULL);
+    setrlimit(RLIMIT_FSIZE, &was);
+    ok_int_eq(err, LITHSM_ERR_IO, "the append over the limit fails: IO");
+    ok_int_eq(lithsm_audit_probe(a), LITHSM_ERR_IO, "then probe: IO");
+    ok(strstr(lithsm_last_error(), "File too large") != NULL &&
+           strstr(lithsm_last_error(), "reopened") != NULL,
+       "with the reason and what to do");
+    ok_int_eq(add(a, "{\"i\":2}", &seq, NULL), LITHSM_ERR_IO,
+              "and the next append fails too");
+    lithsm_audit_close(a);
+    ok_int_eq(lithsm_audit_open(&a, NULL, path), LITHSM_OK,
+              "reopened (the torn tail cut)");
+    ok_int_eq(lithsm_audit_probe(a), LITHSM_OK, "probe: OK again");
+    lithsm_audit_close(a);
 }
 
 static void test_reopen(void)
@@ -558,6 +605,7 @@ int main(void)
     }
     test_lines();
     test_reopen();
+    test_probe();
     test_torn();
     test_damage();
     test_lock();
