@@ -135,8 +135,8 @@ static int print_start_line(const cli_command *cmd, serve *s)
         (s->daemon == NULL || cli_json_add_str(obj, "url", url) == 0) &&
         (s->cfg.listen_unix == NULL ||
          cli_json_add_str(obj, "unix", s->cfg.listen_unix) == 0) &&
-        cli_json_add_int(obj, "pid", (int64_t)getpid()) == 0 &&
-        cli_json_add_str(obj, "instance", s->cfg.instance) == 0)
+        cli_json_add_str(obj, "instance", s->cfg.instance) == 0 &&
+        cli_json_add_int(obj, "pid", (int64_t)getpid()) == 0)
         text = json_object_to_json_string_ext(obj, SERVE_JSON_FLAGS);
     if (text == NULL || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
         json_object_put(obj);
