@@ -20,10 +20,13 @@ extern "C" {
  *    to its caller as it is (lithsm_last_error() cannot say more: the op
  *    has no way to set it).  get returning PARSE or RANGE says the entry is
  *    corrupt: liblithsm removes it and makes a new session.
- *  - Ops are called on the thread of the lithsm_get_session_sigs() call,
- *    without a lock: a store shared by threads (or processes) needs ops
- *    that are safe concurrently.  Concurrent flows may each write an entry:
- *    the last write wins and every result is valid. */
+ *  - Ops are called on the thread of the lithsm_get_session_sigs() call:
+ *    a store shared by threads (or processes) needs ops that are safe
+ *    concurrently.  Without a lock (lithsm_store_set_lock()) concurrent
+ *    flows may each make a session and write an entry: the last write wins
+ *    and every result is valid.  With one, the ops of a flow holding a
+ *    key's lock (get, put, remove of that key) are called on the thread
+ *    that took it, between its lock and unlock. */
 typedef struct lithsm_store_ops {
     /* *value_out = NULL with LITHSM_OK when the key is absent; otherwise a
      * string allocated with malloc, which liblithsm wipes and frees (also
@@ -56,11 +59,16 @@ LITHSM_API lithsm_err lithsm_store_new(lithsm_store **out,
  *  around making a new session: it reads the entry, and when there is
  *  no usable one it takes the lock, reads again (another process may have
  *  made one meanwhile) and only then signs a new one and writes it, so
- *  flows sharing the store make one session, not one each.  `lock` waits
- *  for the key's lock (its errors are returned by the flow as they are:
- *  NETWORK while a database is away); `unlock` releases it.  A store
- *  without a lock (the default for lithsm_store_new()) skips both.
- *  lithsm_store_file_new() and lithsm_store_postgres_new() set their own;
+ *  flows sharing the store make one session, not one each (the wallet
+ *  signs once); a usable entry is used without the lock.  `lock` (called
+ *  with the store's ctx and a valid key) waits for the key's lock, and
+ *  should bound its wait: its errors are returned by the flow as they are
+ *  (NETWORK while a database is away); `unlock` releases it, on the same
+ *  thread, also when the flow failed in between.  A store without a lock
+ *  (the default for lithsm_store_new()) skips both.
+ *  lithsm_store_file_new() (flock on a ".lock-" file per key in its
+ *  directory: processes on one host) and lithsm_store_postgres_new() (an
+ *  advisory lock: every host) set their own, waiting at most 30 s;
  *  lithsm_store_wrapped_new() uses the inner store's.
  *  Returns: OK; INVALID_ARG for a NULL store, lock or unlock. */
 LITHSM_WARN_UNUSED_RESULT

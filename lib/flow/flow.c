@@ -11,7 +11,7 @@
  *    {"sessionKey":"<128 hex secret>","walletSig":<AuthSig>,"version":1}.
  *    An entry that is not exactly that (torn, truncated, garbage, a secret
  *    that is not a key) is removed and a new session key made: never
- *    trusted.
+ *    trusted (removed under the store's lock when it has one).
  *  - Reuse follows checkNeedToResignSessionKey (reference 10.2): a stored
  *    wallet AuthSig is reused while a node would take it as a capability
  *    now (lithsm_authsig_verify: its SIWE parses, now is inside [Not
@@ -33,8 +33,15 @@
  *    AuthSig object (the SDK's behaviour).
  *  - A store that cannot be read or written fails the call: a broken store
  *    is a configuration error, better reported than silently ignored.
- *  - Concurrent callers may each make a key and an AuthSig; the last write
- *    wins and every caller's result is valid (no lock needed).
+ *  - A new session is made under the store's lock on the entry (when the
+ *    store has one, lithsm_store_set_lock): read, and when nothing usable
+ *    is there, lock, read again (another process may have just written
+ *    one: then it is used and the wallet does not sign), and only then
+ *    make the key, have the wallet sign, write, unlock.  So the flows of
+ *    every process sharing the store make one session, and the wallet
+ *    signs once.  A usable entry is used without the lock.  With a store
+ *    without a lock concurrent callers may each make a key and an
+ *    AuthSig; the last write wins and every caller's result is valid.
  *  - An expiration that is not after now is refused (the SDK would sign
  *    session sigs no node accepts).
  */
@@ -271,24 +278,54 @@ lithsm_err lithsm_flow_parse_entry(lithsm_session_key **key_out,
 }
 
 /* Loads the entry: *key_out stays NULL when there is none usable (a bad
- * one has been removed). */
+ * one has been removed when `remove_bad`: only under the store's lock when
+ * it has one, or the entry another flow just wrote could be the one
+ * removed). */
 static lithsm_err load_entry(const flow *fl, lithsm_session_key **key_out,
-                             char **authsig_out)
+                             char **authsig_out, int remove_bad)
 {
     char *value = NULL;
     lithsm_err err;
 
     err = lithsm_store_get(fl->p->store, fl->key_name, &value);
     if (err == LITHSM_ERR_PARSE || err == LITHSM_ERR_RANGE)
-        return lithsm_store_remove(fl->p->store, fl->key_name);
+        return remove_bad ? lithsm_store_remove(fl->p->store, fl->key_name)
+                          : LITHSM_OK;
     if (err != LITHSM_OK || value == NULL)
         return err;
     err = parse_entry(key_out, authsig_out, value);
     lithsm_memzero(value, strlen(value));
     free(value);
     if (err == LITHSM_ERR_PARSE)
-        return lithsm_store_remove(fl->p->store, fl->key_name);
+        return remove_bad ? lithsm_store_remove(fl->p->store, fl->key_name)
+                          : LITHSM_OK;
     return err;
+}
+
+static void drop_entry(lithsm_session_key **key, char **authsig)
+{
+    lithsm_session_key_free(*key);
+    *key = NULL;
+    free(*authsig);
+    *authsig = NULL;
+}
+
+/* load_entry(), and *authsig_out = NULL when the stored AuthSig must be
+ * signed again (the session key is kept: the SDK keeps it too). */
+static lithsm_err load_checked(const flow *fl, lithsm_session_key **key_out,
+                               char **authsig_out, int remove_bad)
+{
+    char pk_hex[65];
+    lithsm_err err = load_entry(fl, key_out, authsig_out, remove_bad);
+
+    if (err != LITHSM_OK || *key_out == NULL)
+        return err;
+    lithsm_session_key_public_hex(pk_hex, *key_out);
+    if (!authsig_reusable(fl, *authsig_out, pk_hex)) {
+        free(*authsig_out);
+        *authsig_out = NULL;
+    }
+    return LITHSM_OK;
 }
 
 static lithsm_err store_entry(const flow *fl, const lithsm_session_key *key,
@@ -533,7 +570,7 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
     char *authsig = NULL;
     char pk_hex[65], exp_buf[LITHSM_TIME_LEN + 1];
     lithsm_sessionsigs_params sp;
-    int dirty = 0;
+    int dirty = 0, locked = 0;
     lithsm_err err;
 
     if (json_out != NULL)
@@ -557,7 +594,20 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
     if (p->store != NULL) {
         err = make_key_name(&fl);
         if (err == LITHSM_OK)
-            err = load_entry(&fl, &key, &authsig);
+            err = load_checked(&fl, &key, &authsig,
+                               !lithsm_store_has_lock(p->store));
+        /* No usable entry: under the store's lock, read again, as another
+         * process may have made one meanwhile; a usable entry takes no
+         * lock, so cached sessions scale. */
+        if (err == LITHSM_OK && authsig == NULL &&
+            lithsm_store_has_lock(p->store)) {
+            err = lithsm_store_lock(p->store, fl.key_name);
+            locked = err == LITHSM_OK;
+            if (locked) {
+                drop_entry(&key, &authsig);
+                err = load_checked(&fl, &key, &authsig, 1);
+            }
+        }
         if (err != LITHSM_OK)
             goto done;
     }
@@ -568,10 +618,6 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
         dirty = 1;
     }
     lithsm_session_key_public_hex(pk_hex, key);
-    if (authsig != NULL && !authsig_reusable(&fl, authsig, pk_hex)) {
-        free(authsig);
-        authsig = NULL;
-    }
     if (authsig == NULL) {
         err = sign_wallet(&fl, &authsig, pk_hex);
         if (err != LITHSM_OK)
@@ -596,6 +642,8 @@ lithsm_err lithsm_get_session_sigs(char **json_out, lithsm_client *client,
     }
 
 done:
+    if (locked)
+        lithsm_store_unlock(p->store, fl.key_name);
     free(authsig);
     free(fl.urls_owned);
     lithsm_session_key_free(key);

@@ -12,13 +12,17 @@
  * older than any write can take (it may hold a session secret).  An entry
  * that is not a regular 0600 file of this user reads as corrupt; removing
  * one that is a directory moves it aside as ".bad-*".  Writers of the same
- * key race harmlessly: the last rename wins and both values were complete.  Every path is resolved against the
- * directory's descriptor, opened once and checked (ours, not group- or
- * world-writable, not a symbolic link), so a swapped path cannot redirect
- * the secrets.
+ * key race harmlessly: the last rename wins and both values were complete;
+ * the flow takes the store's lock (flock on ".lock-<key>", file_lock) to
+ * make one session rather than one per process.  Every path is resolved
+ * against the directory's descriptor, opened once and checked (ours, not
+ * group- or world-writable, not a symbolic link), so a swapped path cannot
+ * redirect the secrets.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/file.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +33,27 @@
 
 #include <openssl/rand.h>
 
+#include "store/held.h"
 #include "store/store.h"
 
 struct lithsm_store {
     lithsm_store_ops ops;
     void *ctx;
+    lithsm_err (*lock)(void *ctx, const char *key);
+    void (*unlock)(void *ctx, const char *key);
 };
+
+static atomic_uint lock_wait_ms = 30000;
+
+void lithsm_store_set_lock_wait_ms(unsigned ms)
+{
+    atomic_store(&lock_wait_ms, ms);
+}
+
+unsigned lithsm_store_lock_wait_ms(void)
+{
+    return atomic_load(&lock_wait_ms);
+}
 
 int lithsm_store_key_valid(const char *key)
 {
@@ -152,12 +171,45 @@ lithsm_err lithsm_store_remove(lithsm_store *store, const char *key)
     return store->ops.remove(store->ctx, key);
 }
 
+lithsm_err lithsm_store_set_lock(lithsm_store *store,
+                                 lithsm_err (*lock)(void *ctx, const char *key),
+                                 void (*unlock)(void *ctx, const char *key))
+{
+    if (store == NULL || lock == NULL || unlock == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "store: a lock needs a store, lock and unlock");
+    store->lock = lock;
+    store->unlock = unlock;
+    return LITHSM_OK;
+}
+
+int lithsm_store_has_lock(const lithsm_store *store)
+{
+    return store != NULL && store->lock != NULL;
+}
+
+lithsm_err lithsm_store_lock(lithsm_store *store, const char *key)
+{
+    if (store == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "store: NULL argument");
+    if (!lithsm_store_key_valid(key))
+        return bad_key(key);
+    return store->lock != NULL ? store->lock(store->ctx, key) : LITHSM_OK;
+}
+
+void lithsm_store_unlock(lithsm_store *store, const char *key)
+{
+    if (store != NULL && store->unlock != NULL && lithsm_store_key_valid(key))
+        store->unlock(store->ctx, key);
+}
+
 /* ------------------------------------------------------------------------
  * The file store
  */
 typedef struct file_store {
     int dirfd;
-    char *dir; /* for messages */
+    char *dir;     /* for messages */
+    held_set held; /* the lock files this process's threads hold */
 } file_store;
 
 /* An entry the store did not write as it writes them (a regular file of
@@ -389,12 +441,75 @@ static lithsm_err file_remove(void *ctx, const char *key)
                        fs->dir, strerror(errno));
 }
 
+/* The lock of entry `key`: flock(LOCK_EX) on ".lock-" + key in the
+ * directory, a name no key can have.  flock locks belong to the open file
+ * description, so two threads of one process exclude each other as two
+ * processes do, and the kernel releases the lock of a process that died.
+ * Lock files are never removed: removing one while another process waits
+ * on it would let a third lock a new file of the same name. */
+static lithsm_err file_lock(void *ctx, const char *key)
+{
+    file_store *fs = ctx;
+    char name[sizeof(".lock-") + LITHSM_STORE_KEY_MAX];
+    unsigned waited = 0, limit = lithsm_store_lock_wait_ms();
+    struct timespec pause = { 0, 5 * 1000 * 1000 };
+    lithsm_err err;
+    int fd, saved;
+
+    if (held_find(&fs->held, key) != NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG,
+                           "store: this thread already holds the lock on %s",
+                           key);
+    snprintf(name, sizeof(name), ".lock-%s", key);
+    fd = openat(fs->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                0600);
+    if (fd < 0)
+        return lithsm_fail(LITHSM_ERR_IO,
+                           "store: cannot open the lock file %s in %s: %s",
+                           name, fs->dir, strerror(errno));
+    /* Polled rather than blocking, so that the wait is bounded. */
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        saved = errno;
+        if (saved == EINTR)
+            continue;
+        if (saved != EWOULDBLOCK || waited >= limit) {
+            close(fd);
+            if (saved == EWOULDBLOCK)
+                return lithsm_fail(LITHSM_ERR_IO,
+                                   "store: the lock on %s in %s was not "
+                                   "released within %u ms",
+                                   key, fs->dir, limit);
+            return lithsm_fail(LITHSM_ERR_IO, "store: cannot lock %s in %s: %s",
+                               name, fs->dir, strerror(saved));
+        }
+        nanosleep(&pause, NULL);
+        waited += 5;
+    }
+    err = held_add(&fs->held, key, (void *)(intptr_t)(fd + 1));
+    if (err != LITHSM_OK)
+        close(fd); /* releases the lock */
+    return err;
+}
+
+static void file_unlock(void *ctx, const char *key)
+{
+    file_store *fs = ctx;
+    void *handle = held_take(&fs->held, key);
+
+    if (handle != NULL)
+        close((int)(intptr_t)handle - 1); /* releases the lock */
+}
+
 static void file_free(void *ctx)
 {
     file_store *fs = ctx;
+    size_t i;
 
     if (fs == NULL)
         return;
+    for (i = 0; i < fs->held.n; i++)
+        close((int)(intptr_t)fs->held.slots[i].handle - 1);
+    held_destroy(&fs->held);
     if (fs->dirfd >= 0)
         close(fs->dirfd);
     free(fs->dir);
@@ -499,6 +614,7 @@ lithsm_err lithsm_store_file_new(lithsm_store **out, const char *dir)
     if (fs == NULL)
         return lithsm_fail(LITHSM_ERR_NOMEM, "store: out of memory");
     fs->dirfd = -1;
+    held_init(&fs->held);
     fs->dir = lithsm_strdup(dir);
     if (fs->dir == NULL) {
         file_free(fs);
@@ -509,6 +625,8 @@ lithsm_err lithsm_store_file_new(lithsm_store **out, const char *dir)
         remove_stale_temps(fs->dirfd);
         err = lithsm_store_new(out, &file_ops, fs);
     }
+    if (err == LITHSM_OK)
+        err = lithsm_store_set_lock(*out, file_lock, file_unlock);
     if (err != LITHSM_OK)
         file_free(fs);
     return err;

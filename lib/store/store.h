@@ -33,6 +33,19 @@ lithsm_err lithsm_store_put(lithsm_store *store, const char *key,
 /* Removing an absent key succeeds. */
 lithsm_err lithsm_store_remove(lithsm_store *store, const char *key);
 
+/* The store's lock on `key` (lithsm_store_set_lock()): OK at once when the
+ * store has none; otherwise what its lock op returns. */
+lithsm_err lithsm_store_lock(lithsm_store *store, const char *key);
+/* Releases it; a no-op when the store has no lock. */
+void lithsm_store_unlock(lithsm_store *store, const char *key);
+/* 1 when the store has a lock. */
+int lithsm_store_has_lock(const lithsm_store *store);
+
+/* For tests: how long lock ops wait for a key's lock before failing
+ * (default 30000 ms; the file store's and the PostgreSQL store's). */
+void lithsm_store_set_lock_wait_ms(unsigned ms);
+unsigned lithsm_store_lock_wait_ms(void);
+
 /* For tests/fuzz: flow.c's reader of a stored session entry
  * {"sessionKey":"<hex>","walletSig":<AuthSig>,"version":1}.  value is
  * modified (the secret is overwritten).  On success *key_out and

@@ -235,6 +235,22 @@ static lithsm_err wrap_remove(void *vctx, const char *key)
     return lithsm_store_remove(ws->inner, key);
 }
 
+/* The lock is the inner store's: processes sharing the inner store share
+ * it, whether or not they wrap (a no-op when the inner store has none). */
+static lithsm_err wrap_lock(void *vctx, const char *key)
+{
+    wrap_store *ws = vctx;
+
+    return lithsm_store_lock(ws->inner, key);
+}
+
+static void wrap_unlock(void *vctx, const char *key)
+{
+    wrap_store *ws = vctx;
+
+    lithsm_store_unlock(ws->inner, key);
+}
+
 static const lithsm_store_ops wrap_ops = {
     .get = wrap_get,
     .put = wrap_put,
@@ -270,6 +286,8 @@ lithsm_err lithsm_store_wrapped_new(lithsm_store **out, lithsm_store *inner,
                  : open_key(&ws->key, ws);
     if (err == LITHSM_OK)
         err = lithsm_store_new(out, &wrap_ops, ws);
+    if (err == LITHSM_OK)
+        err = lithsm_store_set_lock(*out, wrap_lock, wrap_unlock);
     if (err != LITHSM_OK) {
         wrap_free(ws); /* inner is still NULL: it stays the caller's */
         return err;
