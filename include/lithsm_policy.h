@@ -125,8 +125,7 @@ LITHSM_API size_t lithsm_policy_caller_count(const lithsm_policy *p);
  *  lithsm_policy_decide() returns its error (NETWORK) with *out denied by
  *  rule "rate-unavailable": the service answers 503.  NULL: p's own
  *  buckets again. */
-LITHSM_API void lithsm_policy_set_rates(lithsm_policy *p,
-                                        lithsm_rates *rates);
+LITHSM_API void lithsm_policy_set_rates(lithsm_policy *p, lithsm_rates *rates);
 
 typedef struct lithsm_policy_request {
     const char *caller; /* "subject:<RFC 2253 subject DN>", "fingerprint:<sha256

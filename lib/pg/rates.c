@@ -91,6 +91,13 @@ lithsm_err lithsm_rates_take(int *taken, lithsm_rates *r, const char *name,
     return err;
 }
 
+lithsm_err lithsm_rates_probe(lithsm_rates *r)
+{
+    if (r == NULL)
+        return lithsm_fail(LITHSM_ERR_INVALID_ARG, "rates: NULL argument");
+    return pg_pool_probe(r->pool);
+}
+
 void lithsm_rates_free(lithsm_rates *r)
 {
     if (r == NULL)
