@@ -59,8 +59,8 @@ PIDS=$(jq -r '.pids[]' "$T/start.json" | tr '\n' ' ')
 
 # admin unlimited (the policy's rate would cap the rows), on every
 # instance: SIGHUP.
-sed -i -e '/^\[admin\]/,/^\[/s|^rate = .*|rate = 1000000/s|' \
-    -e '/^\[admin\]/,/^\[/s|^burst = .*|burst = 1000000|' "$D/policy.cnf"
+sed -i -e '/^\[admin\]/,/^\[/s|^rate = .*|rate = 100000/s|' \
+    -e '/^\[admin\]/,/^\[/s|^burst = .*|burst = 100000|' "$D/policy.cnf"
 for p in $PIDS; do
     kill -HUP "$p"
 done
@@ -71,7 +71,8 @@ sleep 1
 sed -e "s|^audit = .*|audit = $T/audit.jsonl|" \
     -e "s|^store = .*|store = $T/store|" -e '/^rate_limits = /d' \
     -e 's|^instance = .*|instance = file|' "$D/serve-1.cnf" >"$T/file.cnf"
-"$L" serve --config "$T/file.cnf" </dev/null >"$T/file.out" \
+SOFTHSM2_CONF=$D/softhsm2.conf OPENSSL_CONF=$D/openssl.cnf \
+    "$L" serve --config "$T/file.cnf" </dev/null >"$T/file.out" \
     2>"$T/file.log" &
 FILE_PID=$!
 n=0
