@@ -96,20 +96,19 @@ sed "s|postgresql://lithsm_serve@|postgresql://lithsm@|" "$dir/serve-1.cnf" \
 psql -X -q -v ON_ERROR_STOP=1 "$owner_uri" -f "$here/grants.sql" \
     >>"$log" 2>&1 || fail "psql -f grants.sql"
 
-# ---- the instances, in the background; each start line in
-# DIR/serve-N.out.
+# ---- the instances, in the background, one after the other (three
+# processes opening one SoftHSM2 token at the same moment may not find
+# it); each start line in DIR/serve-N.out.
+urls=
 for n in $INSTANCES; do
     : >"$dir/serve-$n.out"
     "$lithsm" serve --config "$dir/serve-$n.cnf" </dev/null \
         >"$dir/serve-$n.out" 2>"$dir/serve-$n.log" &
-    PIDS="$PIDS $!"
-done
-urls=
-i=0
-for n in $INSTANCES; do
-    pid=$(echo $PIDS | cut -d' ' -f"$n")
+    pid=$!
+    PIDS="$PIDS $pid"
+    i=0
     until grep -q '}$' "$dir/serve-$n.out"; do
-        if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 600 ]; then
+        if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 300 ]; then
             die "instance $n did not start: $(tail -n 3 "$dir/serve-$n.log") (log: $dir/serve-$n.log)"
         fi
         sleep 0.1
