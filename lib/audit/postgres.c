@@ -93,21 +93,24 @@ static lithsm_err read_head(uint64_t *seq, char *hash, pg_pool *p, PGconn *c,
     return LITHSM_OK;
 }
 
-/* The batch's lines after the head (seq, prev), as one INSERT with two
- * parameters per row; each record's seq and hash into its entry. */
+/* The batch's lines after the head (seq, prev) inserted, two parameters
+ * per row, and the head moved to the last, in one statement (one round
+ * trip); each record's seq and hash into its entry, the last's into
+ * prev. */
 static lithsm_err insert_lines(pg_pool *p, PGconn *c, pending *first, size_t n,
                                uint64_t seq, char *prev)
 {
     lithsm_buf sql, lines;
     size_t *at = calloc(n, sizeof(*at)), i;
-    char(*seqs)[24] = calloc(n, sizeof(*seqs));
-    const char **params = calloc(2 * n, sizeof(*params));
+    char(*seqs)[24] = calloc(n + 1, sizeof(*seqs));
+    const char **params = calloc(2 * n + 2, sizeof(*params));
     pending *e = first;
     lithsm_err err = LITHSM_OK;
 
     lithsm_buf_init(&sql);
     lithsm_buf_init(&lines);
-    lithsm_buf_puts(&sql, "INSERT INTO lithsm_audit (seq, line) VALUES ");
+    lithsm_buf_puts(
+        &sql, "WITH added AS (INSERT INTO lithsm_audit (seq, line) VALUES ");
     for (i = 0; i < n && err == LITHSM_OK && at != NULL; i++, e = e->next) {
         e->seq = ++seq;
         at[i] = lines.len;
@@ -120,6 +123,10 @@ static lithsm_err insert_lines(pg_pool *p, PGconn *c, pending *first, size_t n,
         lithsm_buf_printf(&sql, "%s($%zu::bigint,$%zu)", i ? "," : "",
                           2 * i + 1, 2 * i + 2);
     }
+    lithsm_buf_printf(&sql,
+                      ") UPDATE lithsm_audit_head SET seq = $%zu::bigint, "
+                      "hash = $%zu",
+                      2 * n + 1, 2 * n + 2);
     if (err == LITHSM_OK && (at == NULL || seqs == NULL || params == NULL ||
                              lines.failed || sql.failed))
         err = lithsm_fail(LITHSM_ERR_NOMEM, "audit: out of memory");
@@ -128,8 +135,12 @@ static lithsm_err insert_lines(pg_pool *p, PGconn *c, pending *first, size_t n,
         params[2 * i] = seqs[i];
         params[2 * i + 1] = lines.data + at[i];
     }
-    if (err == LITHSM_OK)
-        err = pg_exec(NULL, p, c, "append", sql.data, (int)(2 * n), params);
+    if (err == LITHSM_OK) {
+        snprintf(seqs[n], sizeof(seqs[n]), "%" PRIu64, seq);
+        params[2 * n] = seqs[n];
+        params[2 * n + 1] = prev;
+        err = pg_exec(NULL, p, c, "append", sql.data, (int)(2 * n + 2), params);
+    }
     lithsm_buf_free(&sql);
     lithsm_buf_free(&lines);
     free(params);
@@ -138,39 +149,16 @@ static lithsm_err insert_lines(pg_pool *p, PGconn *c, pending *first, size_t n,
     return err;
 }
 
-/* The statements of one batch on c, BEGIN done. */
-static lithsm_err append_batch(pg_pool *p, PGconn *c, pending *first, size_t n,
-                               uint64_t *last_seq, char *last)
-{
-    char seq_text[24];
-    const char *params[2] = { seq_text, last };
-    uint64_t seq;
-    lithsm_err err;
-
-    err = read_head(&seq, last, p, c,
-                    "SELECT seq, hash FROM lithsm_audit_head FOR UPDATE");
-    if (err == LITHSM_OK)
-        err = insert_lines(p, c, first, n, seq, last);
-    if (err != LITHSM_OK)
-        return err;
-    *last_seq = seq + n;
-    snprintf(seq_text, sizeof(seq_text), "%" PRIu64, *last_seq);
-    err = pg_exec(NULL, p, c, "update the head",
-                  "UPDATE lithsm_audit_head SET seq = $1::bigint, hash = $2", 2,
-                  params);
-    if (err == LITHSM_OK)
-        err = pg_exec(NULL, p, c, "commit", "COMMIT", 0, NULL);
-    return err;
-}
-
-/* One transaction for the n records from first on; a BEGIN that fails on
- * a connection the server closed meanwhile (a restart) is tried again on
- * another: nothing was sent yet. */
+/* One transaction for the n records from first on: BEGIN and the head
+ * locked (one round trip), the rows and the new head (one), COMMIT.  A
+ * first round trip that fails on a connection the server closed
+ * meanwhile (a restart) is tried again on another: nothing was written. */
 static lithsm_err run_batch(audit_pg *pg, pending *first, size_t n,
                             uint64_t *last_seq, char *last)
 {
     PGconn *c = NULL;
     lithsm_err err = LITHSM_ERR_NETWORK;
+    uint64_t seq = 0;
     int tries;
 
     for (tries = 0; tries <= POOL_SIZE && err == LITHSM_ERR_NETWORK; tries++) {
@@ -179,10 +167,16 @@ static lithsm_err run_batch(audit_pg *pg, pending *first, size_t n,
         c = NULL;
         if ((err = pg_pool_take(pg->pool, &c)) != LITHSM_OK)
             return err;
-        err = pg_exec(NULL, pg->pool, c, "begin", "BEGIN", 0, NULL);
+        err = read_head(&seq, last, pg->pool, c,
+                        "BEGIN; SELECT seq, hash FROM lithsm_audit_head"
+                        " FOR UPDATE");
     }
     if (err == LITHSM_OK)
-        err = append_batch(pg->pool, c, first, n, last_seq, last);
+        err = insert_lines(pg->pool, c, first, n, seq, last);
+    if (err == LITHSM_OK)
+        err = pg_exec(NULL, pg->pool, c, "commit", "COMMIT", 0, NULL);
+    if (err == LITHSM_OK)
+        *last_seq = seq + n;
     if (err != LITHSM_OK && PQstatus(c) == CONNECTION_OK &&
         PQtransactionStatus(c) != PQTRANS_IDLE)
         PQclear(PQexec(c, "ROLLBACK"));
@@ -299,8 +293,9 @@ static lithsm_err check_head(pg_pool *p)
 
     if ((err = pg_pool_take(p, &c)) != LITHSM_OK)
         return err;
-    err =
-        read_head(&seq, hash, p, c, "SELECT seq, hash FROM lithsm_audit_head");
+    /* FOR SHARE: no append commits between the two reads. */
+    err = read_head(&seq, hash, p, c,
+                    "BEGIN; SELECT seq, hash FROM lithsm_audit_head FOR SHARE");
     snprintf(text, sizeof(text), "%" PRIu64, seq);
     if (err == LITHSM_OK && seq > 0)
         err = pg_exec(&res, p, c, "read the last record", last_line, 1, params);
@@ -315,6 +310,9 @@ static lithsm_err check_head(pg_pool *p)
                           "was left as it is (see 'lithsm audit verify')",
                           pg_pool_name(p), seq);
     PQclear(res);
+    if (err == LITHSM_OK)
+        err = pg_exec(NULL, p, c, "end the check", "COMMIT", 0, NULL);
+    /* A connection left inside the transaction is closed. */
     pg_pool_give(p, c, err == LITHSM_ERR_NETWORK);
     return err;
 }

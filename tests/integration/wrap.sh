@@ -111,4 +111,17 @@ if [ -z "${plan:-}" ] || [ "$st" -gt 1 ]; then
 else
     pass "test_store_wrap runs to the end${VG:+, valgrind clean}"
 fi
+
+# The wrapped store over PostgreSQL: test_store_pg runs its wrapped part
+# when it has the key (LITHSM_TEST_WRAP_URI); its own server.
+st=0
+"$top_builddir/tests/unit/test_store_pg" >"$T/pg.out" 2>&1 || st=$?
+if [ "$st" -eq 0 ] &&
+    grep -q "^ok .* - wrapped postgresql: the wallet signed once" "$T/pg.out"
+then
+    pass "a wrapped store over PostgreSQL: one session for all (test_store_pg)"
+else
+    fail "a wrapped store over PostgreSQL: one session for all (test_store_pg)" \
+        "exit status $st" "$(grep -v '^ok' "$T/pg.out" | tail -n 20)"
+fi
 lithsm_done

@@ -181,7 +181,7 @@ static void test_outage(lithsm_store *st)
  * The lock: processes and threads on one empty store sign once
  */
 typedef struct shared {
-    atomic_int signs, next, errors;
+    atomic_int signs, next, errors, refuse;
     char pks[RACE_MAX][65];
 } shared;
 
@@ -194,6 +194,8 @@ static lithsm_err counting_wallet(char **out,
                                   void *arg)
 {
     (void)arg;
+    if (atomic_load(&sh->refuse))
+        return LITHSM_ERR_SIGNATURE;
     atomic_fetch_add(&sh->signs, 1);
     usleep(100 * 1000);
     return lithsm_wallet_authsig(out, wallet, sp);
@@ -289,36 +291,63 @@ static void test_race(store_kind kind, const char *name)
     lithsm_requests_free(reqs);
 }
 
-/* A process that took the lock of "held" and was killed: the lock goes
- * with it; while it lived, the wait for it was bounded. */
-static void test_killed_holder(store_kind kind, const char *name)
+/* A child process holding `key`'s lock of a store of `kind`, until
+ * killed: its pid, or -1 when it could not take it. */
+static pid_t spawn_holder(store_kind kind, const char *key)
 {
-    lithsm_store *st = NULL;
-    char what[160], byte = 0;
+    char byte = 0;
     int fds[2], status;
-    int64_t t0;
-    lithsm_err err;
     pid_t pid;
 
-    if (pipe(fds) != 0 || open_store(&st, kind) != LITHSM_OK) {
-        ok(0, "killed holder: setup");
-        return;
-    }
+    if (pipe(fds) != 0)
+        return -1;
     fflush(stdout);
     if ((pid = fork()) == 0) {
         lithsm_store *mine = NULL;
 
         if (open_store(&mine, kind) != LITHSM_OK ||
-            lithsm_store_lock(mine, "held") != LITHSM_OK)
-            _exit(1);
-        if (write(fds[1], "L", 1) != 1)
+            lithsm_store_lock(mine, key) != LITHSM_OK ||
+            write(fds[1], "L", 1) != 1)
             _exit(1);
         pause();
         _exit(0);
     }
     close(fds[1]);
-    ok(read(fds[0], &byte, 1) == 1 && byte == 'L',
-       "killed holder: a child process holds the lock");
+    if (pid > 0 && (read(fds[0], &byte, 1) != 1 || byte != 'L')) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        pid = -1;
+    }
+    close(fds[0]);
+    return pid;
+}
+
+static void end_holder(pid_t pid)
+{
+    int status;
+
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+}
+
+/* A process that took the lock of "held" and was killed: the lock goes
+ * with it; while it lived, the wait for it was bounded. */
+static void test_killed_holder(store_kind kind, const char *name)
+{
+    lithsm_store *st = NULL;
+    char what[160];
+    int64_t t0;
+    lithsm_err err;
+    pid_t pid;
+
+    if (open_store(&st, kind) != LITHSM_OK) {
+        ok(0, "killed holder: setup");
+        return;
+    }
+    pid = spawn_holder(kind, "held");
+    ok(pid > 0, "killed holder: a child process holds the lock");
     lithsm_store_set_lock_wait_ms(400);
     t0 = mono_ms();
     err = lithsm_store_lock(st, "held");
@@ -330,8 +359,7 @@ static void test_killed_holder(store_kind kind, const char *name)
            strstr(lithsm_last_error(), "within 400 ms") != NULL,
        what);
     printf("#   %s\n", lithsm_last_error());
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    end_holder(pid);
     lithsm_store_set_lock_wait_ms(10000);
     t0 = mono_ms();
     err = lithsm_store_lock(st, "held");
@@ -341,7 +369,81 @@ static void test_killed_holder(store_kind kind, const char *name)
     if (err == LITHSM_OK)
         lithsm_store_unlock(st, "held");
     lithsm_store_set_lock_wait_ms(30000);
-    close(fds[0]);
+    lithsm_store_free(st);
+}
+
+/* Runs a flow with the counting wallet in `scope` on this thread. */
+static lithsm_err flow_in(lithsm_store *st, const char *scope)
+{
+    lithsm_requests *reqs = make_requests(0, 0);
+    lithsm_flow_params p;
+    result r;
+
+    base_params(&p, st, reqs, T0);
+    p.wallet = NULL;
+    p.auth_callback = counting_wallet;
+    p.store_scope = scope;
+    r = run(&p);
+    lithsm_requests_free(reqs);
+    return r.err;
+}
+
+/* After test_race: the flow's lock is released when it fails, and a
+ * usable entry is used without taking the lock. */
+static void test_lock_paths(store_kind kind, const char *name)
+{
+    lithsm_store *st = NULL;
+    char what[160];
+    lithsm_err err;
+    pid_t pid;
+
+    if (open_store(&st, kind) != LITHSM_OK) {
+        ok(0, "lock paths: setup");
+        return;
+    }
+    atomic_store(&sh->refuse, 1);
+    err = flow_in(st, "refused");
+    atomic_store(&sh->refuse, 0);
+    snprintf(what, sizeof(what), "%s: a flow whose wallet fails fails", name);
+    ok(err == LITHSM_ERR_SIGNATURE, what);
+    snprintf(what, sizeof(what),
+             "%s: it released the lock: the same thread makes the session",
+             name);
+    ok(flow_in(st, "refused") == LITHSM_OK, what);
+
+    pid = spawn_holder(kind, "race.callback.session");
+    lithsm_store_set_lock_wait_ms(400);
+    atomic_store(&sh->signs, 0);
+    err = flow_in(st, "race");
+    snprintf(what, sizeof(what),
+             "%s: with the entry's lock held elsewhere, its usable session "
+             "is used at once, without the lock or the wallet",
+             name);
+    ok(pid > 0 && err == LITHSM_OK && atomic_load(&sh->signs) == 0, what);
+    lithsm_store_set_lock_wait_ms(30000);
+    end_holder(pid);
+    lithsm_store_free(st);
+}
+
+static void test_set_lock(void)
+{
+    lithsm_store *st = NULL;
+
+    if (lithsm_store_file_new(&st, store_dir) != LITHSM_OK) {
+        ok(0, "set_lock: a store");
+        return;
+    }
+    ok(lithsm_store_set_lock(NULL, NULL, NULL) == LITHSM_ERR_INVALID_ARG &&
+           lithsm_store_set_lock(st, NULL, NULL) == LITHSM_ERR_INVALID_ARG,
+       "lithsm_store_set_lock refuses a NULL store, lock or unlock");
+    ok(lithsm_store_lock(st, "x") == LITHSM_OK &&
+           lithsm_store_lock(st, "x") == LITHSM_ERR_INVALID_ARG,
+       "a thread cannot take the same key's lock twice");
+    lithsm_store_unlock(st, "x");
+    ok(lithsm_store_lock(st, "x") == LITHSM_OK, "unlocked, it takes it again");
+    lithsm_store_unlock(st, "x");
+    ok(lithsm_store_lock(st, ".x") == LITHSM_ERR_INVALID_ARG,
+       "no lock for a name that is no key");
     lithsm_store_free(st);
 }
 
@@ -358,6 +460,7 @@ static void test_pg(void)
     test_uri();
     test_entries(st);
     test_race(ON_PG, "postgresql");
+    test_lock_paths(ON_PG, "postgresql");
     test_killed_holder(ON_PG, "postgresql");
     test_outage(st);
     lithsm_store_free(st);
@@ -390,12 +493,15 @@ int main(void)
         test_pg();
         if (wrap_uri != NULL) {
             test_race(ON_WRAPPED_PG, "wrapped postgresql");
+            test_lock_paths(ON_WRAPPED_PG, "wrapped postgresql");
             test_killed_holder(ON_WRAPPED_PG, "wrapped postgresql");
         }
         pg_sh("pg_stop", NULL, 0);
     }
     test_race(ON_FILES, "files");
+    test_lock_paths(ON_FILES, "files");
     test_killed_holder(ON_FILES, "files");
+    test_set_lock();
     flow_teardown(files);
     return tap_done();
 }
