@@ -49,11 +49,19 @@ LITHSM_API lithsm_err lithsm_pg_migrate(int *from_out, int *to_out,
  *  opens the same database: entries are replaced atomically (one row per
  *  key), and the store has a lock per key (a PostgreSQL advisory lock
  *  held on its own connection) so that processes making a new session
- *  for the same key make it once (lithsm_store_set_lock()).  At most
- *  `connections` (1 to 64; 0: 8) connections are kept.  Wrap it with
- *  lithsm_store_wrapped_new() to keep the secrets sealed by a token key.
- *  Returns: as lithsm_pg_migrate(), and NOMEM.  Its ops fail with
- *  NETWORK while the server is away. */
+ *  for the same key make it once (lithsm_store_set_lock()).  The lock is
+ *  waited for at most 30 s (then NETWORK, saying so); a process that dies
+ *  holding it loses its connection, and the server releases the lock.  A
+ *  thread holding a key's lock reads and writes that key on the lock's
+ *  connection, so fewer connections than threads cannot deadlock.  At
+ *  most `connections` (1 to 64; 0: 8) connections are kept; ops are safe
+ *  from several threads.  Values hold session secrets: the copy returned
+ *  is wiped by liblithsm, but libpq's own buffers are not (wrap the store
+ *  with lithsm_store_wrapped_new() to keep the secrets sealed by a token
+ *  key, on the wire and in the database too).
+ *  Returns: as lithsm_pg_migrate(), INVALID_ARG for over 64 connections,
+ *  and NOMEM.  Its ops fail with NETWORK while the server is away, and
+ *  work again once it is back, without reopening the store. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_store_postgres_new(lithsm_store **out,
                                                 const char *conninfo,

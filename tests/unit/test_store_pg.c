@@ -291,36 +291,63 @@ static void test_race(store_kind kind, const char *name)
     lithsm_requests_free(reqs);
 }
 
-/* A process that took the lock of "held" and was killed: the lock goes
- * with it; while it lived, the wait for it was bounded. */
-static void test_killed_holder(store_kind kind, const char *name)
+/* A child process holding `key`'s lock of a store of `kind`, until
+ * killed: its pid, or -1 when it could not take it. */
+static pid_t spawn_holder(store_kind kind, const char *key)
 {
-    lithsm_store *st = NULL;
-    char what[160], byte = 0;
+    char byte = 0;
     int fds[2], status;
-    int64_t t0;
-    lithsm_err err;
     pid_t pid;
 
-    if (pipe(fds) != 0 || open_store(&st, kind) != LITHSM_OK) {
-        ok(0, "killed holder: setup");
-        return;
-    }
+    if (pipe(fds) != 0)
+        return -1;
     fflush(stdout);
     if ((pid = fork()) == 0) {
         lithsm_store *mine = NULL;
 
         if (open_store(&mine, kind) != LITHSM_OK ||
-            lithsm_store_lock(mine, "held") != LITHSM_OK)
-            _exit(1);
-        if (write(fds[1], "L", 1) != 1)
+            lithsm_store_lock(mine, key) != LITHSM_OK ||
+            write(fds[1], "L", 1) != 1)
             _exit(1);
         pause();
         _exit(0);
     }
     close(fds[1]);
-    ok(read(fds[0], &byte, 1) == 1 && byte == 'L',
-       "killed holder: a child process holds the lock");
+    if (pid > 0 && (read(fds[0], &byte, 1) != 1 || byte != 'L')) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        pid = -1;
+    }
+    close(fds[0]);
+    return pid;
+}
+
+static void end_holder(pid_t pid)
+{
+    int status;
+
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+}
+
+/* A process that took the lock of "held" and was killed: the lock goes
+ * with it; while it lived, the wait for it was bounded. */
+static void test_killed_holder(store_kind kind, const char *name)
+{
+    lithsm_store *st = NULL;
+    char what[160];
+    int64_t t0;
+    lithsm_err err;
+    pid_t pid;
+
+    if (open_store(&st, kind) != LITHSM_OK) {
+        ok(0, "killed holder: setup");
+        return;
+    }
+    pid = spawn_holder(kind, "held");
+    ok(pid > 0, "killed holder: a child process holds the lock");
     lithsm_store_set_lock_wait_ms(400);
     t0 = mono_ms();
     err = lithsm_store_lock(st, "held");
@@ -332,8 +359,7 @@ static void test_killed_holder(store_kind kind, const char *name)
            strstr(lithsm_last_error(), "within 400 ms") != NULL,
        what);
     printf("#   %s\n", lithsm_last_error());
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    end_holder(pid);
     lithsm_store_set_lock_wait_ms(10000);
     t0 = mono_ms();
     err = lithsm_store_lock(st, "held");
@@ -343,7 +369,6 @@ static void test_killed_holder(store_kind kind, const char *name)
     if (err == LITHSM_OK)
         lithsm_store_unlock(st, "held");
     lithsm_store_set_lock_wait_ms(30000);
-    close(fds[0]);
     lithsm_store_free(st);
 }
 
@@ -368,12 +393,11 @@ static lithsm_err flow_in(lithsm_store *st, const char *scope)
 static void test_lock_paths(store_kind kind, const char *name)
 {
     lithsm_store *st = NULL;
-    char what[160], byte = 0;
-    int fds[2], status;
+    char what[160];
     lithsm_err err;
     pid_t pid;
 
-    if (pipe(fds) != 0 || open_store(&st, kind) != LITHSM_OK) {
+    if (open_store(&st, kind) != LITHSM_OK) {
         ok(0, "lock paths: setup");
         return;
     }
@@ -387,20 +411,7 @@ static void test_lock_paths(store_kind kind, const char *name)
              name);
     ok(flow_in(st, "refused") == LITHSM_OK, what);
 
-    fflush(stdout);
-    if ((pid = fork()) == 0) {
-        lithsm_store *mine = NULL;
-
-        if (open_store(&mine, kind) != LITHSM_OK ||
-            lithsm_store_lock(mine, "race.callback.session") != LITHSM_OK ||
-            write(fds[1], "L", 1) != 1)
-            _exit(1);
-        pause();
-        _exit(0);
-    }
-    close(fds[1]);
-    if (read(fds[0], &byte, 1) != 1)
-        byte = 0;
+    pid = spawn_holder(kind, "race.callback.session");
     lithsm_store_set_lock_wait_ms(400);
     atomic_store(&sh->signs, 0);
     err = flow_in(st, "race");
@@ -408,11 +419,9 @@ static void test_lock_paths(store_kind kind, const char *name)
              "%s: with the entry's lock held elsewhere, its usable session "
              "is used at once, without the lock or the wallet",
              name);
-    ok(byte == 'L' && err == LITHSM_OK && atomic_load(&sh->signs) == 0, what);
+    ok(pid > 0 && err == LITHSM_OK && atomic_load(&sh->signs) == 0, what);
     lithsm_store_set_lock_wait_ms(30000);
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    close(fds[0]);
+    end_holder(pid);
     lithsm_store_free(st);
 }
 

@@ -280,8 +280,10 @@ typedef struct serve_outcome {
 } serve_outcome;
 
 /* Appends the audit record of `o` (durable), then queues the answer; a
- * failed append answers 503 instead, marks the trail failed and forgets
- * any signature; counts it (metrics.c).  Releases o->answer and o->text. */
+ * failed append answers 503 instead (with Retry-After on PostgreSQL),
+ * marks a file trail failed and forgets any signature; counts it
+ * (metrics.c).  healthz, readyz and metrics still answer when a
+ * PostgreSQL trail is away.  Releases o->answer and o->text. */
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o);
 
