@@ -90,6 +90,12 @@ LITHSM_API lithsm_err lithsm_rates_take(int *taken, lithsm_rates *r,
                                         const char *name, uint64_t rate,
                                         uint64_t period_ms, uint64_t burst);
 
+/** OK when the database of `r` answers now; otherwise NETWORK with
+ *  lithsm_last_error() saying why (a readiness check: the next take
+ *  reconnects by itself).  INVALID_ARG for a NULL.  Thread-safe. */
+LITHSM_WARN_UNUSED_RESULT
+LITHSM_API lithsm_err lithsm_rates_probe(lithsm_rates *r);
+
 /** Closes the connections; NULL is a no-op.  No call may be running, and
  *  no policy may still use r. */
 LITHSM_API void lithsm_rates_free(lithsm_rates *r);

@@ -38,7 +38,8 @@
  *    A request on any other route is denied ("default-deny").
  *  - rate (N/s, N/m, N/h or N/d) and burst: a token bucket per caller;
  *    every request of the caller takes a token, denied or not.  No rate:
- *    no limit.  A reloaded policy starts with full buckets.
+ *    no limit.  A reloaded policy starts with full buckets (unless they
+ *    are shared: lithsm_policy_set_rates()).
  *  - session_resources: patterns "<lit prefix>://<id pattern>" (prefixes:
  *    lit-accesscontrolcondition, lit-pkp, lit-litaction,
  *    lit-ratelimitincrease); matched against each resource as the request
@@ -124,8 +125,7 @@ LITHSM_API size_t lithsm_policy_caller_count(const lithsm_policy *p);
  *  lithsm_policy_decide() returns its error (NETWORK) with *out denied by
  *  rule "rate-unavailable": the service answers 503.  NULL: p's own
  *  buckets again. */
-LITHSM_API void lithsm_policy_set_rates(lithsm_policy *p,
-                                        lithsm_rates *rates);
+LITHSM_API void lithsm_policy_set_rates(lithsm_policy *p, lithsm_rates *rates);
 
 typedef struct lithsm_policy_request {
     const char *caller; /* "subject:<RFC 2253 subject DN>", "fingerprint:<sha256
@@ -156,7 +156,9 @@ typedef struct lithsm_policy_decision {
  *  Returns: OK with *out filled; INVALID_ARG for a NULL; PARSE for a body
  *  that is not the route's JSON (the service answers 400;
  *  lithsm_last_error() names the member, and *out is denied with rule
- *  "bad-request"); NOMEM. */
+ *  "bad-request"); NETWORK (or PROTOCOL) when the shared rate limits
+ *  (lithsm_policy_set_rates()) fail, *out denied with rule
+ *  "rate-unavailable"; NOMEM. */
 LITHSM_WARN_UNUSED_RESULT
 LITHSM_API lithsm_err lithsm_policy_decide(lithsm_policy_decision *out,
                                            lithsm_policy *p,

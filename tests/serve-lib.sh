@@ -86,7 +86,7 @@ serve_start() {
         sleep 0.1
         i=$((i + 1))
     done
-    URL=$(sed -n 's/^{"url":"\(https:\/\/127\.0\.0\.1:[0-9]*\)","pid":[0-9]*}$/\1/p' \
+    URL=$(sed -n 's/^{"url":"\(https:\/\/127\.0\.0\.1:[0-9]*\)","instance":"[^"]*","pid":[0-9]*}$/\1/p' \
         "$T/start.json")
 }
 

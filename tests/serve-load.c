@@ -6,7 +6,7 @@
  * threads each keep one libcurl easy handle, so one mutual-TLS connection
  * kept alive, and send REQUESTS requests (or requests for SECONDS) to URL:
  *
- *   serve-load --url URL --cacert CA --cert CERT --key KEY
+ *   serve-load --url URL [--url URL...] --cacert CA --cert CERT --key KEY
  *              [--body FILE] [--method M] [--threads N]
  *              [--requests M | --seconds S] [--out FILE]
  *              [--tolerate] [--timeout S]
@@ -28,7 +28,13 @@
  * waits 20 ms and goes on (a service killed under load).  rps is answered
  * requests per second of wall time; the percentiles are of the 2xx
  * answers' latencies; "connections" is how many connections libcurl
- * opened in all (THREADS when every connection was kept alive).  Exits 0
+ * opened in all (THREADS when every connection was kept alive).
+ *
+ * Several --url (at most 16: the instances of a fleet, the same route on
+ * each) spread the threads: thread t starts on URL number t mod N, and
+ * with --tolerate moves to the next URL after a transport error, as a
+ * load balancer would.  The summary then ends with "by_url":[N,...], the
+ * 2xx answers each URL gave.  Exits 0
  * when every request got a 2xx answer, 1 when some did not (or, with
  * --tolerate, never: the summary says), 2 on a usage error.
  */
@@ -48,9 +54,12 @@
 #define MAX_STATUS 600
 #define ID_MARK "@ID@"
 #define BODY_MAX (16u * 1024u * 1024u)
+#define MAX_URLS 16
 
 typedef struct options {
-    const char *url, *cacert, *cert, *key, *body_path, *out_path, *method;
+    const char *urls[MAX_URLS];
+    const char *cacert, *cert, *key, *body_path, *out_path, *method;
+    long n_urls;
     char *tpl; /* the body template */
     long threads, requests;
     double seconds, timeout;
@@ -64,6 +73,8 @@ typedef struct worker {
     pthread_t th;
     /* answers */
     long requests, ok, transport;
+    long url; /* the index of the URL in use */
+    long ok_by_url[MAX_URLS];
     long status[MAX_STATUS];
     double *lat;
     size_t n_lat, cap_lat;
@@ -169,7 +180,7 @@ static CURL *easy_for(worker *w, struct curl_slist *headers)
 
     if (c == NULL)
         return NULL;
-    curl_easy_setopt(c, CURLOPT_URL, o->url);
+    curl_easy_setopt(c, CURLOPT_URL, o->urls[w->url]);
     curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
     curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert);
     curl_easy_setopt(c, CURLOPT_SSLKEY, o->key);
@@ -218,6 +229,7 @@ static int one(worker *w, CURL *c, long i)
     if (code < 200 || code > 299)
         return 0;
     w->ok++;
+    w->ok_by_url[w->url]++;
     if (keep_latency(w, (now_s() - t0) * 1000) != 0)
         return -1;
     if (w->out != NULL) {
@@ -253,6 +265,10 @@ static void *run_worker(void *arg)
             break;
         if (rc > 0)
             nanosleep(&pause, NULL);
+        if (rc > 0 && o->n_urls > 1) { /* the next instance */
+            w->url = (w->url + 1) % o->n_urls;
+            curl_easy_setopt(c, CURLOPT_URL, o->urls[w->url]);
+        }
     }
     curl_easy_cleanup(c);
     curl_slist_free_all(headers);
@@ -277,9 +293,25 @@ static double quantile(const double *v, size_t n, double q)
     return v[k == 0 ? 0 : (k > n ? n - 1 : k - 1)];
 }
 
+/* With several URLs, ',"by_url":[N,...]': each one's 2xx answers. */
+static void print_by_url(const worker *ws, long n, long n_urls)
+{
+    long u, t, sum;
+
+    if (n_urls < 2)
+        return;
+    printf(",\"by_url\":[");
+    for (u = 0; u < n_urls; u++) {
+        for (sum = 0, t = 0; t < n; t++)
+            sum += ws[t].ok_by_url[u];
+        printf("%s%ld", u ? "," : "", sum);
+    }
+    printf("]");
+}
+
 /* Prints the summary line; returns the number of requests that were not
  * answered 2xx, or -1 when a worker could not run. */
-static long summary(worker *ws, long n, double seconds)
+static long summary(worker *ws, long n, long n_urls, double seconds)
 {
     long requests = 0, ok = 0, transport = 0, conns = 0, code, t;
     size_t n_lat = 0, k = 0;
@@ -317,10 +349,12 @@ static long summary(worker *ws, long n, double seconds)
     if (transport != 0)
         printf("%s\"transport\":%ld", first ? "" : ",", transport);
     printf("},\"rps\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-           "\"connections\":%ld,\"seconds\":%.3f}\n",
+           "\"connections\":%ld,\"seconds\":%.3f",
            (double)(requests - transport) / seconds, quantile(lat, n_lat, 0.50),
            quantile(lat, n_lat, 0.99), quantile(lat, n_lat, 0.999), conns,
            seconds);
+    print_by_url(ws, n, n_urls);
+    printf("}\n");
     fflush(stdout);
     free(lat);
     return failed ? -1 : requests - ok;
@@ -328,7 +362,8 @@ static long summary(worker *ws, long n, double seconds)
 
 static void usage(void)
 {
-    fputs("usage: serve-load --url URL --cacert CA --cert CERT --key KEY\n"
+    fputs("usage: serve-load --url URL [--url URL...] --cacert CA --cert CERT\n"
+          "         --key KEY\n"
           "         [--body FILE] [--method M] [--threads N]\n"
           "         [--requests M | --seconds S] [--out FILE] [--tolerate]\n"
           "         [--timeout S]\n",
@@ -412,7 +447,11 @@ static int parse_option(options *o, int c, const char *v)
 {
     switch (c) {
     case 'u':
-        o->url = v;
+        if (o->n_urls == MAX_URLS) {
+            fprintf(stderr, "serve-load: --url: at most %d\n", MAX_URLS);
+            return -1;
+        }
+        o->urls[o->n_urls++] = v;
         return 0;
     case 'a':
         o->cacert = v;
@@ -460,7 +499,7 @@ static int parse_args(options *o, int argc, char **argv)
             usage();
             return -1;
         }
-    if (optind != argc || o->url == NULL || o->cacert == NULL ||
+    if (optind != argc || o->n_urls == 0 || o->cacert == NULL ||
         o->cert == NULL || o->key == NULL) {
         fprintf(stderr, "serve-load: --url, --cacert, --cert and --key are "
                         "required; no other arguments\n");
@@ -501,6 +540,7 @@ int main(int argc, char **argv)
         ws[t].o = &o;
         ws[t].out = out;
         ws[t].id = t;
+        ws[t].url = t % o.n_urls;
         if (pthread_create(&ws[t].th, NULL, run_worker, &ws[t]) != 0) {
             fprintf(stderr, "serve-load: cannot start thread %ld\n", t);
             return 1;
@@ -513,7 +553,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "serve-load: --out: write failed\n");
         return 1;
     }
-    bad = summary(ws, o.threads, seconds);
+    bad = summary(ws, o.threads, o.n_urls, seconds);
     for (t = 0; t < o.threads; t++) {
         free(ws[t].lat);
         free(ws[t].resp);

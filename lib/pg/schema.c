@@ -71,17 +71,26 @@ static const char SCHEMA_V1[] =
 
 static const char *const STEPS[PG_SCHEMA_VERSION] = { SCHEMA_V1 };
 
-/* The version the database has (0: no lithsm_schema row). */
+/* The version the database has (0: no lithsm_schema row).  The table is
+ * created only when missing, so that a role without CREATE (the
+ * service's, docs/deployment.md) starts on a schema that is current. */
 static lithsm_err read_version(int *version, pg_pool *p, PGconn *c)
 {
     PGresult *res;
     lithsm_err err;
+    int missing;
 
     *version = 0;
-    err = pg_exec(NULL, p, c, "schema",
-                  "CREATE TABLE IF NOT EXISTS lithsm_schema"
-                  " (version integer NOT NULL)",
-                  0, NULL);
+    err = pg_exec(&res, p, c, "schema",
+                  "SELECT to_regclass('lithsm_schema') IS NULL", 0, NULL);
+    if (err != LITHSM_OK)
+        return err;
+    missing = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (missing)
+        err = pg_exec(NULL, p, c, "schema",
+                      "CREATE TABLE lithsm_schema (version integer NOT NULL)",
+                      0, NULL);
     if (err == LITHSM_OK)
         err = pg_exec(&res, p, c, "schema",
                       "SELECT max(version) FROM lithsm_schema", 0, NULL);

@@ -2,8 +2,8 @@
 /* SPDX-FileCopyrightText: 2026 The lithsm authors */
 /*
  * decide.c - lithsm_policy_decide: the caller, its rate limit (a token
- * bucket under the policy's lock), route and key, then the route's rules
- * over the body (rules.c).
+ * bucket under the policy's lock, or the shared one of lithsm_rates),
+ * route and key, then the route's rules over the body (rules.c).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -131,6 +131,34 @@ static int rate_take(lithsm_policy *p, pol_caller *c, int64_t now)
     return ok;
 }
 
+/* The caller's rate limit: its shared bucket when p has rates, else its
+ * own.  out->allowed 0 when over the limit (rule "rate"), or with the
+ * shared buckets' error (rule "rate-unavailable"). */
+static lithsm_err rate_check(lithsm_policy_decision *out, lithsm_policy *p,
+                             pol_caller *c, int64_t now)
+{
+    lithsm_rates *rates = p->rates;
+    lithsm_err err;
+    int ok;
+
+    out->allowed = 1;
+    if (c->rate_n == 0)
+        return LITHSM_OK;
+    if (rates == NULL) {
+        ok = rate_take(p, c, now);
+    } else if ((err =
+                    lithsm_rates_take(&ok, rates, c->name, (uint64_t)c->rate_n,
+                                      (uint64_t)c->rate_period_ms,
+                                      (uint64_t)c->burst)) != LITHSM_OK) {
+        pol_deny(out, NULL, "rate-unavailable",
+                 "the shared rate limits cannot be reached");
+        return err;
+    }
+    if (!ok)
+        pol_deny(out, c, "rate", "caller %s is over its rate limit", c->name);
+    return LITHSM_OK;
+}
+
 /* The body's key member for `route`, checked against the request's. */
 static lithsm_err body_key_check(lithsm_policy_decision *d,
                                  const lithsm_policy_request *req,
@@ -219,10 +247,9 @@ lithsm_err lithsm_policy_decide(lithsm_policy_decision *out, lithsm_policy *p,
                  "caller");
         return LITHSM_OK;
     }
-    if (!rate_take(p, c, req->now_ms)) {
-        pol_deny(out, c, "rate", "caller %s is over its rate limit", c->name);
-        return LITHSM_OK;
-    }
+    if ((err = rate_check(out, p, c, req->now_ms)) != LITHSM_OK ||
+        !out->allowed)
+        return err;
     if (!route_known(req->route)) {
         pol_deny(out, NULL, "default-deny", "unknown route");
         return LITHSM_OK;

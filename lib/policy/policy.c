@@ -232,6 +232,12 @@ void lithsm_policy_free(lithsm_policy *p)
     free(p);
 }
 
+void lithsm_policy_set_rates(lithsm_policy *p, lithsm_rates *rates)
+{
+    if (p != NULL)
+        p->rates = rates;
+}
+
 size_t lithsm_policy_caller_count(const lithsm_policy *p)
 {
     return p != NULL ? p->n_callers : 0;

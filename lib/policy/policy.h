@@ -55,6 +55,7 @@ struct lithsm_policy {
     size_t n_callers;
     pthread_mutex_t lock; /* the buckets */
     int refs;             /* atomically changed */
+    lithsm_rates *rates;  /* shared buckets (borrowed), or NULL: ours */
 };
 
 /* A deny written into a decision: rule "<caller>.<key>" (or `key` alone

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/conf.h>
 
@@ -103,6 +104,49 @@ static char **path_slot(serve_config *cfg, const char *name)
     return NULL;
 }
 
+/* instance = NAME: 1 to 64 of A-Z a-z 0-9 . _ - (`from` says where the
+ * name came from, for the message). */
+static int instance_set(serve_config *cfg, const char *v, const char *from,
+                        char *err, size_t err_len)
+{
+    size_t n = strlen(v);
+
+    if (n == 0 || n >= sizeof(cfg->instance) ||
+        strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789._-") != n) {
+        set_err(err, err_len,
+                "serve/instance: %s'%.64s' is not 1 to 64 of A-Z a-z 0-9 . _ -",
+                from, v);
+        return -1;
+    }
+    memcpy(cfg->instance, v, n + 1);
+    return 0;
+}
+
+/* The PostgreSQL locations: no password in them; the instance's name
+ * (default: the host name). */
+static int pg_members(serve_config *cfg, char *err, size_t err_len)
+{
+    char host[256];
+
+    if ((serve_is_pg(cfg->audit) &&
+         serve_pg_check("audit", cfg->audit, err, err_len) != 0) ||
+        (serve_is_pg(cfg->store) &&
+         serve_pg_check("store", cfg->store, err, err_len) != 0) ||
+        (cfg->rate_limits != NULL &&
+         serve_pg_check("rate_limits", cfg->rate_limits, err, err_len) != 0))
+        return -1;
+    if (cfg->instance[0] != '\0')
+        return 0;
+    if (gethostname(host, sizeof(host)) != 0) {
+        set_err(err, err_len, "serve/instance: no host name: set instance");
+        return -1;
+    }
+    host[sizeof(host) - 1] = '\0';
+    return instance_set(cfg, host, "the host name (set instance) ", err,
+                        err_len);
+}
+
 static int serve_member(serve_config *cfg, const char *dir, const char *name,
                         const char *v, char *err, size_t err_len)
 {
@@ -111,10 +155,19 @@ static int serve_member(serve_config *cfg, const char *dir, const char *name,
 
     if (slot != NULL) {
         free(*slot);
-        if ((*slot = resolve(dir, v)) == NULL)
+        /* audit and store may be a database (checked in pg_members). */
+        if ((*slot = serve_is_pg(v) ? strdup(v) : resolve(dir, v)) == NULL)
             goto oom;
         return 0;
     }
+    if (strcmp(name, "rate_limits") == 0) {
+        free(cfg->rate_limits);
+        if ((cfg->rate_limits = strdup(v)) == NULL)
+            goto oom;
+        return 0;
+    }
+    if (strcmp(name, "instance") == 0)
+        return instance_set(cfg, v, "", err, err_len);
     if (strcmp(name, "listen") == 0)
         return parse_listen(cfg, v, err, err_len);
     if (strcmp(name, "module") == 0 || strcmp(name, "pin_source") == 0 ||
@@ -174,6 +227,8 @@ static int read_serve(serve_config *cfg, CONF *conf, const char *dir, char *err,
         set_err(err, err_len, "serve: audit and policy are required");
         return -1;
     }
+    if (pg_members(cfg, err, err_len) != 0)
+        return -1;
     return serve_listen_check(cfg, err, err_len);
 }
 
@@ -531,6 +586,7 @@ void serve_config_free(serve_config *cfg)
     free(cfg->pin_source);
     free(cfg->store);
     free(cfg->store_wrap_key);
+    free(cfg->rate_limits);
     memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -109,6 +109,7 @@ void lit_failed(serve_outcome *o, lithsm_err err, int unavailable,
 {
     if (unavailable || err == LITHSM_ERR_NETWORK) {
         lit_fail(o, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", reason);
+        o->retry_after = 1;
     } else if (err == LITHSM_ERR_INVALID_ARG || err == LITHSM_ERR_PARSE ||
                err == LITHSM_ERR_RANGE) {
         lit_bad(o, reason);

@@ -43,25 +43,31 @@ static lithsm_err network_connect(serve_network *n)
     return lithsm_client_connect(&n->client, &p);
 }
 
-/* The session store: the folder, its entries sealed by the token's AES
- * key when store_wrap_key names one (lithsm_store_wrapped_new). */
+/* The session store: the folder or the database (shared by the fleet),
+ * its entries sealed by the token's AES key when store_wrap_key names one
+ * (lithsm_store_wrapped_new). */
 static int open_store(const cli_command *cmd, serve *s)
 {
     lithsm_store *files = NULL;
     lithsm_token_opts opts;
     char shown[256];
+    lithsm_err err;
 
     if (s->cfg.store == NULL)
         return 0;
-    if (lithsm_store_file_new(&files, s->cfg.store) != LITHSM_OK) {
+    err = serve_is_pg(s->cfg.store)
+              ? lithsm_store_postgres_new(&files, s->cfg.store, 0)
+              : lithsm_store_file_new(&files, s->cfg.store);
+    if (err != LITHSM_OK) {
         cli_error(cmd, "serve/store: %s", lithsm_last_error());
         return -1;
     }
     if (s->cfg.store_wrap_key == NULL) {
+        serve_redact(shown, sizeof(shown), s->cfg.store);
         serve_log("warning",
                   "serve/store: no store_wrap_key: session "
-                  "secrets are kept in plaintext files",
-                  "store", s->cfg.store);
+                  "secrets are kept in plaintext",
+                  "store", shown);
         s->store = files;
         return 0;
     }
@@ -516,6 +522,9 @@ static void session_run(serve *s, session_req *r, serve_signed *sig,
     fp.store = s->store;
     fp.store_scope = scope;
     err = lithsm_get_session_sigs(&out, NULL, &fp);
+    if (err == LITHSM_ERR_NETWORK && serve_is_pg(s->cfg.store) &&
+        strstr(lithsm_last_error(), "postgresql store") != NULL)
+        serve_metrics_db_error(s, SERVE_DB_STORE);
     if (err != LITHSM_OK) {
         /* The store's token (store_wrap_key) may be the one away. */
         lit_lib_failed(o, err,

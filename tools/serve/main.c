@@ -5,7 +5,9 @@
  * reads the configuration, opens every key once and the audit trail,
  * listens with mutual TLS and/or on a unix socket (listen.c), prints one
  * JSON line when ready, serves until SIGTERM or SIGINT, then drains the
- * requests in flight and exits 0.
+ * requests in flight and exits 0.  With --migrate: creates or upgrades
+ * the schema of every PostgreSQL location of the configuration (pg.c)
+ * and exits.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,21 +32,22 @@ static int serve_run(const cli_command *cmd, int argc, char **argv);
 static const cli_command cmd_serve = {
     "serve",
     "run the signing service (mTLS, policy, audit trail)",
-    "lithsm serve --config FILE",
+    "lithsm serve --config FILE [--migrate]",
     cli_help_serve,
     serve_run,
 };
 
 static int open_audit(const cli_command *cmd, serve *s)
 {
-    char *warning = NULL;
+    char *warning = NULL, shown[256];
 
     if (lithsm_audit_open(&s->audit, &warning, s->cfg.audit) != LITHSM_OK) {
         cli_error(cmd, "serve/audit: %s", lithsm_last_error());
         return -1;
     }
     if (warning != NULL) {
-        serve_log("warning", warning, "audit", s->cfg.audit);
+        serve_redact(shown, sizeof(shown), s->cfg.audit);
+        serve_log("warning", warning, "audit", shown);
         lithsm_free(warning);
     }
     return 0;
@@ -70,6 +73,7 @@ static void reload_policy(serve *s)
                   "error", lithsm_last_error());
         return;
     }
+    lithsm_policy_set_rates(p, s->rates);
     pthread_mutex_lock(&s->policy_lock);
     old = s->policy;
     s->policy = p;
@@ -131,6 +135,7 @@ static int print_start_line(const cli_command *cmd, serve *s)
         (s->daemon == NULL || cli_json_add_str(obj, "url", url) == 0) &&
         (s->cfg.listen_unix == NULL ||
          cli_json_add_str(obj, "unix", s->cfg.listen_unix) == 0) &&
+        cli_json_add_str(obj, "instance", s->cfg.instance) == 0 &&
         cli_json_add_int(obj, "pid", (int64_t)getpid()) == 0)
         text = json_object_to_json_string_ext(obj, SERVE_JSON_FLAGS);
     if (text == NULL || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
@@ -192,6 +197,9 @@ static void release(serve *s)
     serve_lit_close(s);
     lithsm_audit_close(s->audit);
     lithsm_policy_free(s->policy);
+    lithsm_rates_free(s->rates);
+    if (s->db.lock_ok)
+        pthread_mutex_destroy(&s->db.lock);
     serve_metrics_free(s->metrics);
     pthread_mutex_destroy(&s->policy_lock);
     if (s->key_pem != NULL) {
@@ -213,6 +221,7 @@ static int serve_start(const cli_command *cmd, const char *config,
 
     memset(&s, 0, sizeof(s));
     pthread_mutex_init(&s.policy_lock, NULL);
+    s.db.lock_ok = pthread_mutex_init(&s.db.lock, NULL) == 0;
     /* Before the TLS key, the PIN and the keys are read: no core dump. */
     if (lithsm_protect_process() != 0)
         serve_log("warning", "core dumps could not be turned off", NULL, NULL);
@@ -230,9 +239,10 @@ static int serve_start(const cli_command *cmd, const char *config,
     }
     /* The store's wrapping key opens before the keys forget the PIN
      * source (an env: variable). */
-    if (open_policy(cmd, &s) != 0 || serve_lit_open(cmd, &s) != 0 ||
-        serve_keys_open(cmd, &s) != 0 || open_audit(cmd, &s) != 0 ||
-        start_daemon(cmd, &s) != 0 || print_start_line(cmd, &s) != 0)
+    if (open_policy(cmd, &s) != 0 || serve_rates_open(cmd, &s) != 0 ||
+        serve_lit_open(cmd, &s) != 0 || serve_keys_open(cmd, &s) != 0 ||
+        open_audit(cmd, &s) != 0 || start_daemon(cmd, &s) != 0 ||
+        print_start_line(cmd, &s) != 0)
         goto done;
     serve_log("info", "ready", NULL, NULL);
     serve_notify(&s, SERVE_NOTIFY_READY);
@@ -245,8 +255,30 @@ done:
     return rc;
 }
 
+/* --migrate: the configuration's databases only, nothing else opened. */
+static int migrate_only(const cli_command *cmd, const char *config)
+{
+    serve_config cfg;
+    char err[512];
+    int rc;
+
+    if (serve_config_load(&cfg, config, err, sizeof(err)) != 0) {
+        cli_error(cmd, "%s", err);
+        return CLI_EXIT_FAIL;
+    }
+    rc = serve_migrate(cmd, &cfg);
+    serve_config_free(&cfg);
+    return rc;
+}
+
+typedef struct serve_args {
+    const char *config;
+    int migrate;
+} serve_args;
+
 static const struct option serve_longopts[] = {
     { "config", required_argument, NULL, 'c' },
+    { "migrate", no_argument, NULL, 'm' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -254,27 +286,34 @@ static const struct option serve_longopts[] = {
 static int serve_option(const cli_command *cmd, void *ctx, int c,
                         const char *arg)
 {
-    (void)c;
-    return cli_set_once(cmd, (const char **)ctx, "--config", arg);
+    serve_args *a = ctx;
+
+    if (c == 'm') {
+        a->migrate = 1;
+        return 0;
+    }
+    return cli_set_once(cmd, &a->config, "--config", arg);
 }
 
 static int serve_run(const cli_command *cmd, int argc, char **argv)
 {
-    const char *config = NULL;
+    serve_args a = { NULL, 0 };
     sigset_t stop;
     int help = 0, rc;
 
-    rc = cli_read_options(cmd, argc, argv, serve_longopts, serve_option,
-                          &config, &help);
+    rc = cli_read_options(cmd, argc, argv, serve_longopts, serve_option, &a,
+                          &help);
     if (rc != 0)
         return rc;
     if (help)
         return cli_print_help(cmd);
-    if (config == NULL)
+    if (a.config == NULL)
         return cli_missing(cmd, "--config");
+    if (a.migrate)
+        return migrate_only(cmd, a.config);
     if ((rc = cli_block_stop_signals(cmd, &stop)) != 0)
         return rc;
-    return serve_start(cmd, config, &stop);
+    return serve_start(cmd, a.config, &stop);
 }
 
 int main(int argc, char **argv)

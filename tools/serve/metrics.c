@@ -68,6 +68,7 @@ struct serve_metrics {
     uint64_t dropped;
     uint64_t token_unavailable, token_other;
     uint64_t audit_appends, audit_failures;
+    uint64_t db_errors[SERVE_DB_PARTS];
     struct timespec started; /* CLOCK_REALTIME */
 };
 
@@ -217,8 +218,10 @@ void serve_metrics_record(serve *s, const serve_outcome *o, int audit_ok)
         else
             m->dropped++;
     }
-    /* A signature the token could not give: 503 says it is not there. */
-    if (strcmp(decision, "unavailable") == 0 ||
+    /* A signature the token could not give: 503 says it is not there
+     * (the shared rate limits' outage is counted as a database error). */
+    if ((strcmp(decision, "unavailable") == 0 &&
+         (o->rule == NULL || strcmp(o->rule, "rate-unavailable") != 0)) ||
         (strcmp(decision, "failed") == 0 &&
          o->status == MHD_HTTP_SERVICE_UNAVAILABLE))
         m->token_unavailable++;
@@ -228,6 +231,17 @@ void serve_metrics_record(serve *s, const serve_outcome *o, int audit_ok)
         m->audit_appends++;
     else
         m->audit_failures++;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void serve_metrics_db_error(serve *s, serve_db_part part)
+{
+    serve_metrics *m = s->metrics;
+
+    if (m == NULL || part >= SERVE_DB_PARTS)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->db_errors[part]++;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -335,6 +349,15 @@ static void put_counts(FILE *f, const serve *s, const serve_metrics *m)
              "Audit records the trail refused (the answer became 503).");
     fprintf(f, "lithsm_serve_audit_append_failures_total %" PRIu64 "\n",
             m->audit_failures);
+    put_head(f, "lithsm_serve_database_errors_total", "counter",
+             "Requests answered 503 because PostgreSQL failed, by part.");
+    fprintf(f,
+            "lithsm_serve_database_errors_total{part=\"audit\"} %" PRIu64
+            "\nlithsm_serve_database_errors_total{part=\"store\"} %" PRIu64
+            "\nlithsm_serve_database_errors_total{part=\"rate_limits\"} "
+            "%" PRIu64 "\n",
+            m->db_errors[SERVE_DB_AUDIT], m->db_errors[SERVE_DB_STORE],
+            m->db_errors[SERVE_DB_RATES]);
     put_head(f, "lithsm_serve_requests_in_flight", "gauge",
              "Requests between their first call and their completion.");
     fprintf(f, "lithsm_serve_requests_in_flight %u\n",

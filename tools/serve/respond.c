@@ -92,12 +92,13 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
 }
 
 /* The record: what was asked, by whom, what was decided and signed. */
-static json_object *record_of(const serve_outcome *o)
+static json_object *record_of(const serve *s, const serve_outcome *o)
 {
     json_object *rec = json_object_new_object();
 
     if (rec == NULL ||
         cli_json_add_int(rec, "time", lithsm_time_now_ms()) != 0 ||
+        cli_json_add_str(rec, "instance", s->cfg.instance) != 0 ||
         cli_json_add_str(rec, "caller", o->caller) != 0 ||
         cli_json_add_str(rec, "fingerprint", o->fingerprint) != 0 ||
         cli_json_add_str(rec, "route", o->route) != 0 ||
@@ -146,27 +147,48 @@ static void log_request(const serve_outcome *o)
     json_object_put(obj);
 }
 
+/* healthz, readyz, metrics: answers without a key, signature or body. */
+static int health_route(const serve_outcome *o)
+{
+    return o->route != NULL && o->signature == NULL &&
+           (strcmp(o->route, "healthz") == 0 ||
+            strcmp(o->route, "readyz") == 0 ||
+            strcmp(o->route, "metrics") == 0);
+}
+
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o)
 {
-    json_object *rec = record_of(o);
+    json_object *rec = record_of(s, o);
     const char *text = NULL;
     enum MHD_Result ret;
     lithsm_err err = LITHSM_ERR_NOMEM;
+    int kept;
 
     if (rec != NULL &&
         (text = json_object_to_json_string_ext(rec, SERVE_JSON_FLAGS)) != NULL)
         err = lithsm_audit_append(NULL, NULL, s->audit, text, strlen(text));
     json_object_put(rec);
-    serve_metrics_record(s, o, err == LITHSM_OK);
+    /* The health routes give nothing signed: while a database trail is
+     * away they still answer, so /readyz can say why. */
+    kept = err != LITHSM_OK && serve_is_pg(s->cfg.audit) && health_route(o);
+    serve_metrics_record(s, o, err == LITHSM_OK || kept);
     if (err != LITHSM_OK) {
-        /* No answer (above all no signature) leaves without its record. */
-        atomic_store(&s->audit_failed, 1);
+        /* A file trail is unusable after a failed write; a database one
+         * takes appends again once its server is back. */
+        if (serve_is_pg(s->cfg.audit))
+            serve_metrics_db_error(s, SERVE_DB_AUDIT);
+        else
+            atomic_store(&s->audit_failed, 1);
         serve_log("error", "the audit trail refused a record", "error",
                   lithsm_last_error());
+    }
+    if (err != LITHSM_OK && !kept) {
+        /* No answer (above all no signature) leaves without its record. */
         json_object_put(o->answer);
         o->answer = serve_error_body("unavailable", "audit trail failed");
         o->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        o->retry_after = serve_is_pg(s->cfg.audit);
         free(o->text);
         o->text = NULL;
     }

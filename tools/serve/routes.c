@@ -97,6 +97,23 @@ int serve_ask_policy(serve *s, serve_request *req, const char *route,
         err = lithsm_policy_decide(d, p, &pr);
     }
     lithsm_policy_free(p);
+    if (err != LITHSM_OK && strcmp(d->rule, "rate-unavailable") == 0) {
+        /* The shared rate limits are away: nothing is decided. */
+        serve_metrics_db_error(s, SERVE_DB_RATES);
+        serve_log("error", "the shared rate limits failed", "error",
+                  lithsm_last_error());
+        fail(o, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+             "the shared rate limits cannot be reached");
+        o->decision = "unavailable";
+        o->retry_after = 1;
+        o->rule = d->rule;
+        if (o->answer != NULL &&
+            cli_json_add_str(o->answer, "rule", d->rule) != 0) {
+            json_object_put(o->answer);
+            o->answer = NULL;
+        }
+        return 0;
+    }
     if (err != LITHSM_OK) {
         fail(o, MHD_HTTP_BAD_REQUEST, "bad-request", lithsm_last_error());
         return 0;
@@ -114,30 +131,38 @@ int serve_ask_policy(serve *s, serve_request *req, const char *route,
     return 0;
 }
 
-/* {"ready","keys":{name: "ok" or why not},"audit"} (keys.c probes). */
+/* {"ready","keys":{name: "ok" or why not},"audit": true or why not,
+ * "store", "rate_limits" (when on PostgreSQL)} (keys.c, pg.c probe). */
 static json_object *readyz_body(serve *s, serve_outcome *o)
 {
-    int audit_ok = !atomic_load(&s->audit_failed);
     json_object *obj = json_object_new_object();
     json_object *keys = json_object_new_object();
+    json_object *parts = json_object_new_object();
     int keys_ok = serve_keys_ready(keys);
-    int ready = audit_ok && keys_ok == 1;
+    int db_ok = serve_db_ready(s, parts);
+    int ready = db_ok == 1 && keys_ok == 1;
 
     o->status = ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
     o->retry_after = !ready;
-    if (obj == NULL || keys == NULL || keys_ok < 0 ||
+    if (obj == NULL || keys == NULL || parts == NULL || keys_ok < 0 ||
+        db_ok < 0 ||
         json_object_object_add(obj, "ready", json_object_new_boolean(ready)) !=
             0 ||
         json_object_object_add(obj, "keys", keys) != 0) {
         json_object_put(keys);
+        json_object_put(parts);
         json_object_put(obj);
         return NULL;
     }
-    if (json_object_object_add(obj, "audit",
-                               json_object_new_boolean(audit_ok)) != 0) {
-        json_object_put(obj);
-        obj = NULL;
+    json_object_object_foreach(parts, name, v)
+    {
+        if (json_object_object_add(obj, name, json_object_get(v)) != 0) {
+            json_object_put(parts);
+            json_object_put(obj);
+            return NULL;
+        }
     }
+    json_object_put(parts);
     return obj;
 }
 

@@ -9,7 +9,9 @@
  * signing route signs, and its signature), lit.c (the Lit routes:
  * session-sigs, delegations), metrics.c (GET /metrics), notify.c
  * (systemd's sd_notify), body.c (a signing request's members) and
- * listen.c (the unix socket and its callers' uids).
+ * listen.c (the unix socket and its callers' uids), pg.c (the PostgreSQL
+ * locations: --migrate, the shared rate limits, the databases'
+ * readiness).
  *
  * One libmicrohttpd daemon with a thread per connection for TLS, and one
  * more for the unix socket when configured.  After start the
@@ -86,13 +88,32 @@ typedef struct serve_config {
     unsigned request_timeout_s;
     serve_key *keys;
     size_t n_keys;
-    char *store;          /* the session store's folder, or NULL */
+    char *store; /* the session store's folder or postgresql://, or NULL */
     char *store_wrap_key; /* the token AES key sealing it, or NULL */
     serve_network *networks;
     size_t n_networks;
+    char *rate_limits; /* postgresql:// of the shared buckets, or NULL */
+    char instance[65]; /* this instance's name in audit records */
 } serve_config;
 
 typedef struct serve_metrics serve_metrics;
+
+/* The parts that may live in PostgreSQL (pg.c, metrics.c). */
+typedef enum serve_db_part {
+    SERVE_DB_AUDIT,
+    SERVE_DB_STORE,
+    SERVE_DB_RATES,
+    SERVE_DB_PARTS
+} serve_db_part;
+
+/* The last probe of each database part (pg.c): why[i] "" when it
+ * answered. */
+typedef struct serve_db_state {
+    pthread_mutex_t lock;
+    int lock_ok;
+    int64_t probed_ms; /* monotonic; 0: never */
+    char why[SERVE_DB_PARTS][256];
+} serve_db_state;
 
 typedef struct serve {
     serve_config cfg;
@@ -100,6 +121,8 @@ typedef struct serve {
     lithsm_audit *audit;
     lithsm_store *store;   /* sessions (lit.c); NULL: none kept */
     lithsm_policy *policy; /* swapped on SIGHUP under policy_lock */
+    lithsm_rates *rates;   /* shared buckets of every policy, or NULL */
+    serve_db_state db;     /* pg.c */
     pthread_mutex_t policy_lock;
     struct MHD_Daemon *daemon;      /* TLS; NULL when not configured */
     struct MHD_Daemon *unix_daemon; /* listen.c */
@@ -110,7 +133,9 @@ typedef struct serve {
     size_t key_pem_len;
     uint16_t port;
     atomic_uint in_flight;   /* requests between first call and completed */
-    atomic_int audit_failed; /* an append failed: the trail is unusable */
+    atomic_int audit_failed; /* an append to the file trail failed: it is
+                                unusable until restarted (a PostgreSQL
+                                trail recovers by itself) */
 } serve;
 
 /* ---- config.c */
@@ -124,6 +149,34 @@ void serve_config_free(serve_config *cfg);
 
 /* The key called name, or NULL. */
 serve_key *serve_find_key(serve *s, const char *name);
+
+/* ---- pg.c */
+
+/* 1 when `where` is a PostgreSQL location (postgresql:// or
+ * postgres://). */
+int serve_is_pg(const char *where);
+
+/* `where` as messages may show it: a PostgreSQL location without its
+ * password, query and fragment; anything else as it is. */
+void serve_redact(char *out, size_t size, const char *where);
+
+/* Checks the PostgreSQL location of [serve] `key`: no password in it.
+ * Returns 0, or -1 with err naming the key (and the redacted form). */
+int serve_pg_check(const char *key, const char *uri, char *err, size_t err_len);
+
+/* --migrate: creates or upgrades the schema at every PostgreSQL location
+ * of cfg and prints {"migrated":[{"key","from","to"},...]}.  Returns
+ * CLI_EXIT_OK, or CLI_EXIT_FAIL after cli_error naming the key. */
+int serve_migrate(const cli_command *cmd, const serve_config *cfg);
+
+/* Opens rate_limits (when configured) and gives it to s->policy. */
+int serve_rates_open(const cli_command *cmd, serve *s);
+
+/* /readyz: adds "audit" (true, or why not) and, for each part on
+ * PostgreSQL, "store" and "rate_limits", to obj; the probes run at most
+ * once a second.  Returns 1 when every part is ready, 0 when one is not,
+ * -1 when obj cannot be filled. */
+int serve_db_ready(serve *s, json_object *obj);
 
 /* ---- digest.c */
 
@@ -227,8 +280,10 @@ typedef struct serve_outcome {
 } serve_outcome;
 
 /* Appends the audit record of `o` (durable), then queues the answer; a
- * failed append answers 503 instead, marks the trail failed and forgets
- * any signature; counts it (metrics.c).  Releases o->answer and o->text. */
+ * failed append answers 503 instead (with Retry-After on PostgreSQL),
+ * marks a file trail failed and forgets any signature; counts it
+ * (metrics.c).  healthz, readyz and metrics still answer when a
+ * PostgreSQL trail is away.  Releases o->answer and o->text. */
 enum MHD_Result serve_finish(serve *s, struct MHD_Connection *conn,
                              serve_outcome *o);
 
@@ -325,6 +380,10 @@ uint64_t serve_metrics_now(void);
  * denial, a token error, the audit append.  No allocation.  s->metrics
  * NULL: nothing. */
 void serve_metrics_record(serve *s, const serve_outcome *o, int audit_ok);
+
+/* Counts a request the database of `part` failed (it was answered 503).
+ * s->metrics NULL: nothing. */
+void serve_metrics_db_error(serve *s, serve_db_part part);
 
 /* The Prometheus text (format 0.0.4) of every counter, freed with
  * free(); NULL when out of memory. */
