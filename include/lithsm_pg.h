@@ -70,6 +70,9 @@ LITHSM_API lithsm_err lithsm_store_postgres_new(lithsm_store **out,
 /** Token buckets kept in the database (table lithsm_rate) instead of in
  *  one process: every process that shares them draws from the same
  *  bucket per caller name, refilled by the database server's clock.
+ *  A take's commit does not wait for the disk (synchronous_commit off
+ *  for it alone): a server crash can give callers back only the tokens
+ *  of its last instants.
  *  Thread-safe.  See lithsm_policy_set_rates(). */
 typedef struct lithsm_rates lithsm_rates;
 

@@ -23,9 +23,9 @@
 
 # The server programs' folder: Debian keeps them off PATH.
 pg_bindir() {
-    for d in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/*/bin; do
-        if [ -x "$d/initdb" ]; then
-            echo "$d"
+    for pg_d in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/*/bin; do
+        if [ -x "$pg_d/initdb" ]; then
+            echo "$pg_d"
             return 0
         fi
     done
@@ -51,10 +51,10 @@ pg_start() {
     if [ "$(id -u)" -eq 0 ]; then
         # nobody must reach DIR/pg: open the folders above it for
         # traversal only (their entries stay unlistable).
-        d=$1
-        while [ "$d" != / ] && [ "$d" != . ]; do
-            chmod o+x "$d" 2>/dev/null
-            d=$(dirname "$d")
+        pg_up=$1
+        while [ "$pg_up" != / ] && [ "$pg_up" != . ]; do
+            chmod o+x "$pg_up" 2>/dev/null
+            pg_up=$(dirname "$pg_up")
         done
         chown nobody:nogroup "$PG_DIR" || return 1
     fi

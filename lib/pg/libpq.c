@@ -26,11 +26,11 @@ static void load(void)
                  PG_LIBPQ_SONAME);
         return;
     }
-#define PG_LIBPQ_RESOLVE(name)                                                 \
-    if ((*(void **)&pg_pq.name = dlsym(lib, #name)) == NULL) {                 \
-        snprintf(load_error, sizeof(load_error),                               \
-                 "postgresql: %s has no %s", PG_LIBPQ_SONAME, #name);          \
-        return;                                                                \
+#define PG_LIBPQ_RESOLVE(name)                                               \
+    if ((*(void **)&pg_pq.name = dlsym(lib, #name)) == NULL) {               \
+        snprintf(load_error, sizeof(load_error), "postgresql: %s has no %s", \
+                 PG_LIBPQ_SONAME, #name);                                    \
+        return;                                                              \
     }
     PG_LIBPQ_FUNCTIONS(PG_LIBPQ_RESOLVE)
 #undef PG_LIBPQ_RESOLVE

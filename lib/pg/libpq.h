@@ -22,30 +22,30 @@
 /* The soname: libpq's ABI has kept it since PostgreSQL 8.0. */
 #define PG_LIBPQ_SONAME "libpq.so.5"
 
-#define PG_LIBPQ_FUNCTIONS(X)                                                  \
-    X(PQclear)                                                                 \
-    X(PQconnectdbParams)                                                       \
-    X(PQconninfoFree)                                                          \
-    X(PQconninfoParse)                                                         \
-    X(PQconsumeInput)                                                          \
-    X(PQerrorMessage)                                                          \
-    X(PQexec)                                                                  \
-    X(PQexecParams)                                                            \
-    X(PQfinish)                                                                \
-    X(PQfreemem)                                                               \
-    X(PQgetResult)                                                             \
-    X(PQgetisnull)                                                             \
-    X(PQgetlength)                                                             \
-    X(PQgetvalue)                                                              \
-    X(PQnfields)                                                               \
-    X(PQntuples)                                                               \
-    X(PQresultErrorField)                                                      \
-    X(PQresultErrorMessage)                                                    \
-    X(PQresultStatus)                                                          \
-    X(PQsendQuery)                                                             \
-    X(PQsetNoticeProcessor)                                                    \
-    X(PQsetSingleRowMode)                                                      \
-    X(PQstatus)                                                                \
+#define PG_LIBPQ_FUNCTIONS(X) \
+    X(PQclear)                \
+    X(PQconnectdbParams)      \
+    X(PQconninfoFree)         \
+    X(PQconninfoParse)        \
+    X(PQconsumeInput)         \
+    X(PQerrorMessage)         \
+    X(PQexec)                 \
+    X(PQexecParams)           \
+    X(PQfinish)               \
+    X(PQfreemem)              \
+    X(PQgetResult)            \
+    X(PQgetisnull)            \
+    X(PQgetlength)            \
+    X(PQgetvalue)             \
+    X(PQnfields)              \
+    X(PQntuples)              \
+    X(PQresultErrorField)     \
+    X(PQresultErrorMessage)   \
+    X(PQresultStatus)         \
+    X(PQsendQuery)            \
+    X(PQsetNoticeProcessor)   \
+    X(PQsetSingleRowMode)     \
+    X(PQstatus)               \
     X(PQtransactionStatus)
 
 #define PG_LIBPQ_MEMBER(name) __typeof__(name) *name;

@@ -74,9 +74,13 @@ lithsm_err lithsm_rates_take(int *taken, lithsm_rates *r, const char *name,
     params[3] = c;
     if ((err = pg_pool_take(r->pool, &conn)) != LITHSM_OK)
         return err;
+    /* The bucket's commit does not wait for the disk: a server crash can
+     * only give callers back the tokens of its last instants, and every
+     * request still waits for its audit record's durable commit. */
     err = pg_exec(&res, r->pool, conn, "take",
                   "SELECT lithsm_rate_take($1, $2::bigint, $3::bigint, "
-                  "$4::bigint)",
+                  "$4::bigint) FROM set_config('synchronous_commit', 'off', "
+                  "true)",
                   4, params);
     if (err == LITHSM_OK) {
         if (PQntuples(res) != 1 || PQnfields(res) != 1 ||
