@@ -36,8 +36,9 @@
  * const.  Exceptions, told at each function: a lithsm_signer signs and is
  * checked from many threads (not while one frees it); a lithsm_audit has
  * its own lock; lithsm_policy_decide() is thread-safe on a reference-
- * counted policy; the file store's ops are, and the wrapped store's when
- * the inner store's are.  A lithsm_client or lithsm_rpc is for one thread
+ * counted policy; the file and PostgreSQL stores' ops are, and the
+ * wrapped store's when the inner store's are; lithsm_rates_take() is.
+ * A lithsm_client or lithsm_rpc is for one thread
  * at a time; lithsm_*pin_source_forget() change the process environment.
  *
  * fork(): a child must not use the parent's objects that hold PKCS#11
